@@ -1,0 +1,44 @@
+# Canyu: `make run` serves the site on the embedded set-up; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashlib.sha1(open('requirements.txt','rb').read()).hexdigest()[:12])")
+PORT ?= 8000
+MO := locale/zh_Hans/LC_MESSAGES/django.mo
+
+.PHONY: run test install messages compilemessages migrate seed check bench clean
+
+run: install compilemessages
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "Canyu is at http://127.0.0.1:$(PORT)/"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install compilemessages
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# Compiled catalogues are built, not committed (Babel: no GNU gettext needed).
+compilemessages: $(MO)
+
+$(MO): locale/zh_Hans/LC_MESSAGES/django.po $(STAMP)
+	$(BIN)/pybabel compile --domain=django --directory=locale --locale=zh_Hans --statistics
+
+# Re-extract strings after changing templates or code (needs GNU gettext).
+messages: install
+	$(BIN)/python manage.py makemessages --locale=zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=bench
+	$(MAKE) compilemessages
+
+check: install
+	$(BIN)/python manage.py check
+
+clean:
+	rm -rf $(VENV) var $(MO)

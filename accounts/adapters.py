@@ -1,0 +1,30 @@
+"""allauth adapters: our username rules, and the Fan role for every new account."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.db import transaction
+
+from accounts import usernames
+from accounts.roles import DEFAULT_ROLE, grant_role
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def clean_username(self, username: str, shallow: bool = False) -> str:
+        # NFKC first, so that "ａｌｉｃｅ" is checked (and stored) as "alice";
+        # allauth then runs our validators and a case-insensitive lookup.
+        return super().clean_username(usernames.normalize_username(username), shallow=shallow)
+
+    def save_user(self, request, user, form, commit=True):
+        with transaction.atomic():
+            user = super().save_user(request, user, form, commit=commit)
+            if commit:
+                grant_role(user, DEFAULT_ROLE)
+        return user
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def save_user(self, request, sociallogin, form=None):
+        with transaction.atomic():
+            user = super().save_user(request, sociallogin, form=form)
+            grant_role(user, DEFAULT_ROLE)
+        return user

@@ -1,0 +1,34 @@
+"""Show each signed-in user their own language and time zone.
+
+LocaleMiddleware has already picked a language from the cookie or the browser;
+a signed-in user's saved choice wins over both. Times are stored in UTC and
+shown in the user's zone (Asia/Shanghai by default).
+"""
+
+import zoneinfo
+
+from django.conf import settings
+from django.utils import timezone, translation
+
+
+class UserPreferencesMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.default_zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+    def __call__(self, request):
+        user = request.user
+        zone = self.default_zone
+        if user.is_authenticated:
+            if user.language:
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = translation.get_language()
+            try:
+                zone = zoneinfo.ZoneInfo(user.time_zone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                pass
+        timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

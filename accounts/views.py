@@ -1,0 +1,88 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import profiles
+from accounts.forms import LanguageForm, PreferencesForm, ProfileForm
+from accounts.models import User
+
+
+def profile(request, username):
+    fan = get_object_or_404(User.objects.prefetch_related("groups"), username__iexact=username, is_active=True)
+    return render(request, "accounts/profile.html", {"fan": fan})
+
+
+@login_required
+def edit_profile(request):
+    user = request.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            profiles.update_profile(
+                user=user,
+                display_name=data["display_name"],
+                city=data["city"],
+                phone_model=data["phone_model"],
+                bio=data["bio"],
+                avatar_webp=data["avatar"],
+            )
+            messages.success(request, _("Your profile is saved."))
+            return redirect(user)
+        status = 400
+    else:
+        form = ProfileForm(initial={f: getattr(user, f) for f in ("display_name", "city", "phone_model", "bio")})
+        status = 200
+    return render(request, "accounts/edit_profile.html", {"form": form}, status=status)
+
+
+@login_required
+def edit_preferences(request):
+    user = request.user
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            profiles.update_preferences(user=user, **form.cleaned_data)
+            translation.activate(user.language)
+            messages.success(request, _("Your preferences are saved."))
+            response = redirect("accounts:preferences")
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME, user.language,
+                max_age=settings.LANGUAGE_COOKIE_AGE, secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=False, samesite="Lax",
+            )
+            return response
+        status = 400
+    else:
+        form = PreferencesForm(initial={"language": user.language or translation.get_language(),
+                                        "time_zone": user.time_zone})
+        status = 200
+    return render(request, "accounts/preferences.html", {"form": form}, status=status)
+
+
+@require_POST
+def set_language(request):
+    """The header's language switch: remembered in a cookie and, when signed in, on the account."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Unknown language."))
+    language = form.cleaned_data["language"]
+    next_url = form.cleaned_data["next"]
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = "/"
+    if request.user.is_authenticated:
+        User.objects.filter(pk=request.user.pk).update(language=language)
+    response = redirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language,
+        max_age=settings.LANGUAGE_COOKIE_AGE, secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=False, samesite="Lax",
+    )
+    return response

@@ -1,0 +1,48 @@
+"""What /healthz reports: is each service we depend on answering?
+
+Only states, never addresses or credentials.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, connections
+
+
+def database_state() -> str:
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return "down"
+    return "ok"
+
+
+def cache_state() -> str:
+    key = f"healthz:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, "1", timeout=5)
+        ok = cache.get(key) == "1"
+        cache.delete(key)
+    except Exception:  # django-redis raises its own ConnectionInterrupted, redis its own errors
+        return "down"
+    return "ok" if ok else "down"
+
+
+def broker_state() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "eager"
+    from canyu.celery import app
+
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=2)
+    except Exception:  # kombu raises transport-specific errors
+        return "down"
+    return "ok"
+
+
+def service_states() -> dict[str, str]:
+    return {"database": database_state(), "cache": cache_state(), "broker": broker_state()}

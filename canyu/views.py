@@ -1,0 +1,22 @@
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from canyu.health import service_states
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+@never_cache
+def healthz(request):
+    """200 while the database answers (cache or broker trouble degrades, not kills, the site)."""
+    states = service_states()
+    status = 200 if states["database"] == "ok" else 503
+    healthy = all(state in {"ok", "eager"} for state in states.values())
+    return JsonResponse({"status": "ok" if healthy else "degraded", **states}, status=status)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)

@@ -1,0 +1,1 @@
+"""Models of forum: filled in by its own issue."""

@@ -1,0 +1,1 @@
+"""Models of releases: filled in by its own issue."""

@@ -1,0 +1,1 @@
+"""Models of voting: filled in by its own issue."""
