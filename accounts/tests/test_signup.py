@@ -81,7 +81,7 @@ def test_signup_without_csrf_token_is_refused_and_creates_nothing():
     client = Client(enforce_csrf_checks=True)
     response = signup(client)
     assert response.status_code == 403
-    assert "expired" in response.content.decode()
+    assert "403_csrf.html" in [t.name for t in response.templates]
     assert not User.objects.exists()
 
 
@@ -99,7 +99,7 @@ def test_a_login_flood_is_answered_with_429(client):
     responses = [client.post(reverse("account_login"), {"login": "bob", "password": "wrong"}) for _ in range(31)]
     assert responses[0].status_code == 200
     assert responses[-1].status_code == 429
-    assert "Too many attempts" in responses[-1].content.decode()
+    assert "429.html" in [t.name for t in responses[-1].templates]
 
 
 def test_admin_login_goes_through_the_rate_limited_sign_in(client):

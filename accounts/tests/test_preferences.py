@@ -1,0 +1,66 @@
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fan(client):
+    user = UserFactory(username="ada")
+    client.force_login(user)
+    return user
+
+
+def test_saving_preferences_stores_language_and_time_zone(client, fan):
+    response = client.post(reverse("accounts:preferences"), {"language": "zh-hans", "time_zone": "Europe/Berlin"})
+    assert response.status_code == 302
+    fan.refresh_from_db()
+    assert (fan.language, fan.time_zone) == ("zh-hans", "Europe/Berlin")
+
+
+def test_an_unknown_time_zone_is_refused(client, fan):
+    response = client.post(reverse("accounts:preferences"), {"language": "en", "time_zone": "Mars/Olympus"})
+    assert response.status_code == 400
+    assert response.context["form"].has_error("time_zone", "invalid_choice")
+    assert User.objects.get(pk=fan.pk).time_zone == "Asia/Shanghai"
+
+
+def test_a_signed_in_users_language_wins_over_the_browser(client, fan):
+    User.objects.filter(pk=fan.pk).update(language="zh-hans")
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert '<html lang="zh-hans">' in response.content.decode()
+
+
+def test_times_are_shown_in_the_users_zone(client, fan):
+    url = reverse("accounts:profile", args=[fan.username])
+    assert "+08:00" in client.get(url).content.decode()  # default: Asia/Shanghai
+    User.objects.filter(pk=fan.pk).update(time_zone="America/New_York")
+    html = client.get(url).content.decode()
+    assert "+08:00" not in html
+    assert ("-05:00" in html) or ("-04:00" in html)  # EST or EDT, whatever today is
+
+
+def test_anonymous_language_switch_is_remembered_in_a_cookie(client):
+    response = client.post(reverse("accounts:set_language"), {"language": "en", "next": "/u/x/"})
+    assert response.status_code == 302 and response.url == "/u/x/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert '<html lang="en">' in client.get(reverse("home")).content.decode()
+
+
+def test_language_switch_is_saved_on_the_account(client, fan):
+    client.post(reverse("accounts:set_language"), {"language": "en", "next": "/"})
+    assert User.objects.get(pk=fan.pk).language == "en"
+
+
+def test_language_switch_does_not_redirect_off_site(client):
+    response = client.post(reverse("accounts:set_language"), {"language": "en", "next": "https://evil.example/"})
+    assert response.url == "/"
+
+
+def test_language_switch_refuses_an_unknown_language(client):
+    response = client.post(reverse("accounts:set_language"), {"language": "xx", "next": "/"})
+    assert response.status_code == 400
