@@ -44,6 +44,8 @@ class User(AbstractUser):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone]
     )
+    # Kept by forum.posting with F(); rebuilt from the rows by forum.counts.
+    post_count = models.PositiveIntegerField(_("posts"), default=0)
 
     class Meta:
         verbose_name = _("user")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("forum.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

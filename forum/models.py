@@ -1,1 +1,252 @@
-"""Models of forum: filled in by its own issue."""
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+TITLE_MIN, TITLE_MAX = 4, 120
+POST_MAX = 20_000
+
+
+class BoardQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Boards with no read roles are public; others need one of their roles."""
+        if user.is_authenticated:
+            if user.is_superuser:
+                return self
+            return self.filter(Q(read_roles=None) | Q(read_roles__in=user.groups.all())).distinct()
+        return self.filter(read_roles=None)
+
+
+class Board(models.Model):
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent board"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    name = models.CharField(_("name"), max_length=60)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    read_roles = models.ManyToManyField(
+        Group, verbose_name=_("roles that may read"), blank=True, related_name="+",
+        help_text=_("Empty: everyone, signed in or not."),
+    )
+    start_roles = models.ManyToManyField(
+        Group, verbose_name=_("roles that may start threads"), blank=True, related_name="+",
+        help_text=_("Empty: every signed-in reader."),
+    )
+    thread_count = models.PositiveIntegerField(_("threads"), default=0)
+    post_count = models.PositiveIntegerField(_("posts"), default=0)
+
+    objects = BoardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("board")
+        verbose_name_plural = _("boards")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="forum_board_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("forum:board", args=[self.slug])
+
+
+class ThreadQuerySet(models.QuerySet):
+    def visible_to(self, user, *, moderator: bool = False):
+        return self if moderator else self.filter(hidden=False)
+
+
+class Thread(models.Model):
+    board = models.ForeignKey(Board, verbose_name=_("board"), on_delete=models.PROTECT, related_name="threads")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="threads"
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    last_poster = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("last poster"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    reply_count = models.PositiveIntegerField(_("replies"), default=0)
+    view_count = models.PositiveBigIntegerField(_("views"), default=0)
+    pinned = models.BooleanField(_("pinned"), default=False)
+    locked = models.BooleanField(_("locked"), default=False)
+    hidden = models.BooleanField(_("hidden"), default=False)
+
+    objects = ThreadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
+        constraints = [
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(Length("title"), TITLE_MIN), name="forum_thread_title_min_length"
+            ),
+        ]
+        indexes = [
+            # The board page: pinned first, then most recently active.
+            models.Index(fields=["board", "-pinned", "-last_activity_at"], name="forum_thread_board_list"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("forum:thread", args=[self.pk])
+
+
+class Post(models.Model):
+    thread = models.ForeignKey(Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="posts"
+    )
+    source = models.TextField(_("text"), max_length=POST_MAX)
+    html = models.TextField(_("rendered text"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    hidden = models.BooleanField(_("hidden"), default=False)
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    like_count = models.PositiveIntegerField(_("likes"), default=0)
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        constraints = [
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(Length("source"), 1) & LessThanOrEqual(Length("source"), POST_MAX),
+                name="forum_post_source_length",
+            ),
+        ]
+        indexes = [
+            # The thread page and permalinks: posts of a thread in order.
+            models.Index(fields=["thread", "id"], name="forum_post_thread_order"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} in {self.thread_id}"
+
+    def get_absolute_url(self):
+        return reverse("forum:post", args=[self.pk])
+
+
+class PostRevision(models.Model):
+    """The text a post had before an edit; visible to moderators."""
+
+    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="revisions")
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("editor"), on_delete=models.PROTECT,
+                               related_name="+")
+    source = models.TextField(_("previous text"))
+    created_at = models.DateTimeField(_("edited"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["-created_at", "-id"]
+
+
+class Like(models.Model):
+    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="likes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="likes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("like")
+        verbose_name_plural = _("likes")
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="forum_one_like_per_user")]
+
+
+class ThreadRead(models.Model):
+    """How far a signed-in fan has read a thread: the newest post id seen."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="reads")
+    last_read_post_id = models.BigIntegerField(default=0)
+    last_read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "thread"], name="forum_one_read_mark_per_thread")]
+
+
+class PostImage(models.Model):
+    """An uploaded picture: re-encoded full image plus a thumbnail at most 1 280 px wide."""
+
+    uploader = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploader"), on_delete=models.CASCADE,
+                                 related_name="+")
+    image = models.ImageField(_("image"), upload_to="posts/%Y/%m/", width_field="width", height_field="height")
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="posts/%Y/%m/")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+
+class Report(models.Model):
+    """A fan tells the moderators about a post; once per fan and post."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        RESOLVED = "resolved", _("resolved")
+        DISMISSED = "dismissed", _("dismissed")
+
+    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reporter"), on_delete=models.CASCADE,
+                                 related_name="+")
+    reason = models.CharField(_("reason"), max_length=500)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(_("reported"), default=timezone.now)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [models.UniqueConstraint(fields=["post", "reporter"], name="forum_one_report_per_post")]
+        indexes = [models.Index(fields=["state", "created_at"], name="forum_report_queue")]
+
+
+class ModerationAction(models.Model):
+    """The log of every moderator action: who, what, when, why."""
+
+    class Kind(models.TextChoices):
+        PIN = "pin", _("pinned")
+        UNPIN = "unpin", _("unpinned")
+        LOCK = "lock", _("locked")
+        UNLOCK = "unlock", _("unlocked")
+        MOVE = "move", _("moved")
+        HIDE_THREAD = "hide_thread", _("hid thread")
+        UNHIDE_THREAD = "unhide_thread", _("unhid thread")
+        HIDE_POST = "hide_post", _("hid post")
+        UNHIDE_POST = "unhide_post", _("unhid post")
+        DELETE_POST = "delete_post", _("deleted post")
+        RESOLVE_REPORT = "resolve_report", _("resolved report")
+        DISMISS_REPORT = "dismiss_report", _("dismissed report")
+
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("moderator"), on_delete=models.PROTECT,
+                                  related_name="+")
+    kind = models.CharField(_("action"), max_length=20, choices=Kind.choices)
+    thread = models.ForeignKey(Thread, verbose_name=_("thread"), null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    post = models.ForeignKey(Post, verbose_name=_("post"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("moderation action")
+        verbose_name_plural = _("moderation log")
+        ordering = ["-created_at", "-id"]

@@ -1,0 +1,103 @@
+"""Moderator actions on threads and posts, each logged (who, what, when, why).
+
+Each action is a conditional UPDATE: it logs only when it changed something,
+so two moderators pressing "lock" at once leave one log line.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from forum import access
+from forum.models import Board, ModerationAction, Post, Report, Thread
+
+Kind = ModerationAction.Kind
+
+THREAD_FLAGS = {
+    Kind.PIN: ("pinned", True), Kind.UNPIN: ("pinned", False),
+    Kind.LOCK: ("locked", True), Kind.UNLOCK: ("locked", False),
+    Kind.HIDE_THREAD: ("hidden", True), Kind.UNHIDE_THREAD: ("hidden", False),
+}
+POST_FLAGS = {Kind.HIDE_POST: True, Kind.UNHIDE_POST: False}
+
+
+class ModerationRefused(Exception):
+    pass
+
+
+def _require_moderator(user):
+    if not access.is_moderator(user):
+        raise ModerationRefused(_("Only moderators can do that."))
+
+
+@transaction.atomic(durable=True)
+def set_thread_flag(*, thread: Thread, moderator, kind: str, reason: str = "") -> bool:
+    """Pin/unpin, lock/unlock, hide/unhide a thread. Returns whether anything changed."""
+    _require_moderator(moderator)
+    field, value = THREAD_FLAGS[kind]
+    changed = Thread.objects.filter(pk=thread.pk).exclude(**{field: value}).update(**{field: value})
+    if changed:
+        ModerationAction.objects.create(moderator=moderator, kind=kind, thread=thread, reason=reason)
+    return bool(changed)
+
+
+@transaction.atomic(durable=True)
+def move_thread(*, thread: Thread, moderator, board: Board, reason: str = "") -> bool:
+    _require_moderator(moderator)
+    locked = Thread.objects.select_for_update().get(pk=thread.pk)
+    if locked.board_id == board.pk:
+        return False
+    posts = Post.objects.filter(thread=locked, deleted_at=None).count()
+    Thread.objects.filter(pk=locked.pk).update(board=board)
+    Board.objects.filter(pk=locked.board_id).update(thread_count=F("thread_count") - 1, post_count=F("post_count") - posts)
+    Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + posts)
+    ModerationAction.objects.create(
+        moderator=moderator, kind=Kind.MOVE, thread=locked, reason=reason,
+        detail=f"{locked.board.slug} → {board.slug}",
+    )
+    return True
+
+
+@transaction.atomic(durable=True)
+def set_post_hidden(*, post: Post, moderator, hidden: bool, reason: str = "") -> bool:
+    _require_moderator(moderator)
+    changed = Post.objects.filter(pk=post.pk).exclude(hidden=hidden).update(hidden=hidden)
+    if changed:
+        ModerationAction.objects.create(
+            moderator=moderator, kind=Kind.HIDE_POST if hidden else Kind.UNHIDE_POST,
+            thread_id=post.thread_id, post=post, reason=reason,
+        )
+    return bool(changed)
+
+
+class ReportRefused(Exception):
+    pass
+
+
+@transaction.atomic(durable=True)
+def report_post(*, post: Post, reporter, reason: str) -> Report:
+    """One report per fan and post: a second one is refused, not stored twice."""
+    if post.author_id == reporter.pk:
+        raise ReportRefused(_("You cannot report your own post."))
+    try:
+        with transaction.atomic():
+            return Report.objects.create(post=post, reporter=reporter, reason=reason)
+    except IntegrityError:
+        raise ReportRefused(_("You have already reported this post.")) from None
+
+
+@transaction.atomic(durable=True)
+def close_report(*, report: Report, moderator, resolved: bool, reason: str = "") -> bool:
+    """Resolve (acted on) or dismiss an open report; closing twice changes nothing."""
+    _require_moderator(moderator)
+    state = Report.State.RESOLVED if resolved else Report.State.DISMISSED
+    changed = Report.objects.filter(pk=report.pk, state=Report.State.OPEN).update(
+        state=state, resolved_by=moderator, resolved_at=timezone.now()
+    )
+    if changed:
+        ModerationAction.objects.create(
+            moderator=moderator, kind=Kind.RESOLVE_REPORT if resolved else Kind.DISMISS_REPORT,
+            thread_id=report.post.thread_id, post=report.post, reason=reason,
+        )
+    return bool(changed)

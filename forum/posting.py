@@ -1,0 +1,102 @@
+"""Starting threads, replying, editing and deleting posts.
+
+Every function owns its transaction. Counters move with F() in the same
+transaction as the rows they count; forum.counts rebuilds them from the rows.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from forum import access
+from forum.models import Board, Post, PostRevision, Thread
+from forum.rendering import render_post
+
+User = get_user_model()
+
+
+class PostingRefused(Exception):
+    """A rule said no; the message is for the person who tried."""
+
+
+def existing_usernames(candidates: set[str]) -> set[str]:
+    """One query, served by the Lower(username) unique index: which @names are real accounts."""
+    if not candidates:
+        return set()
+    found = set(
+        User.objects.annotate(key=Lower("username"))
+        .filter(key__in=[name.lower() for name in candidates])
+        .values_list("key", flat=True)
+    )
+    return {name for name in candidates if name.lower() in found}
+
+
+def _render(source: str) -> str:
+    return render_post(source, mention_exists=existing_usernames).html
+
+
+@transaction.atomic(durable=True)
+def start_thread(*, board: Board, author, title: str, source: str) -> Thread:
+    """Create a thread with its first post. Refused where the author may not start threads."""
+    if not access.may_start_thread(author, board):
+        raise PostingRefused(_("You cannot start threads in this board."))
+    now = timezone.now()
+    thread = Thread.objects.create(
+        board=board, author=author, title=title, created_at=now, last_activity_at=now, last_poster=author
+    )
+    Post.objects.create(thread=thread, author=author, source=source, html=_render(source), created_at=now)
+    Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + 1)
+    User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
+    return thread
+
+
+@transaction.atomic(durable=True)
+def reply(*, thread: Thread, author, source: str) -> Post:
+    """Add a post to a thread. A locked thread refuses (moderators excepted), decided in the database."""
+    now = timezone.now()
+    moderator = access.is_moderator(author)
+    claim = Thread.objects.filter(pk=thread.pk, hidden=False) if not moderator else Thread.objects.filter(pk=thread.pk)
+    if not moderator:
+        claim = claim.filter(locked=False)
+    # The conditional UPDATE both moves the counters and checks the thread is
+    # still open: a lock that lands between page and submit wins.
+    if claim.update(reply_count=F("reply_count") + 1, last_activity_at=now, last_poster=author) != 1:
+        raise PostingRefused(_("This thread is locked: no new replies."))
+    post = Post.objects.create(thread=thread, author=author, source=source, html=_render(source), created_at=now)
+    Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") + 1)
+    User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
+    return post
+
+
+@transaction.atomic(durable=True)
+def edit_post(*, post: Post, editor, source: str) -> Post:
+    """Keep the old text as a revision, store the new one rendered."""
+    if not access.may_edit(editor, post):
+        raise PostingRefused(_("You cannot edit this post."))
+    locked = Post.objects.select_for_update().get(pk=post.pk)
+    if locked.source == source:
+        return locked
+    PostRevision.objects.create(post=locked, editor=editor, source=locked.source)
+    locked.source, locked.html, locked.edited_at = source, _render(source), timezone.now()
+    locked.save(update_fields=["source", "html", "edited_at"])
+    return locked
+
+
+@transaction.atomic(durable=True)
+def delete_post(*, post: Post, actor) -> Post:
+    """Soft delete: the row stays (for moderators and the log), fans no longer see it.
+    Deleting a thread's first post is not allowed here; moderators hide the thread instead."""
+    if not access.may_edit(actor, post):
+        raise PostingRefused(_("You cannot delete this post."))
+    first_id = Post.objects.filter(thread_id=post.thread_id).order_by("id").values_list("id", flat=True).first()
+    if first_id == post.pk:
+        raise PostingRefused(_("The first post of a thread cannot be deleted; ask a moderator to hide the thread."))
+    now = timezone.now()
+    if Post.objects.filter(pk=post.pk, deleted_at=None).update(deleted_at=now) == 1:
+        Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") - 1)
+        User.objects.filter(pk=post.author_id).update(post_count=F("post_count") - 1)
+    post.refresh_from_db()
+    return post
