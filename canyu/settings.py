@@ -132,6 +132,10 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Redis down must not take reading down: cache errors become misses
+    # (sessions fall back to the database, rate limits let posts through).
+    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
 else:
@@ -143,6 +147,7 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    "flush-thread-views": {"task": "forum.tasks.flush_thread_views", "schedule": 60},
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 24,
@@ -204,6 +209,24 @@ def _social_apps() -> dict:
 
 
 SOCIALACCOUNT_PROVIDERS = _social_apps()
+
+# Forum posting limits per user (django-ratelimit syntax: 1/5s, 10/h). Accounts
+# younger than FORUM_NEW_ACCOUNT_SECONDS also obey the new_account_* rules and
+# may put at most FORUM_NEW_ACCOUNT_MAX_LINKS links and _IMAGES images in a post.
+FORUM_RATE_LIMITS = {
+    "post": env_str("FORUM_RATE_POST", "1/5s"),
+    "thread": env_str("FORUM_RATE_THREAD", "1/30s"),
+    "new_account_post": env_str("FORUM_RATE_NEW_ACCOUNT_POST", "10/h"),
+    "new_account_thread": env_str("FORUM_RATE_NEW_ACCOUNT_THREAD", "2/h"),
+}
+# If the cache cannot count (Redis down), let the post through rather than
+# refuse everyone: see forum/ratelimits.py.
+RATELIMIT_FAIL_OPEN = True
+FORUM_NEW_ACCOUNT_SECONDS = env_int("FORUM_NEW_ACCOUNT_SECONDS", 24 * 60 * 60)
+FORUM_NEW_ACCOUNT_MAX_LINKS = 2
+FORUM_NEW_ACCOUNT_MAX_IMAGES = 2
+POST_IMAGE_MAX_BYTES = 10 * 1024 * 1024
+POST_IMAGE_MAX_PIXELS = 40_000_000
 
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
 AVATAR_MAX_PIXELS = 24_000_000

@@ -4,6 +4,7 @@ Every function owns its transaction. Counters move with F() in the same
 transaction as the rows they count; forum.counts rebuilds them from the rows.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from forum import access
 from forum.models import Board, Post, PostRevision, Thread
+from forum.ratelimits import is_new_account
 from forum.rendering import render_post
 
 User = get_user_model()
@@ -34,8 +36,17 @@ def existing_usernames(candidates: set[str]) -> set[str]:
     return {name for name in candidates if name.lower() in found}
 
 
-def _render(source: str) -> str:
-    return render_post(source, mention_exists=existing_usernames).html
+def _render(source: str, author) -> str:
+    """Render, and hold accounts younger than a day to a few links and images (spam)."""
+    rendered = render_post(source, mention_exists=existing_usernames)
+    if is_new_account(author):
+        if rendered.link_count > settings.FORUM_NEW_ACCOUNT_MAX_LINKS:
+            raise PostingRefused(_("New accounts may put at most %(n)d links in a post.")
+                                 % {"n": settings.FORUM_NEW_ACCOUNT_MAX_LINKS})
+        if rendered.image_count > settings.FORUM_NEW_ACCOUNT_MAX_IMAGES:
+            raise PostingRefused(_("New accounts may put at most %(n)d images in a post.")
+                                 % {"n": settings.FORUM_NEW_ACCOUNT_MAX_IMAGES})
+    return rendered.html
 
 
 @transaction.atomic(durable=True)
@@ -47,7 +58,7 @@ def start_thread(*, board: Board, author, title: str, source: str) -> Thread:
     thread = Thread.objects.create(
         board=board, author=author, title=title, created_at=now, last_activity_at=now, last_poster=author
     )
-    Post.objects.create(thread=thread, author=author, source=source, html=_render(source), created_at=now)
+    Post.objects.create(thread=thread, author=author, source=source, html=_render(source, author), created_at=now)
     Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + 1)
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     return thread
@@ -65,7 +76,7 @@ def reply(*, thread: Thread, author, source: str) -> Post:
     # still open: a lock that lands between page and submit wins.
     if claim.update(reply_count=F("reply_count") + 1, last_activity_at=now, last_poster=author) != 1:
         raise PostingRefused(_("This thread is locked: no new replies."))
-    post = Post.objects.create(thread=thread, author=author, source=source, html=_render(source), created_at=now)
+    post = Post.objects.create(thread=thread, author=author, source=source, html=_render(source, author), created_at=now)
     Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") + 1)
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     return post
@@ -80,7 +91,7 @@ def edit_post(*, post: Post, editor, source: str) -> Post:
     if locked.source == source:
         return locked
     PostRevision.objects.create(post=locked, editor=editor, source=locked.source)
-    locked.source, locked.html, locked.edited_at = source, _render(source), timezone.now()
+    locked.source, locked.html, locked.edited_at = source, _render(source, editor), timezone.now()
     locked.save(update_fields=["source", "html", "edited_at"])
     return locked
 

@@ -33,7 +33,6 @@ Decisions worth knowing:
 import html.parser
 import importlib
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -49,9 +48,9 @@ from accounts.usernames import normalize_username, validate_username
 
 MentionLookup = Callable[[set[str]], set[str]]
 
-# Deeper quotes, lists or brackets than this are not parsed further. Twenty
-# levels is more than any real post needs and keeps parsing, rendering and
-# sanitising flat however deep the input tries to go.
+# Quotes, lists or emphasis nested deeper than this are dropped (markdown-it
+# stops parsing there). Twenty levels is more than any real post needs and
+# keeps parsing, rendering and sanitising flat however deep the input goes.
 MAX_NESTING = 20
 
 # markdown-it pads a table's short rows with empty cells, up to 65 536 per
@@ -61,10 +60,10 @@ MAX_NESTING = 20
 # markdown-it's table rule; fail loudly if an upgrade renames it.
 MAX_PADDED_TABLE_CELLS = 4096
 # (markdown_it.rules_block re-exports the rule function under the module's name.)
-markdown_table = importlib.import_module("markdown_it.rules_block.table")
-if not hasattr(markdown_table, "MAX_AUTOCOMPLETED_CELLS"):
+_markdown_table_rule = importlib.import_module("markdown_it.rules_block.table")
+if not hasattr(_markdown_table_rule, "MAX_AUTOCOMPLETED_CELLS"):
     raise ImportError("markdown_it.rules_block.table.MAX_AUTOCOMPLETED_CELLS is gone: re-check the table padding limit")
-markdown_table.MAX_AUTOCOMPLETED_CELLS = MAX_PADDED_TABLE_CELLS
+_markdown_table_rule.MAX_AUTOCOMPLETED_CELLS = MAX_PADDED_TABLE_CELLS
 
 # At most this many distinct @names are looked up per post (the first ones, in
 # reading order); later ones stay plain text. It bounds the one query made per
@@ -220,7 +219,8 @@ def _render_foreign_images_as_links(state: StateCore) -> None:
                 continue
             src = token.attrGet("src") or ""
             text = Token("text", "", 0, level=token.level + 1)
-            text.content = state.md.renderer.renderInlineAsText(token.children or [], state.md.options, state.env) or src
+            alt = state.md.renderer.renderInlineAsText(token.children or [], state.md.options, state.env)
+            text.content = alt or src
             if link_depth:  # already inside a link: a link in a link is not HTML
                 text.level = token.level
                 children.append(text)
@@ -262,8 +262,7 @@ def _link_mentions(state: StateCore) -> None:
             elif token.type == "link_close":
                 link_depth -= 1
             elif token.type == "text" and not link_depth:
-                spans = [span for span in _find_mentions(token.content)]
-                spans = [span for span in spans if _admit_candidate(span[2], candidates)]
+                spans = [span for span in _find_mentions(token.content) if _admit_candidate(span[2], candidates)]
                 if spans:
                     found.append((block.children, index, spans))
     if not candidates:

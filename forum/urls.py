@@ -9,6 +9,7 @@ urlpatterns = [
     path("b/<slug:slug>/new/", views.new_thread, name="new_thread"),
     path("t/<int:thread_id>/", views.thread, name="thread"),
     path("t/<int:thread_id>/reply/", views.reply, name="reply"),
+    path("t/<int:thread_id>/unread/", views.first_unread, name="first_unread"),
     path("p/<int:post_id>/", views.post_permalink, name="post"),
     path("p/<int:post_id>/edit/", views.edit_post, name="edit_post"),
     path("p/<int:post_id>/delete/", views.delete_post, name="delete_post"),

@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from forum import access, liking, pages, posting
+from forum import access, liking, pages, posting, ratelimits, reading, viewcounts
 from forum.forms import PostForm, ThreadForm
+from forum.quoting import quote_markdown
 
 
 def index(request):
@@ -19,17 +20,42 @@ def board(request, slug):
     page = pages.board_page(request.user, board, request.GET.get("page"))
     return render(request, "forum/board.html", {
         "board": board, "page": page, "may_start": access.may_start_thread(request.user, board),
+        "unread": reading.unread_thread_ids(request.user, page),
     })
 
 
 def thread(request, thread_id):
     thread = access.access_thread(request.user, thread_id)
     page = pages.thread_page(request.user, thread, request.GET.get("page"))
+    may_reply = access.may_reply(request.user, thread)
+    initial = {}
+    quote_id = request.GET.get("quote", "")
+    if may_reply and quote_id.isdigit():
+        quoted = pages.visible_posts(request.user, thread).select_related("author").filter(pk=quote_id).first()
+        if quoted:
+            initial["source"] = quote_markdown(quoted)
+    viewcounts.record_view(thread.pk)
+    if request.user.is_authenticated and page.object_list:
+        reading.mark_read(user=request.user, thread=thread, post=page.object_list[-1])
     return render(request, "forum/thread.html", {
-        "thread": thread, "page": page, "form": PostForm(),
-        "may_reply": access.may_reply(request.user, thread),
-        "moderator": access.is_moderator(request.user),
+        "thread": thread, "page": page, "form": PostForm(initial=initial),
+        "may_reply": may_reply, "moderator": access.is_moderator(request.user),
     })
+
+
+@login_required
+def first_unread(request, thread_id):
+    thread = access.access_thread(request.user, thread_id)
+    post = reading.first_unread_post(request.user, thread, pages.visible_posts(request.user, thread))
+    return redirect(post) if post else redirect(thread)
+
+
+def _too_fast(request, template, context, refusal):
+    context["form"].add_error(None, _("You are posting too fast. Please wait %(seconds)d seconds and try again.")
+                              % {"seconds": refusal.retry_after})
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 def post_permalink(request, post_id):
@@ -46,6 +72,9 @@ def new_thread(request, slug):
         raise PermissionDenied
     form = ThreadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        too_fast = ratelimits.consume_posting(request, kind="thread")
+        if too_fast:
+            return _too_fast(request, "forum/new_thread.html", {"board": board, "form": form}, too_fast)
         try:
             thread = posting.start_thread(board=board, author=request.user, **form.cleaned_data)
             return redirect(thread)
@@ -61,6 +90,9 @@ def reply(request, thread_id):
     thread = access.access_thread(request.user, thread_id)
     form = PostForm(request.POST)
     if form.is_valid():
+        too_fast = ratelimits.consume_posting(request, kind="post")
+        if too_fast:
+            return _too_fast(request, "forum/reply.html", {"thread": thread, "form": form}, too_fast)
         try:
             post = posting.reply(thread=thread, author=request.user, source=form.cleaned_data["source"])
             return redirect(post)

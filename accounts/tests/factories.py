@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 from allauth.account.models import EmailAddress
 
 from accounts.models import User
@@ -17,6 +20,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"fan{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     password = factory.django.Password(PASSWORD)
+    # An established fan; tests about brand-new accounts set date_joined.
+    date_joined = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):

@@ -107,8 +107,10 @@ def browser():
         if env_bool("CANYU_REQUIRE_BROWSER", False):
             pytest.fail(f"{reason} (CANYU_REQUIRE_BROWSER=1 requires it)", pytrace=False)
         pytest.skip(f"{reason} (CANYU_REQUIRE_BROWSER=1 makes this a failure)")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    snapshots = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         # Playwright's sync API keeps an asyncio loop running in this thread
         # until it stops, and Django refuses ORM calls from a thread with a
@@ -117,6 +119,14 @@ def browser():
         # only drives the browser. Unset afterwards: subprocesses of later
         # tests (manage.py check --deploy) would inherit it and fail async.E001.
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        # With a loop running, django.db.connections hands this thread a
+        # second set of connection objects (asgiref's thread-critical Local
+        # switches to context storage), which lack the snapshot of migrated
+        # rows taken when the test database was made; without it
+        # serialized_rollback silently restores nothing.
+        for alias, snapshot in snapshots.items():
+            if snapshot is not None:
+                connections[alias]._test_serialized_contents = snapshot
         # launch() gives every run a fresh temporary profile.
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield chromium

@@ -1,0 +1,15 @@
+"""The site as production serves it, plus the benchmark's floor view (bench/urls.py).
+
+bench/forum_bench.py sets DATABASE_URL and REDIS_URL before this is imported,
+so canyu.settings picks PostgreSQL (persistent connections, CONN_MAX_AGE and
+health checks as in production), the Redis cache and cached_db sessions. Not
+DJANGO_ENV=production itself: that redirects plain HTTP to HTTPS and wants
+collectstatic's manifest, neither of which a benchmark on 127.0.0.1 can use.
+"""
+
+from canyu.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench.urls"
+# With DEBUG off Django caches compiled templates and keeps no query log.
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]

@@ -1,0 +1,36 @@
+"""Unread marks: how far each signed-in fan has read each thread."""
+
+from django.utils import timezone
+
+from forum.models import Post, Thread, ThreadRead
+
+
+def mark_read(*, user, thread: Thread, post: Post) -> None:
+    """Move the fan's mark forward to `post` (never back). One UPDATE, or one INSERT the first time."""
+    now = timezone.now()
+    moved = ThreadRead.objects.filter(user=user, thread=thread, last_read_post_id__lt=post.pk).update(
+        last_read_post_id=post.pk, last_read_at=now
+    )
+    if not moved:
+        # First visit (or already further along, in which case the unique
+        # constraint makes this a no-op): INSERT ... ON CONFLICT DO NOTHING.
+        ThreadRead.objects.bulk_create(
+            [ThreadRead(user=user, thread=thread, last_read_post_id=post.pk, last_read_at=now)],
+            ignore_conflicts=True,
+        )
+
+
+def unread_thread_ids(user, threads) -> set[int]:
+    """Threads with posts newer than the fan's mark. Never-opened threads count as unread."""
+    if not user.is_authenticated:
+        return set()
+    threads = list(threads)
+    marks = dict(ThreadRead.objects.filter(user=user, thread__in=threads).values_list("thread_id", "last_read_at"))
+    return {t.pk for t in threads if t.pk not in marks or t.last_activity_at > marks[t.pk]}
+
+
+def first_unread_post(user, thread: Thread, posts):
+    """The first post after the fan's mark among `posts` (a visible-posts queryset), or the last post."""
+    mark = ThreadRead.objects.filter(user=user, thread=thread).values_list("last_read_post_id", flat=True).first()
+    posts = posts.order_by("id")
+    return posts.filter(id__gt=mark or 0).first() or posts.last()
