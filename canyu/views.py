@@ -3,10 +3,11 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from canyu.health import service_states
+from forum.pages import board_list
 
 
 def home(request):
-    return render(request, "home.html")
+    return render(request, "home.html", {"boards": board_list(request.user)})
 
 
 @never_cache

@@ -1,0 +1,26 @@
+"""Demo data for `make run`: accounts of every role, boards and conversations.
+Safe to run again: it only creates what is missing."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.demo import DEMO_PASSWORD, DEMO_USERS, create_demo_users
+from forum.demo import create_demo_forum
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts and forum (once) and print the accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Allow running with DJANGO_ENV=production.")
+
+    def handle(self, *args, force=False, **options):
+        if settings.PRODUCTION and not force:
+            raise CommandError("Refusing to create demo accounts with known passwords in production.")
+        users = create_demo_users()
+        forum = create_demo_forum()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo data ready: {users} new accounts" + (", demo forum created." if forum else ".")))
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+        for username, _email, role, *_rest in DEMO_USERS:
+            self.stdout.write(f"  {username:<12} {role.value}")
