@@ -23,14 +23,23 @@ def test_every_string_has_a_chinese_translation(catalogue):
 
 
 def test_translations_keep_their_placeholders(catalogue):
-    wrong = [e.msgid for e in catalogue if sorted(PLACEHOLDER.findall(e.msgid)) != sorted(PLACEHOLDER.findall(e.msgstr))]
+    def translations(entry):
+        return list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+
+    wrong = [
+        e.msgid for e in catalogue for text in translations(e)
+        if sorted(set(PLACEHOLDER.findall(e.msgid))) != sorted(set(PLACEHOLDER.findall(text)))
+    ]
     assert wrong == []
 
 
 def test_the_compiled_catalogue_matches_the_source(catalogue):
     compiled = polib.mofile(str(CATALOGUE.with_suffix(".mo")))
-    source = {(e.msgctxt, e.msgid): e.msgstr for e in catalogue if e.translated()}
-    built = {(e.msgctxt, e.msgid): e.msgstr for e in compiled if e.msgid}
+    def text(entry):
+        return tuple(entry.msgstr_plural.values()) if entry.msgid_plural else entry.msgstr
+
+    source = {(e.msgctxt, e.msgid): text(e) for e in catalogue if e.translated()}
+    built = {(e.msgctxt, e.msgid): text(e) for e in compiled if e.msgid}
     assert built == source, "run `make compilemessages`"
 
 
