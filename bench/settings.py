@@ -7,9 +7,14 @@ DJANGO_ENV=production itself: that redirects plain HTTP to HTTPS and wants
 collectstatic's manifest, neither of which a benchmark on 127.0.0.1 can use.
 """
 
+import warnings
+
 from canyu.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
-# With DEBUG off Django caches compiled templates and keeps no query log.
+# As in production: no query log kept, no debug pages.
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+
+# The benchmark serves no static files; a deployment runs collectstatic first.
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)

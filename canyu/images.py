@@ -16,6 +16,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 
+# WebP cannot store a side longer than this.
+WEBP_MAX_SIDE = 16383
+
 
 class ImageRefused(ValidationError):
     pass
@@ -70,8 +73,31 @@ def square_thumbnail(image: Image.Image, size: int) -> Image.Image:
     return image
 
 
-def encode_webp(image: Image.Image, *, quality: int = 85) -> bytes:
+def upright(image: Image.Image) -> Image.Image:
+    """Turn the pixels the way the EXIF orientation says (phones store photos
+    sideways and set a flag) and bring them to RGB, or RGBA if the image has
+    transparency: what WebP stores."""
+    image = ImageOps.exif_transpose(image)
+    if image.mode.startswith("I"):
+        # 16-bit greyscale PNG: converting straight to RGB clips it to white.
+        image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    mode = "RGBA" if image.has_transparency_data else "RGB"
+    return image if image.mode == mode else image.convert(mode)
+
+
+def shrink_to_fit(image: Image.Image, *, max_width: int, max_height: int) -> Image.Image:
+    """Scale down (never up), keeping the aspect ratio, to fit max_width × max_height."""
+    width, height = image.size
+    scale = min(max_width / width, max_height / height)
+    if scale >= 1:
+        return image
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def encode_webp(image: Image.Image, *, quality: int = 85, method: int = 4) -> bytes:
+    """method 0-6 trades encoding time for size: 4 takes ~10 s on 40 megapixels, 2 about 1 s."""
     out = io.BytesIO()
     # A fresh save from pixels carries no EXIF/XMP/ICC unless asked for.
-    image.save(out, format="WEBP", quality=quality, method=4)
+    image.save(out, format="WEBP", quality=quality, method=method)
     return out.getvalue()

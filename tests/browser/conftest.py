@@ -17,19 +17,16 @@ pytest-django's live server (Django's LiveServerThread) serves STATIC_URL and
 also MEDIA_URL from settings.MEDIA_ROOT, whatever DEBUG is, so uploads made
 during a test load in the browser as they do in production.
 
-The live server needs a transactional database, which is flushed after each
-test; the flush deletes rows made by migrations (the role groups of
-accounts.0002_roles). So browser tests default to
-``django_db(transaction=True, serialized_rollback=True)``: Django puts the
-migrated rows back before each one. Restoring them collides with the content
-types that a plain transactional test's flush recreates with new ids, so
-browser tests run before every other transactional test.
+The live server needs a transactional database. Any transactional test's
+flush deletes the rows migrations made (the role groups of
+accounts.0002_roles), so each browser test starts from those rows, restored
+by ``_migrated_rows_restored``.
 """
 
 from pathlib import Path
 
 import pytest
-from pytest_django.fixtures import validate_django_db
+from django.core.management import call_command
 
 from canyu.environment import env_bool, env_str
 
@@ -49,34 +46,14 @@ TIMEOUT_MS = 10_000
 HERE = Path(__file__).resolve().parent
 
 
-def _is_browser_test(item) -> bool:
-    return HERE in item.path.parents
-
-
-def _flushes_database(item) -> bool:
-    """Whether pytest-django runs this test in a transactional database, flushed afterwards."""
-    marker = item.get_closest_marker("django_db")
-    if marker is not None:
-        transaction, reset_sequences, *_ = validate_django_db(marker)
-        if transaction or reset_sequences:
-            return True
-    return bool({"transactional_db", "django_db_reset_sequences", "live_server"} & set(item.fixturenames))
-
-
 def pytest_itemcollected(item):
     # Called for every test of the session, not only this folder's.
-    if _is_browser_test(item):
+    if HERE in item.path.parents:
         item.add_marker(pytest.mark.browser)
         if item.get_closest_marker("django_db") is None:
+            # serialized_rollback: Django then snapshots the migrated rows
+            # when it creates the test database (see _migrated_rows).
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
-
-
-@pytest.hookimpl(trylast=True)  # after pytest-django has put transactional tests after the others
-def pytest_collection_modifyitems(items):
-    browser_tests = [item for item in items if _is_browser_test(item)]
-    others = [item for item in items if not _is_browser_test(item)]
-    first_flush = next((i for i, item in enumerate(others) if _flushes_database(item)), len(others))
-    items[:] = others[:first_flush] + browser_tests + others[first_flush:]
 
 
 @pytest.hookimpl(wrapper=True)
@@ -97,40 +74,64 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-# Package scope: one Chromium for all browser tests (they run one after the
-# other, see above), gone before the rest of the session. See the comment on
-# DJANGO_ALLOW_ASYNC_UNSAFE for why it must not outlive them.
 @pytest.fixture(scope="package")
-def browser():
+def _migrated_rows(django_db_setup) -> dict[str, str]:
+    """Per database, the rows migrations made, as Django serialized them after creating it.
+
+    Read before Playwright starts: see ``browser``.
+    """
+    from django.db import connections
+
+    return {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+
+
+# Package scope: one Chromium for all tests under tests/browser/, closed
+# before the rest of the session (see DJANGO_ALLOW_ASYNC_UNSAFE below).
+@pytest.fixture(scope="package")
+def browser(_migrated_rows):
     if not Path(CHROMIUM).is_file():
         reason = f"chromium not installed at {CHROMIUM}: apt-get install chromium"
         if env_bool("CANYU_REQUIRE_BROWSER", False):
             pytest.fail(f"{reason} (CANYU_REQUIRE_BROWSER=1 requires it)", pytrace=False)
         pytest.skip(f"{reason} (CANYU_REQUIRE_BROWSER=1 makes this a failure)")
-    from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    snapshots = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         # Playwright's sync API keeps an asyncio loop running in this thread
         # until it stops, and Django refuses ORM calls from a thread with a
         # running loop (SynchronousOnlyOperation), in the test and in the
-        # transactional flush after it. No Django code runs on that loop; it
-        # only drives the browser. Unset afterwards: subprocesses of later
-        # tests (manage.py check --deploy) would inherit it and fail async.E001.
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        # With a loop running, django.db.connections hands this thread a
+        # flush after it. No Django code runs on that loop; it only drives
+        # the browser. Unset afterwards: subprocesses of later tests
+        # (manage.py check --deploy) would inherit it and fail async.E001.
+        #
+        # While the loop runs, django.db.connections also hands this thread a
         # second set of connection objects (asgiref's thread-critical Local
-        # switches to context storage), which lack the snapshot of migrated
-        # rows taken when the test database was made; without it
-        # serialized_rollback silently restores nothing.
-        for alias, snapshot in snapshots.items():
-            if snapshot is not None:
-                connections[alias]._test_serialized_contents = snapshot
+        # switches to context storage). They lack the snapshot Django keeps
+        # for serialized_rollback, so Django neither restores it nor skips
+        # post_migrate on flush: browser tests behave like plain transactional
+        # tests, and _migrated_rows_restored does the restoring.
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         # launch() gives every run a fresh temporary profile.
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _migrated_rows_restored(_migrated_rows, browser, transactional_db):
+    # Flush first: an earlier transactional test's flush re-created content
+    # types and permissions under new ids, which would collide with the
+    # snapshot's. The flush after the test runs post_migrate, as for any
+    # transactional test.
+    from django.db import connections
+
+    for alias, rows in _migrated_rows.items():
+        call_command("flush", database=alias, interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connections[alias].creation.deserialize_db_from_string(rows)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ CONFIRMATION_PATH = re.compile(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)"
 def test_a_new_fan_signs_up_confirms_switches_to_chinese_and_uploads_an_avatar(live_server, phone, tmp_path):
     photo = tmp_path / "photo.jpg"
     photo.write_bytes(image_bytes("JPEG", size=(800, 600), exif_gps=True))
-    assert Image.open(photo).getexif().get_ifd(0x8825), "the upload must carry GPS data for the check below to mean anything"
+    assert Image.open(photo).getexif().get_ifd(0x8825)  # GPS, so "no EXIF" below means something
 
     # Sign up.
     phone.goto(live_server.url + "/accounts/signup/")
