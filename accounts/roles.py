@@ -21,9 +21,15 @@ class Role(models.TextChoices):
 
 DEFAULT_ROLE = Role.FAN
 
-# Which role holds which permission is set by migrations (accounts.0002_roles,
-# and later apps' own migrations for their models), and changed by staff in
-# the admin.
+# The permissions each role starts with. Staff may change them in the admin
+# afterwards; ensure_roles only fills in groups that are missing.
+STARTING_PERMISSIONS = {
+    Role.FAN: [],
+    Role.ENGINEER: ["be_credited_engineer"],
+    Role.PRODUCT_MANAGER: ["read_feedback", "manage_ideas"],
+    Role.MODERATOR: ["moderate_forum", "view_user"],
+    Role.ADMIN: ["moderate_forum", "read_feedback", "manage_ideas", "publish_releases", "view_user", "change_user"],
+}
 
 _RANK = {role.value: rank for rank, role in enumerate(Role)}
 
@@ -34,6 +40,23 @@ def badge_of(user) -> Role | None:
     if not names:
         return None
     return Role(min(names, key=_RANK.__getitem__))
+
+
+def ensure_roles(**kwargs) -> None:
+    """Create any missing role group with its starting permissions.
+
+    Runs after every migrate (post_migrate), like Django's own permission
+    creation, so the roles exist on a fresh database and again after a test
+    flush; groups that exist are left exactly as staff set them.
+    """
+    from django.contrib.auth.models import Permission
+
+    for role, codenames in STARTING_PERMISSIONS.items():
+        group, created = Group.objects.get_or_create(name=role.value)
+        if created and codenames:
+            group.permissions.set(
+                Permission.objects.filter(content_type__app_label="accounts", codename__in=codenames)
+            )
 
 
 def grant_role(user, role: Role) -> None:

@@ -114,3 +114,12 @@ def image_markdown(image: PostImage, alt: str = "") -> str:
     """
     alt = _MARKDOWN_PUNCTUATION_RE.sub(r"\\\1", " ".join(alt.split()))
     return f"[![{alt}]({image.thumbnail.url})]({image.image.url})"
+
+
+def discard_post_image(image: PostImage) -> None:
+    """Remove an image whose post was refused: its row and both files."""
+    files = [(image.image.storage, image.image.name), (image.thumbnail.storage, image.thumbnail.name)]
+    PostImage.objects.filter(pk=image.pk).delete()
+    for storage, name in files:
+        if name:
+            _delete_quietly(storage, name)

@@ -6,15 +6,26 @@ from forum.models import POST_MAX, TITLE_MAX, TITLE_MIN
 
 class PostForm(forms.Form):
     source = forms.CharField(
-        label=_("Text"), min_length=1, max_length=POST_MAX, strip=True,
+        label=_("Text"), required=False, max_length=POST_MAX, strip=True,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Markdown: **bold**, *italic*, > quote, - list, `code`, @username."),
     )
+    image = forms.FileField(
+        label=_("Picture"), required=False,
+        help_text=_("JPEG, PNG, GIF or WebP, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("source") and not cleaned.get("image") and "source" not in self.errors:
+            self.add_error("source", forms.ValidationError(_("Write something or add a picture."), code="required"))
+        return cleaned
 
 
 class ThreadForm(PostForm):
     title = forms.CharField(label=_("Title"), min_length=TITLE_MIN, max_length=TITLE_MAX, strip=True)
-    field_order = ["title", "source"]
+    field_order = ["title", "source", "image"]
 
 
 class ThreadModerationForm(forms.Form):

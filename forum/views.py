@@ -6,8 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from forum import access, liking, pages, posting, ratelimits, reading, viewcounts
+from canyu.images import ImageRefused
+from forum import access, attachments, liking, pages, posting, ratelimits, reading, viewcounts
 from forum.forms import PostForm, ThreadForm
+from forum.models import POST_MAX
 from forum.quoting import quote_markdown
 
 
@@ -50,6 +52,27 @@ def first_unread(request, thread_id):
     return redirect(post) if post else redirect(thread)
 
 
+def _write_post(request, form, write):
+    """Store the attached picture (if any), append it to the text and call
+    `write(source)`. Refusals go back into the form; a picture whose post is
+    refused is deleted, so nothing is left behind."""
+    source, image = form.cleaned_data["source"], None
+    try:
+        if form.cleaned_data.get("image"):
+            image = attachments.store_post_image(uploader=request.user, upload=form.cleaned_data["image"])
+            source = f"{source}\n\n{attachments.image_markdown(image)}".strip()
+            if len(source) > POST_MAX:
+                raise posting.PostingRefused(_("The text is too long to add the picture."))
+        return write(source)
+    except ImageRefused as refusal:
+        form.add_error("image", refusal)
+    except posting.PostingRefused as refusal:
+        form.add_error(None, str(refusal))
+    if image:
+        attachments.discard_post_image(image)
+    return None
+
+
 def _too_fast(request, template, context, refusal):
     context["form"].add_error(None, _("You are posting too fast. Please wait %(seconds)d seconds and try again.")
                               % {"seconds": refusal.retry_after})
@@ -70,16 +93,15 @@ def new_thread(request, slug):
     board = access.access_board(request.user, slug)
     if not access.may_start_thread(request.user, board):
         raise PermissionDenied
-    form = ThreadForm(request.POST or None)
+    form = ThreadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         too_fast = ratelimits.consume_posting(request, kind="thread")
         if too_fast:
             return _too_fast(request, "forum/new_thread.html", {"board": board, "form": form}, too_fast)
-        try:
-            thread = posting.start_thread(board=board, author=request.user, **form.cleaned_data)
+        thread = _write_post(request, form, lambda source: posting.start_thread(
+            board=board, author=request.user, title=form.cleaned_data["title"], source=source))
+        if thread:
             return redirect(thread)
-        except posting.PostingRefused as refusal:
-            form.add_error(None, str(refusal))
     status = 400 if request.method == "POST" else 200
     return render(request, "forum/new_thread.html", {"board": board, "form": form}, status=status)
 
@@ -88,16 +110,15 @@ def new_thread(request, slug):
 @login_required
 def reply(request, thread_id):
     thread = access.access_thread(request.user, thread_id)
-    form = PostForm(request.POST)
+    form = PostForm(request.POST, request.FILES)
     if form.is_valid():
         too_fast = ratelimits.consume_posting(request, kind="post")
         if too_fast:
             return _too_fast(request, "forum/reply.html", {"thread": thread, "form": form}, too_fast)
-        try:
-            post = posting.reply(thread=thread, author=request.user, source=form.cleaned_data["source"])
+        post = _write_post(request, form, lambda source: posting.reply(
+            thread=thread, author=request.user, source=source))
+        if post:
             return redirect(post)
-        except posting.PostingRefused as refusal:
-            form.add_error(None, str(refusal))
     # The text typed comes back in the form: nothing is lost.
     return render(request, "forum/reply.html", {"thread": thread, "form": form}, status=400)
 
@@ -107,13 +128,12 @@ def edit_post(request, post_id):
     post = access.access_post(request.user, post_id)
     if not access.may_edit(request.user, post):
         raise PermissionDenied
-    form = PostForm(request.POST or None, initial={"source": post.source})
+    form = PostForm(request.POST or None, request.FILES or None, initial={"source": post.source})
     if request.method == "POST" and form.is_valid():
-        try:
-            posting.edit_post(post=post, editor=request.user, source=form.cleaned_data["source"])
+        edited = _write_post(request, form, lambda source: posting.edit_post(
+            post=post, editor=request.user, source=source))
+        if edited:
             return redirect(post)
-        except posting.PostingRefused as refusal:
-            form.add_error(None, str(refusal))
     status = 400 if request.method == "POST" else 200
     return render(request, "forum/edit_post.html", {"post": post, "form": form}, status=status)
 
