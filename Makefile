@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashl
 PORT ?= 8000
 MO := locale/zh_Hans/LC_MESSAGES/django.mo
 
-.PHONY: run test install messages compilemessages migrate seed check bench clean
+.PHONY: run test install messages compilemessages check bench clean
 
 run: install compilemessages
 	$(BIN)/python manage.py migrate --noinput
@@ -36,6 +36,10 @@ $(MO): locale/zh_Hans/LC_MESSAGES/django.po $(STAMP)
 messages: install
 	$(BIN)/python manage.py makemessages --locale=zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=bench
 	$(MAKE) compilemessages
+
+# The forum benchmark (PostgreSQL, Redis and Debian's wrk on this machine): see bench/README.md.
+bench: install compilemessages
+	$(BIN)/python bench/forum_bench.py $(BENCH_ARGS)
 
 check: install
 	$(BIN)/python manage.py check

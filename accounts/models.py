@@ -14,7 +14,7 @@ from accounts.roles import badge_of
 
 
 def avatar_path(instance, filename: str) -> str:
-    # The name is ours, never the uploader's: see accounts.avatars.
+    # The name is ours, never the uploader's: see accounts.profiles.
     return f"avatars/{filename}"
 
 
@@ -44,7 +44,7 @@ class User(AbstractUser):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone]
     )
-    # Kept by forum.posting with F(); rebuilt from the rows by forum.counts.
+    # Kept by forum.posting with F(), in the same transaction as the post.
     post_count = models.PositiveIntegerField(_("posts"), default=0)
 
     class Meta:

@@ -5,6 +5,7 @@ silently fall back to a default: ``DEBUG=yes`` is an error, not ``False``.
 """
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -13,7 +14,16 @@ _FALSE = {"0", "false", "off"}
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
+    """An empty value counts as unset: `STATIC_ROOT=` must not mean the current directory."""
+    return os.environ.get(name, "").strip() or default
+
+
+def env_rate(name: str, default: str) -> str:
+    """A django-ratelimit rate: amount/[n]unit, unit s, m, h or d (e.g. 1/5s, 10/h)."""
+    value = env_str(name, default)
+    if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must look like 1/5s or 10/h; got {value!r}")
+    return value
 
 
 def env_bool(name: str, default: bool) -> bool:

@@ -11,7 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from canyu.environment import env_bool, env_choice, env_int, env_list, env_str
+from canyu.environment import env_bool, env_choice, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CANYU_VAR_DIR", str(BASE_DIR / "var")))
@@ -214,10 +214,10 @@ SOCIALACCOUNT_PROVIDERS = _social_apps()
 # younger than FORUM_NEW_ACCOUNT_SECONDS also obey the new_account_* rules and
 # may put at most FORUM_NEW_ACCOUNT_MAX_LINKS links and _IMAGES images in a post.
 FORUM_RATE_LIMITS = {
-    "post": env_str("FORUM_RATE_POST", "1/5s"),
-    "thread": env_str("FORUM_RATE_THREAD", "1/30s"),
-    "new_account_post": env_str("FORUM_RATE_NEW_ACCOUNT_POST", "10/h"),
-    "new_account_thread": env_str("FORUM_RATE_NEW_ACCOUNT_THREAD", "2/h"),
+    "post": env_rate("FORUM_RATE_POST", "1/5s"),
+    "thread": env_rate("FORUM_RATE_THREAD", "1/30s"),
+    "new_account_post": env_rate("FORUM_RATE_NEW_ACCOUNT_POST", "10/h"),
+    "new_account_thread": env_rate("FORUM_RATE_NEW_ACCOUNT_THREAD", "2/h"),
 }
 # If the cache cannot count (Redis down), let the post through rather than
 # refuse everyone: see forum/ratelimits.py.
@@ -265,14 +265,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
 
 # --- E-mail ---------------------------------------------------------------
-EMAIL_URL = env_str("EMAIL_HOST")
-if EMAIL_URL:
+EMAIL_HOST = env_str("EMAIL_HOST")
+if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = EMAIL_URL
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Canyu <noreply@canyu.localhost>")
@@ -304,7 +304,6 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-    SILENCED_SYSTEM_CHECKS = []
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 LOGGING = {

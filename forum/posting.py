@@ -1,7 +1,8 @@
 """Starting threads, replying, editing and deleting posts.
 
 Every function owns its transaction. Counters move with F() in the same
-transaction as the rows they count; forum.counts rebuilds them from the rows.
+transaction as the rows they count (liking.recount_likes rebuilds like counts
+from the rows; the other counters have no recount job yet).
 """
 
 from django.conf import settings
@@ -108,6 +109,7 @@ def delete_post(*, post: Post, actor) -> Post:
     now = timezone.now()
     if Post.objects.filter(pk=post.pk, deleted_at=None).update(deleted_at=now) == 1:
         Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") - 1)
+        Board.objects.filter(threads=post.thread_id).update(post_count=F("post_count") - 1)
         User.objects.filter(pk=post.author_id).update(post_count=F("post_count") - 1)
     post.refresh_from_db()
     return post

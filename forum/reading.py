@@ -6,17 +6,21 @@ from forum.models import Post, Thread, ThreadRead
 
 
 def mark_read(*, user, thread: Thread, post: Post) -> None:
-    """Move the fan's mark forward to `post` (never back). One UPDATE, or one INSERT the first time."""
+    """Move the fan's mark forward to `post` (never back).
+
+    One SELECT; a write only when the mark moves: an UPDATE guarded by the old
+    value, or an INSERT ... ON CONFLICT DO NOTHING the first time.
+    """
     now = timezone.now()
-    moved = ThreadRead.objects.filter(user=user, thread=thread, last_read_post_id__lt=post.pk).update(
-        last_read_post_id=post.pk, last_read_at=now
-    )
-    if not moved:
-        # First visit (or already further along, in which case the unique
-        # constraint makes this a no-op): INSERT ... ON CONFLICT DO NOTHING.
+    mark = ThreadRead.objects.filter(user=user, thread=thread).values_list("last_read_post_id", flat=True).first()
+    if mark is None:
         ThreadRead.objects.bulk_create(
             [ThreadRead(user=user, thread=thread, last_read_post_id=post.pk, last_read_at=now)],
             ignore_conflicts=True,
+        )
+    elif mark < post.pk:
+        ThreadRead.objects.filter(user=user, thread=thread, last_read_post_id__lt=post.pk).update(
+            last_read_post_id=post.pk, last_read_at=now
         )
 
 

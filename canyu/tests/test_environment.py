@@ -69,3 +69,19 @@ def test_debug_cannot_be_on_in_production():
     result = run_manage("check", env={**PRODUCTION_ENV, "DEBUG": "1"})
     assert result.returncode != 0
     assert "DEBUG must be off" in result.stderr
+
+
+def test_an_empty_value_counts_as_unset(monkeypatch):
+    from canyu.environment import env_str
+
+    monkeypatch.setenv("X_PATH", "  ")
+    assert env_str("X_PATH", "/default") == "/default"
+
+
+@pytest.mark.parametrize("rate", ["10/x", "abc", "0/5s", "5"])
+def test_a_malformed_rate_is_refused(monkeypatch, rate):
+    from canyu.environment import env_rate
+
+    monkeypatch.setenv("X_RATE", rate)
+    with pytest.raises(ImproperlyConfigured):
+        env_rate("X_RATE", "1/5s")

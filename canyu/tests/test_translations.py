@@ -62,3 +62,9 @@ def test_role_badges_are_translated(client):
     user = UserFactory(username="ada", language="zh-hans")
     client.force_login(user)
     assert "米粉" in client.get(reverse("accounts:profile", args=["ada"])).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_language_switch_names_each_language_in_itself(client):
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert '<option value="en" lang="en">English</option>' in html

@@ -131,6 +131,7 @@ def test_soft_deleting_a_reply_hides_it_from_fans_and_fixes_counts(client, fan):
     client.post(reverse("forum:delete_post", args=[reply.pk]))
     assert Post.objects.get(pk=reply.pk).deleted_at is not None
     assert Thread.objects.get(pk=thread.pk).reply_count == 0
+    assert Board.objects.get(pk=thread.board_id).post_count == 1
     assert "Reply 1" not in client.get(thread.get_absolute_url()).content.decode()
     assert client.get(reverse("forum:post", args=[reply.pk])).status_code == 404
 

@@ -104,3 +104,12 @@ def test_reading_and_posting_work_when_redis_is_down(client, settings):
     assert client.get(thread.get_absolute_url()).status_code == 200
     assert client.post(reverse("forum:reply", args=[thread.pk]), {"source": "still here"}).status_code == 302
     assert thread.posts.count() == 2
+
+
+def test_revisiting_a_read_thread_writes_nothing(client):
+    thread = make_thread(replies=2)
+    client.force_login(UserFactory())
+    client.get(thread.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        client.get(thread.get_absolute_url())
+    assert not [q for q in queries if q["sql"].startswith(("UPDATE", "INSERT"))]
