@@ -12,3 +12,13 @@ def _isolated_state(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def fan(client, db):
+    """An established fan, "ada", signed in on `client`."""
+    from accounts.tests.factories import UserFactory
+
+    user = UserFactory(username="ada")
+    client.force_login(user)
+    return user

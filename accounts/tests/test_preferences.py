@@ -3,16 +3,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def fan(client):
-    user = UserFactory(username="ada")
-    client.force_login(user)
-    return user
 
 
 def test_saving_preferences_stores_language_and_time_zone(client, fan):

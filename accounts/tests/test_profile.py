@@ -11,13 +11,6 @@ from accounts.tests.images import SVG, image_bytes, upload
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def fan(client):
-    user = UserFactory(username="ada")
-    client.force_login(user)
-    return user
-
-
 def post_profile(client, **overrides):
     data = {"display_name": "Ada", "city": "深圳", "phone_model": "Xiaomi 14", "bio": "Hi"}
     data.update(overrides)

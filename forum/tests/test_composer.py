@@ -4,7 +4,6 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from accounts.tests.factories import UserFactory
 from accounts.tests.images import SVG, image_bytes, upload
 from forum.models import Post, PostImage, Thread
 from forum.tests.factories import BoardFactory, make_thread
@@ -22,13 +21,6 @@ def stored_files():
         for month in default_storage.listdir(f"posts/{year}")[0]:
             found += default_storage.listdir(f"posts/{year}/{month}")[1]
     return found
-
-
-@pytest.fixture
-def fan(client):
-    user = UserFactory()
-    client.force_login(user)
-    return user
 
 
 def test_a_thread_with_a_picture_shows_the_thumbnail_linking_to_the_full_image(client, fan):

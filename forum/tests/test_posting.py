@@ -12,13 +12,6 @@ from forum.tests.factories import BoardFactory, make_thread
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def fan(client):
-    user = UserFactory(username="ada")
-    client.force_login(user)
-    return user
-
-
 def test_starting_a_thread_creates_its_first_post_and_counts(client, fan):
     board = BoardFactory()
     response = client.post(reverse("forum:new_thread", args=[board.slug]),
