@@ -14,6 +14,22 @@ def _isolated_state(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process(request):
+    """Tasks run eagerly in the test process, also when REDIS_URL is set (CI),
+    so a test sees what its tasks did. Tests marked ``celery_worker`` talk to
+    real worker processes through Redis instead."""
+    from canyu.celery import app
+
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
 @pytest.fixture
 def fan(client, db):
     """An established fan, "ada", signed in on `client`."""

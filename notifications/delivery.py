@@ -1,0 +1,60 @@
+"""Creating notifications, once per recipient, and the unread count.
+
+``notify`` is the one door every feature uses (releases, replies, mentions,
+later ideas and awards). It writes one batch; a fan-out to many followers calls
+it once per batch from a Celery task (see ``releases.publishing``). The unique
+(recipient, key) constraint makes it safe to run again: a retried or redelivered
+task inserts only the rows that are missing, so no one is told twice.
+"""
+
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+
+from notifications.models import Notification
+
+UNREAD_CACHE_SECONDS = 5 * 60
+
+
+def _unread_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+def notify(*, recipient_ids: Iterable[int], kind: str, key: str, params: dict, url: str) -> int:
+    """Notify each recipient once about ``key``; returns how many ids were offered.
+
+    Runs inside the caller's transaction if there is one (a reply notifies in
+    the same commit as the post), else in its own.
+    """
+    from notifications import emailing
+
+    ids = sorted(set(recipient_ids))
+    if not ids:
+        return 0
+    with transaction.atomic():
+        # ignore_conflicts: rows that exist already (a retried batch) are skipped
+        # by the database, atomically, whatever else runs at the same time.
+        Notification.objects.bulk_create(
+            [Notification(recipient_id=user_id, kind=kind, key=key, params=params, url=url) for user_id in ids],
+            ignore_conflicts=True,
+        )
+        transaction.on_commit(lambda: cache.delete_many([_unread_key(user_id) for user_id in ids]))
+        emailing.queue_immediate_emails(kind=kind, key=key, recipient_ids=ids)
+    return len(ids)
+
+
+def unread_count(user) -> int:
+    """The header's number: cached per user, dropped whenever it changes."""
+    if not user.is_authenticated:
+        return 0
+    return cache.get_or_set(
+        _unread_key(user.pk),
+        lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        UNREAD_CACHE_SECONDS,
+    )
+
+
+def forget_unread_count(user_id: int) -> None:
+    """Call after marking notifications read (after commit)."""
+    cache.delete(_unread_key(user_id))

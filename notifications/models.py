@@ -1,0 +1,106 @@
+"""In-app notifications and each user's e-mail preference per kind.
+
+A notification stores its kind and parameters, not finished text: the words
+are chosen when it is shown, in the reader's language of the day.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
+
+
+class Kind(models.TextChoices):
+    RELEASE = "release", _("New releases of products I follow")
+    REPLY = "reply", _("Replies in threads I follow")
+    MENTION = "mention", _("Mentions of me")
+
+
+class EmailChoice(models.TextChoices):
+    OFF = "off", pgettext_lazy("e-mail preference", "Off")
+    IMMEDIATE = "immediate", _("Right away")
+    DAILY = "daily", _("Daily digest")
+
+
+# What a user gets by e-mail for a kind until they choose otherwise. Releases go
+# to the daily digest by default: a publication to 100 000 followers must not
+# become 100 000 immediate mails unless each of them asked for it.
+DEFAULT_EMAIL = {
+    Kind.RELEASE: EmailChoice.DAILY,
+    Kind.REPLY: EmailChoice.IMMEDIATE,
+    Kind.MENTION: EmailChoice.IMMEDIATE,
+}
+
+# The sentence for each kind; filled with the notification's params when shown.
+MESSAGES = {
+    Kind.RELEASE: _("%(product)s %(version)s is out: %(title)s"),
+    Kind.REPLY: _("%(actor)s replied in “%(thread)s”"),
+    Kind.MENTION: _("%(actor)s mentioned you in “%(thread)s”"),
+}
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # What this notification is about, e.g. "release:42" or "post:1234": the
+    # unique constraint on (recipient, key) is what keeps a retried fan-out
+    # from telling anyone twice.
+    key = models.CharField(_("key"), max_length=100)
+    params = models.JSONField(_("parameters"), default=dict)
+    url = models.CharField(_("link"), max_length=300)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # Set when the e-mail for it is claimed (immediately or in a digest).
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notifications_once_per_recipient"),
+        ]
+        indexes = [
+            # The notifications page: a user's newest first.
+            models.Index(fields=["recipient", "-created_at"], name="notifications_by_recipient"),
+            # The unread count in the header.
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notifications_unread"),
+            # The daily digest: notifications not yet e-mailed.
+            models.Index(fields=["recipient", "kind"], condition=Q(emailed_at__isnull=True),
+                         name="notifications_not_emailed"),
+        ]
+
+    def __str__(self):
+        return self.message
+
+    @property
+    def message(self) -> str:
+        try:
+            return str(MESSAGES[self.kind]) % self.params
+        except (KeyError, TypeError, ValueError):
+            return str(Kind(self.kind).label) if self.kind in Kind.values else self.key
+
+    def get_absolute_url(self):
+        return self.url
+
+
+class EmailPreference(models.Model):
+    """A user's choice for one kind; no row means DEFAULT_EMAIL."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="email_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    email = models.CharField(_("e-mail"), max_length=10, choices=EmailChoice.choices)
+
+    class Meta:
+        verbose_name = _("e-mail preference")
+        verbose_name_plural = _("e-mail preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notifications_one_preference_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind}: {self.email}"
