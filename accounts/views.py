@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.middleware.csrf import CsrfViewMiddleware
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts import profiles
@@ -66,9 +68,20 @@ def edit_preferences(request):
     return render(request, "accounts/preferences.html", {"form": form}, status=status)
 
 
+@csrf_exempt
 @require_POST
 def set_language(request):
-    """The header's language switch: remembered in a cookie and, when signed in, on the account."""
+    """The header's language switch: remembered in a cookie and, when signed in, on the account.
+
+    Anonymous visitors post it without a CSRF token, so that board and thread
+    pages stay the same for every anonymous reader and can be cached whole: a
+    forged switch could only set a language cookie. Signed-in users' switch
+    also writes to their account, so for them the token is checked here.
+    """
+    if request.user.is_authenticated:
+        refusal = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+        if refusal is not None:
+            return refusal
     form = LanguageForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Unknown language."))

@@ -154,6 +154,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 24,
     },
+    "recount-forum-counters": {"task": "forum.tasks.recount_counters", "schedule": 60 * 60 * 24},
+    "remove-unattached-images": {"task": "forum.tasks.remove_unattached_images", "schedule": 60 * 60},
 }
 
 # --- Accounts -------------------------------------------------------------
@@ -225,6 +227,10 @@ FORUM_RATE_LIMITS = {
 # refuse everyone: see forum/ratelimits.py.
 RATELIMIT_FAIL_OPEN = True
 FORUM_NEW_ACCOUNT_SECONDS = env_int("FORUM_NEW_ACCOUNT_SECONDS", 24 * 60 * 60)
+# Anonymous board and thread pages are served from the cache for at most this
+# long (changes made through Canyu refresh them at once; see forum/pagecache.py).
+# 0 turns the page cache off.
+FORUM_PAGE_CACHE_SECONDS = env_int("FORUM_PAGE_CACHE_SECONDS", 60)
 FORUM_NEW_ACCOUNT_MAX_LINKS = 2
 FORUM_NEW_ACCOUNT_MAX_IMAGES = 2
 POST_IMAGE_MAX_BYTES = 10 * 1024 * 1024

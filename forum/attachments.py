@@ -28,6 +28,7 @@ Decisions worth knowing:
 import logging
 import re
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -123,3 +124,24 @@ def discard_post_image(image: PostImage) -> None:
     for storage, name in files:
         if name:
             _delete_quietly(storage, name)
+
+
+def mark_attached(image: PostImage) -> None:
+    PostImage.objects.filter(pk=image.pk, attached_at=None).update(attached_at=timezone.now())
+
+
+def remove_unattached_images(*, older_than=timedelta(days=1), batch: int = 500) -> int:
+    """Delete pictures that no post took (rows and files); returns how many.
+
+    Pictures that were attached stay even if an edit later removes them from
+    their post: a quote-reply may carry the same Markdown into other posts.
+    """
+    cutoff = timezone.now() - older_than
+    removed = 0
+    while True:
+        images = list(PostImage.objects.filter(attached_at=None, created_at__lt=cutoff).order_by("id")[:batch])
+        if not images:
+            return removed
+        for image in images:
+            discard_post_image(image)
+        removed += len(images)

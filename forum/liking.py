@@ -5,6 +5,7 @@ from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from forum import pagecache
 from forum.models import Like, Post
 
 
@@ -21,6 +22,7 @@ def toggle_like(*, post: Post, user) -> bool:
     """
     if post.author_id == user.pk:
         raise LikeRefused(_("You cannot like your own post."))
+    pagecache.forget_after_commit(thread_ids=[post.thread_id])
     deleted, _detail = Like.objects.filter(post=post, user=user).delete()
     if deleted:
         Post.objects.filter(pk=post.pk).update(like_count=F("like_count") - deleted)

@@ -187,10 +187,19 @@ class PostImage(models.Model):
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set once the post carrying it is saved; a picture never attached (its
+    # request died between storing it and saving the post) is removed by
+    # attachments.remove_unattached_images.
+    attached_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("image")
         verbose_name_plural = _("images")
+        indexes = [
+            # remove_unattached_images: old pictures no post took.
+            models.Index(fields=["created_at"], condition=models.Q(attached_at__isnull=True),
+                         name="forum_image_unattached"),
+        ]
 
 
 class Report(models.Model):
@@ -250,3 +259,19 @@ class ModerationAction(models.Model):
         verbose_name = _("moderation action")
         verbose_name_plural = _("moderation log")
         ordering = ["-created_at", "-id"]
+
+
+class ThreadFollow(models.Model):
+    """A fan follows a thread: each new reply in it becomes a notification (forum.following)."""
+
+    thread = models.ForeignKey(Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="+")
+    created_at = models.DateTimeField(_("followed since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("thread follow")
+        verbose_name_plural = _("thread follows")
+        constraints = [models.UniqueConstraint(fields=["thread", "user"], name="forum_follow_thread_once")]
+        # The unique constraint's index (thread, user) also serves the reply
+        # fan-out: a thread's followers in user id order, in batches.

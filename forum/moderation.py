@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forum import access
+from forum import access, pagecache
 from forum.models import Board, ModerationAction, Post, Report, Thread
 
 Kind = ModerationAction.Kind
@@ -38,6 +38,7 @@ def set_thread_flag(*, thread: Thread, moderator, kind: str, reason: str = "") -
     field, value = THREAD_FLAGS[kind]
     changed = Thread.objects.filter(pk=thread.pk).exclude(**{field: value}).update(**{field: value})
     if changed:
+        pagecache.forget_after_commit(thread_ids=[thread.pk], board_ids=[thread.board_id])
         ModerationAction.objects.create(moderator=moderator, kind=kind, thread=thread, reason=reason)
     return bool(changed)
 
@@ -50,6 +51,7 @@ def move_thread(*, thread: Thread, moderator, board: Board, reason: str = "") ->
         return False
     posts = Post.objects.filter(thread=locked, deleted_at=None).count()
     Thread.objects.filter(pk=locked.pk).update(board=board)
+    pagecache.forget_after_commit(thread_ids=[locked.pk], board_ids=[locked.board_id, board.pk])
     Board.objects.filter(pk=locked.board_id).update(thread_count=F("thread_count") - 1, post_count=F("post_count") - posts)
     Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + posts)
     ModerationAction.objects.create(
@@ -64,6 +66,7 @@ def set_post_hidden(*, post: Post, moderator, hidden: bool, reason: str = "") ->
     _require_moderator(moderator)
     changed = Post.objects.filter(pk=post.pk).exclude(hidden=hidden).update(hidden=hidden)
     if changed:
+        pagecache.forget_after_commit(thread_ids=[post.thread_id], board_ids=[post.thread.board_id])
         ModerationAction.objects.create(
             moderator=moderator, kind=Kind.HIDE_POST if hidden else Kind.UNHIDE_POST,
             thread_id=post.thread_id, post=post, reason=reason,

@@ -13,7 +13,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forum import access
+from forum import access, pagecache
 from forum.models import Board, Post, PostRevision, Thread
 from forum.ratelimits import is_new_account
 from forum.rendering import render_post
@@ -55,12 +55,26 @@ def start_thread(*, board: Board, author, title: str, source: str) -> Thread:
     """Create a thread with its first post. Refused where the author may not start threads."""
     if not access.may_start_thread(author, board):
         raise PostingRefused(_("You cannot start threads in this board."))
+    return add_thread(board=board, author=author, title=title, source=source)
+
+
+def add_thread(*, board: Board, author, title: str, source: str, pinned: bool = False) -> Thread:
+    """start_thread's rows and counters inside the caller's transaction, without its access check.
+
+    For a process whose own rows must commit together with the thread: a
+    release's announcement commits with the claim that publishes the release
+    (releases.publishing), so a crash leaves neither or both.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("add_thread runs inside the caller's transaction; use start_thread otherwise")
     now = timezone.now()
     thread = Thread.objects.create(
-        board=board, author=author, title=title, created_at=now, last_activity_at=now, last_poster=author
+        board=board, author=author, title=title, created_at=now, last_activity_at=now, last_poster=author,
+        pinned=pinned,
     )
     Post.objects.create(thread=thread, author=author, source=source, html=_render(source, author), created_at=now)
     Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + 1)
+    pagecache.forget_after_commit(board_ids=[board.pk])
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     return thread
 
@@ -79,6 +93,7 @@ def reply(*, thread: Thread, author, source: str) -> Post:
         raise PostingRefused(_("This thread is locked: no new replies."))
     post = Post.objects.create(thread=thread, author=author, source=source, html=_render(source, author), created_at=now)
     Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") + 1)
+    pagecache.forget_after_commit(thread_ids=[thread.pk], board_ids=[thread.board_id])
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     return post
 
@@ -94,6 +109,7 @@ def edit_post(*, post: Post, editor, source: str) -> Post:
     PostRevision.objects.create(post=locked, editor=editor, source=locked.source)
     locked.source, locked.html, locked.edited_at = source, _render(source, editor), timezone.now()
     locked.save(update_fields=["source", "html", "edited_at"])
+    pagecache.forget_after_commit(thread_ids=[locked.thread_id])
     return locked
 
 
@@ -111,5 +127,6 @@ def delete_post(*, post: Post, actor) -> Post:
         Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") - 1)
         Board.objects.filter(threads=post.thread_id).update(post_count=F("post_count") - 1)
         User.objects.filter(pk=post.author_id).update(post_count=F("post_count") - 1)
+        pagecache.forget_after_commit(thread_ids=[post.thread_id], board_ids=[post.thread.board_id])
     post.refresh_from_db()
     return post

@@ -1,8 +1,18 @@
 from celery import shared_task
 
-from forum import viewcounts
+from forum import attachments, recounting, viewcounts
 
 
 @shared_task
 def flush_thread_views():
     viewcounts.flush_views()
+
+
+@shared_task
+def recount_counters():
+    recounting.recount_recent()
+
+
+@shared_task
+def remove_unattached_images():
+    attachments.remove_unattached_images()

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canyu.images import ImageRefused
-from forum import access, attachments, liking, pages, posting, ratelimits, reading, viewcounts
+from forum import access, attachments, liking, pagecache, pages, posting, ratelimits, reading, viewcounts
 from forum.forms import PostForm, ThreadForm
 from forum.models import POST_MAX
 from forum.quoting import quote_markdown
@@ -18,7 +18,19 @@ def index(request):
 
 
 def board(request, slug):
-    board = access.access_board(request.user, slug)
+    # The cached page is found by the board's id, remembered per slug, so a
+    # cache hit needs no query at all.
+    board_id = pagecache.known_board_id(slug)
+    board = None
+    if board_id is None:
+        board = access.access_board(request.user, slug)
+        pagecache.remember_board_id(slug, board.pk)
+        board_id = board.pk
+    return pagecache.serve(request, scope="board", object_id=board_id,
+                           render=lambda: _render_board(request, board or access.access_board(request.user, slug)))
+
+
+def _render_board(request, board):
     page = pages.board_page(request.user, board, request.GET.get("page"))
     return render(request, "forum/board.html", {
         "board": board, "page": page, "may_start": access.may_start_thread(request.user, board),
@@ -27,6 +39,15 @@ def board(request, slug):
 
 
 def thread(request, thread_id):
+    # The cached page was stored only after this visitor's kind (anonymous)
+    # was allowed to read it; hiding or moving the thread forgets it.
+    response = pagecache.serve(request, scope="thread", object_id=thread_id,
+                               render=lambda: _render_thread(request, thread_id))
+    viewcounts.record_view(thread_id)
+    return response
+
+
+def _render_thread(request, thread_id):
     thread = access.access_thread(request.user, thread_id)
     page = pages.thread_page(request.user, thread, request.GET.get("page"))
     may_reply = access.may_reply(request.user, thread)
@@ -36,7 +57,6 @@ def thread(request, thread_id):
         quoted = pages.visible_posts(request.user, thread).select_related("author").filter(pk=quote_id).first()
         if quoted:
             initial["source"] = quote_markdown(quoted)
-    viewcounts.record_view(thread.pk)
     if request.user.is_authenticated and page.object_list:
         reading.mark_read(user=request.user, thread=thread, post=page.object_list[-1])
     return render(request, "forum/thread.html", {
@@ -63,7 +83,10 @@ def _write_post(request, form, write):
             source = f"{source}\n\n{attachments.image_markdown(image)}".strip()
             if len(source) > POST_MAX:
                 raise posting.PostingRefused(_("The text is too long to add the picture."))
-        return write(source)
+        written = write(source)
+        if image:
+            attachments.mark_attached(image)
+        return written
     except ImageRefused as refusal:
         form.add_error("image", refusal)
     except posting.PostingRefused as refusal:

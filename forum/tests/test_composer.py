@@ -73,3 +73,32 @@ def test_a_picture_for_a_refused_post_is_deleted(client, fan):
                            {"source": "let me in", "image": upload(image_bytes())})
     assert response.status_code == 400
     assert not PostImage.objects.exists() and stored_files() == []
+
+
+def test_a_posted_picture_is_marked_attached_and_survives_the_cleanup(client, fan):
+    from datetime import timedelta
+
+    from forum.attachments import remove_unattached_images
+
+    thread = make_thread()
+    client.post(reverse("forum:reply", args=[thread.pk]), {"source": "Look", "image": upload(image_bytes())})
+    image = PostImage.objects.get()
+    assert image.attached_at is not None
+    assert remove_unattached_images(older_than=timedelta(0)) == 0
+    assert len(stored_files()) == 2
+
+
+def test_a_picture_no_post_took_is_removed_with_its_files_after_a_day(fan):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from forum.attachments import remove_unattached_images, store_post_image
+
+    store_post_image(uploader=fan, upload=upload(image_bytes()))  # the request died before the post was saved
+    assert remove_unattached_images() == 0  # a composer may still be on its way
+    with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1)):
+        assert remove_unattached_images() == 1
+    assert not PostImage.objects.exists()
+    assert stored_files() == []

@@ -1,0 +1,114 @@
+"""Whole-page cache for anonymous visitors on the board and thread pages.
+
+Most page views are anonymous readers arriving from search and shared links;
+for them a board or thread page is the same HTML for everyone who reads the
+same language, so it is rendered once and served from the cache (Redis in
+production) with no database query at all.
+
+Freshness: each thread and each board has a generation token in the cache and
+a cached page is stored under the token current when it was rendered. Every
+process that changes what a page shows (posting, editing, deleting, liking,
+moderating) calls ``forget_after_commit``, which replaces the tokens once the
+transaction has committed, so the next visitor gets a fresh render. What
+changes without such a call (view counts flushed every minute, a poster's new
+avatar or name, "3 minutes ago") is at most ``FORUM_PAGE_CACHE_SECONDS`` old.
+
+Only plain requests are cached: anonymous, GET, no query string but ``page``
+(digits), no pending flash message. Everything else renders as usual.
+"""
+
+import uuid
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+# Generations outlive the pages stored under them; a lost generation only makes
+# the pages under it unreachable (a new random token is drawn), never stale.
+_GENERATION_SECONDS = 24 * 60 * 60
+
+
+def _generation_key(scope: str, object_id: int) -> str:
+    return f"forum:gen:{scope}:{object_id}"
+
+
+def _is_plain(request: HttpRequest) -> bool:
+    if settings.FORUM_PAGE_CACHE_SECONDS <= 0 or request.method != "GET" or request.user.is_authenticated:
+        return False
+    if set(request.GET) - {"page"} or not request.GET.get("page", "1").isdigit():
+        return False
+    # A flash message ("You have signed out.") belongs to this visitor only.
+    # len() looks without marking the messages as shown.
+    return len(messages.get_messages(request)) == 0
+
+
+def _generation(scope: str, object_id: int) -> str:
+    key = _generation_key(scope, object_id)
+    token = cache.get(key)
+    if token is None:
+        token = uuid.uuid4().hex[:12]
+        if not cache.add(key, token, _GENERATION_SECONDS):
+            token = cache.get(key) or token
+    return token
+
+
+def serve(request: HttpRequest, *, scope: str, object_id: int, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The cached page if there is one, else ``render()`` (stored when cacheable)."""
+    if not _is_plain(request):
+        return render()
+    page = request.GET.get("page", "1")
+    # The "all" generation moves when an admin changes a board (who may read it).
+    key = (
+        f"forum:page:{scope}:{object_id}:{_generation(scope, object_id)}:{_generation('all', 0)}:{page}"
+        f":{translation.get_language()}:{settings.TIME_ZONE}"
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        content, content_type = cached
+        return HttpResponse(content, content_type=content_type)
+    response = render()
+    # A page that asked for a CSRF token carries this visitor's token: never shared.
+    personal = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or response.cookies
+    if response.status_code == 200 and not personal and not getattr(response, "streaming", False):
+        cache.set(key, (response.content, response["Content-Type"]), settings.FORUM_PAGE_CACHE_SECONDS)
+    return response
+
+
+def known_board_id(slug: str) -> int | None:
+    """The id of the board at ``slug``, as last seen (the board page is cached by id)."""
+    return cache.get(f"forum:board-id:{_generation('all', 0)}:{slug}")
+
+
+def remember_board_id(slug: str, board_id: int) -> None:
+    # Under the "all" generation: renaming a board in the admin forgets it.
+    cache.set(f"forum:board-id:{_generation('all', 0)}:{slug}", board_id, _GENERATION_SECONDS)
+
+
+def forget(*, thread_ids: Iterable[int] = (), board_ids: Iterable[int] = (), everything: bool = False) -> None:
+    """Make the cached pages of these threads and boards (or of all) unreachable."""
+    tokens = {_generation_key("all", 0): uuid.uuid4().hex[:12]} if everything else {}
+    for thread_id in thread_ids:
+        tokens[_generation_key("thread", thread_id)] = uuid.uuid4().hex[:12]
+    for board_id in board_ids:
+        tokens[_generation_key("board", board_id)] = uuid.uuid4().hex[:12]
+    if tokens:
+        cache.set_many(tokens, _GENERATION_SECONDS)
+
+
+def forget_after_commit(*, thread_ids: Iterable[int] = (), board_ids: Iterable[int] = ()) -> None:
+    """Call from inside a process function's transaction: forgets once the change is visible.
+
+    After commit, not before: a visitor rendering between the forget and the
+    commit would otherwise store the old page under the new generation.
+    """
+    thread_ids, board_ids = list(thread_ids), list(board_ids)
+    transaction.on_commit(lambda: forget(thread_ids=thread_ids, board_ids=board_ids))
+
+
+def forget_everything(**kwargs) -> None:
+    """Signal receiver: a board was changed in the admin (name, parent, roles)."""
+    transaction.on_commit(lambda: forget(everything=True))

@@ -1,0 +1,76 @@
+"""Rebuild the forum's cached counters from the rows they count.
+
+The counters move with F() in the same transaction as their rows
+(forum.posting, forum.liking, forum.moderation); these functions are the
+reconciliation that puts any drift right (a bug, a manual fix in the
+database). Each is one UPDATE … WHERE counter <> actual, so a run that finds
+nothing wrong writes nothing, and each returns how many rows it corrected.
+
+What each counter means:
+- Thread.reply_count: its posts not deleted, less the first post.
+- Board.thread_count: its threads (hidden ones too); Board.post_count: the
+  posts not deleted in them.
+- User.post_count: their posts not deleted.
+- Post.like_count: its Like rows (forum.liking.recount_likes).
+"""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from forum.liking import recount_likes
+from forum.models import Board, Post, Thread
+
+User = get_user_model()
+
+
+def _count(queryset, outer_field: str):
+    """A correlated COUNT(*) of ``queryset`` rows whose ``outer_field`` is the outer row."""
+    counted = queryset.filter(**{outer_field: OuterRef("pk")}).values(outer_field).annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def recount_threads(thread_ids=None) -> int:
+    threads = Thread.objects.all() if thread_ids is None else Thread.objects.filter(pk__in=thread_ids)
+    actual = Greatest(_count(Post.objects.filter(deleted_at=None), "thread") - Value(1), Value(0))
+    return threads.annotate(actual=actual).exclude(reply_count=F("actual")).update(reply_count=actual)
+
+
+def recount_boards() -> int:
+    thread_total = _count(Thread.objects.all(), "board")
+    post_total = _count(Post.objects.filter(deleted_at=None), "thread__board")
+    corrected = Board.objects.annotate(actual=thread_total).exclude(thread_count=F("actual")).update(
+        thread_count=thread_total)
+    corrected += Board.objects.annotate(actual=post_total).exclude(post_count=F("actual")).update(post_count=post_total)
+    return corrected
+
+
+def recount_user_posts(user_ids=None) -> int:
+    users = User.objects.all() if user_ids is None else User.objects.filter(pk__in=user_ids)
+    actual = _count(Post.objects.filter(deleted_at=None), "author")
+    return users.annotate(actual=actual).exclude(post_count=F("actual")).update(post_count=actual)
+
+
+def recount_recent(*, since=timedelta(days=2)) -> dict[str, int]:
+    """The nightly job: boards in full, and the threads, posts and authors of
+    recent activity (a full pass over every user is `manage.py recount_forum`)."""
+    cutoff = timezone.now() - since
+    recent_posts = Post.objects.filter(created_at__gte=cutoff) | Post.objects.filter(deleted_at__gte=cutoff)
+    return {
+        "boards": recount_boards(),
+        "threads": recount_threads(Thread.objects.filter(last_activity_at__gte=cutoff).values("pk")),
+        "users": recount_user_posts(recent_posts.values("author_id")),
+        "likes": recount_likes(recent_posts.values("pk")),
+    }
+
+
+def recount_all() -> dict[str, int]:
+    return {
+        "boards": recount_boards(),
+        "threads": recount_threads(),
+        "users": recount_user_posts(),
+        "likes": recount_likes(),
+    }
