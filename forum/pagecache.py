@@ -57,24 +57,34 @@ def _generation(scope: str, object_id: int) -> str:
 
 
 def serve(request: HttpRequest, *, scope: str, object_id: int, render: Callable[[], HttpResponse]) -> HttpResponse:
-    """The cached page if there is one, else ``render()`` (stored when cacheable)."""
+    """The cached page if there is one, else ``render()`` (stored when cacheable).
+
+    A hit is one cache round trip: the page and the generations it must match
+    are fetched together. A page is stored with the generations read before
+    it was rendered, so one rendered from data a concurrent change has just
+    replaced never matches the new generation.
+    """
     if not _is_plain(request):
         return render()
-    page = request.GET.get("page", "1")
-    # The "all" generation moves when an admin changes a board (who may read it).
-    key = (
-        f"forum:page:{scope}:{object_id}:{_generation(scope, object_id)}:{_generation('all', 0)}:{page}"
+    page_key = (
+        f"forum:page:{scope}:{object_id}:{request.GET.get('page', '1')}"
         f":{translation.get_language()}:{settings.TIME_ZONE}"
     )
-    cached = cache.get(key)
-    if cached is not None:
-        content, content_type = cached
-        return HttpResponse(content, content_type=content_type)
+    # The "all" generation moves when an admin changes a board (who may read it).
+    generation_keys = [_generation_key(scope, object_id), _generation_key("all", 0)]
+    found = cache.get_many([page_key, *generation_keys])
+    generations = tuple(found.get(key) for key in generation_keys)
+    cached = found.get(page_key)
+    if cached is not None and None not in generations and cached[0] == generations:
+        return HttpResponse(cached[1], content_type=cached[2])
+    if None in generations:
+        generations = (_generation(scope, object_id), _generation("all", 0))
     response = render()
     # A page that asked for a CSRF token carries this visitor's token: never shared.
     personal = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or response.cookies
     if response.status_code == 200 and not personal and not getattr(response, "streaming", False):
-        cache.set(key, (response.content, response["Content-Type"]), settings.FORUM_PAGE_CACHE_SECONDS)
+        cache.set(page_key, (generations, response.content, response["Content-Type"]),
+                  settings.FORUM_PAGE_CACHE_SECONDS)
     return response
 
 
