@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashl
 PORT ?= 8000
 MO := locale/zh_Hans/LC_MESSAGES/django.mo
 
-.PHONY: run test install messages compilemessages check bench clean
+.PHONY: run test install messages compilemessages check bench bench-releases clean
 
 run: install compilemessages
 	$(BIN)/python manage.py migrate --noinput
@@ -40,6 +40,10 @@ messages: install
 # The forum benchmark (PostgreSQL, Redis and Debian's wrk on this machine): see bench/README.md.
 bench: install compilemessages
 	$(BIN)/python bench/forum_bench.py $(BENCH_ARGS)
+
+# Publishing a release to 100 000 followers (PostgreSQL and Redis): see bench/README.md.
+bench-releases: install
+	$(BIN)/python bench/release_bench.py $(BENCH_ARGS)
 
 check: install
 	$(BIN)/python manage.py check

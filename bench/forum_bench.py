@@ -90,16 +90,10 @@ def main(argv=None) -> int:
     if args.duration > 120 or args.warmup > 60:
         print("--duration is at most 120 s and --warmup 60 s per page", file=sys.stderr)
         return 2
-    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
-    os.environ.setdefault("REDIS_URL", DEFAULT_REDIS_URL)
+    if not prepare_services(DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL):
+        return 2
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ["DEBUG"] = "false"
-    try:
-        create_database(os.environ["DATABASE_URL"])
-        check_redis(os.environ["REDIS_URL"])
-    except BenchRefused as refusal:
-        print(refusal, file=sys.stderr)
-        return 2
 
     sys.path.insert(0, str(REPO_DIR))
     import django
@@ -156,6 +150,20 @@ def main(argv=None) -> int:
 
 class BenchRefused(Exception):
     pass
+
+
+def prepare_services(default_database_url: str, default_redis_url: str) -> bool:
+    """Point DATABASE_URL/REDIS_URL at the benchmark's own database and Redis db
+    (unless set), create the database, check Redis; False (and why) if not."""
+    os.environ.setdefault("DATABASE_URL", default_database_url)
+    os.environ.setdefault("REDIS_URL", default_redis_url)
+    try:
+        create_database(os.environ["DATABASE_URL"])
+        check_redis(os.environ["REDIS_URL"])
+    except BenchRefused as refusal:
+        print(refusal, file=sys.stderr)
+        return False
+    return True
 
 
 def create_database(url: str) -> None:

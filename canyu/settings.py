@@ -8,6 +8,7 @@ cache, Celery tasks run eagerly, e-mail printed on the console, DEBUG on.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -156,7 +157,17 @@ CELERY_BEAT_SCHEDULE = {
     },
     "recount-forum-counters": {"task": "forum.tasks.recount_counters", "schedule": 60 * 60 * 24},
     "remove-unattached-images": {"task": "forum.tasks.remove_unattached_images", "schedule": 60 * 60},
+    # At second 0 of every minute, so a release due at 17:00:00 is out at 17:00:0x.
+    # A tick older than a minute is dropped: the next one does the same work.
+    "publish-due-releases": {
+        "task": "releases.tasks.publish_due_releases", "schedule": crontab(), "options": {"expires": 55},
+    },
+    # 00:00 UTC is 08:00 in Asia/Shanghai (no daylight saving): digests arrive
+    # with the morning. Two beat processes are harmless (notifications.emailing).
+    "send-daily-digests": {"task": "notifications.tasks.send_daily_digests", "schedule": crontab(minute=0, hour=0)},
 }
+# Queue name of the tasks: lets several sites (or a test's own workers) share one Redis.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 
 # --- Accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -240,6 +251,9 @@ AVATAR_MAX_BYTES = 5 * 1024 * 1024
 AVATAR_MAX_PIXELS = 24_000_000
 AVATAR_SIZE = 256
 
+# Followers notified per batch (one INSERT and one transaction each) when a release is published.
+RELEASES_NOTIFY_BATCH = env_int("RELEASES_NOTIFY_BATCH", 2000, minimum=1)
+
 # --- Language and time ----------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -285,6 +299,11 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Canyu <noreply@canyu.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in e-mails (notifications, digests, unsubscribe) are made from this:
+# mails are sent by Celery workers, which have no request to take a host from.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://; got {SITE_URL!r}")
 
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

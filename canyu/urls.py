@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("forum.urls")),
+    path("", include("notifications.urls")),
+    path("", include("releases.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

@@ -1,13 +1,15 @@
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from canyu.health import service_states
 from forum.pages import board_list
+from releases.pages import home_releases
 
 
 def home(request):
-    return render(request, "home.html", {"boards": board_list(request.user)})
+    return render(request, "home.html", {"boards": board_list(request.user), **home_releases(timezone.now())})
 
 
 @never_cache

@@ -13,7 +13,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forum import access, pagecache
+from forum import access, following, pagecache, tasks
 from forum.models import Board, Post, PostRevision, Thread
 from forum.ratelimits import is_new_account
 from forum.rendering import render_post
@@ -55,7 +55,11 @@ def start_thread(*, board: Board, author, title: str, source: str) -> Thread:
     """Create a thread with its first post. Refused where the author may not start threads."""
     if not access.may_start_thread(author, board):
         raise PostingRefused(_("You cannot start threads in this board."))
-    return add_thread(board=board, author=author, title=title, source=source)
+    thread = add_thread(board=board, author=author, title=title, source=source)
+    # The author hears about replies. (Not in add_thread: a release's publisher
+    # is not signed up for every reply to its announcement.)
+    following.follow_thread(user=author, thread=thread)
+    return thread
 
 
 def add_thread(*, board: Board, author, title: str, source: str, pinned: bool = False) -> Thread:
@@ -72,8 +76,11 @@ def add_thread(*, board: Board, author, title: str, source: str, pinned: bool = 
         board=board, author=author, title=title, created_at=now, last_activity_at=now, last_poster=author,
         pinned=pinned,
     )
-    Post.objects.create(thread=thread, author=author, source=source, html=_render(source, author), created_at=now)
+    post = Post.objects.create(thread=thread, author=author, source=source, html=_render(source, author),
+                               created_at=now)
     Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + 1)
+    # @mentions are told after commit, by a task.
+    tasks.notify_about_post.delay_on_commit(post.pk)
     pagecache.forget_after_commit(board_ids=[board.pk])
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     return thread
@@ -93,6 +100,10 @@ def reply(*, thread: Thread, author, source: str) -> Post:
         raise PostingRefused(_("This thread is locked: no new replies."))
     post = Post.objects.create(thread=thread, author=author, source=source, html=_render(source, author), created_at=now)
     Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") + 1)
+    # A replier follows the thread from now on; followers and @mentions are
+    # told after commit, by a task (a thread may have thousands of followers).
+    following.follow_thread(user=author, thread=thread)
+    tasks.notify_about_post.delay_on_commit(post.pk)
     pagecache.forget_after_commit(thread_ids=[thread.pk], board_ids=[thread.board_id])
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     return post

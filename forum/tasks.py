@@ -16,3 +16,10 @@ def recount_counters():
 @shared_task
 def remove_unattached_images():
     attachments.remove_unattached_images()
+
+
+@shared_task
+def notify_about_post(post_id: int):
+    from forum import notifying  # notifying → posting → this module
+
+    notifying.notify_about_post(post_id=post_id)

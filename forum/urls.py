@@ -1,6 +1,6 @@
 from django.urls import path
 
-from forum import moderation_views, views
+from forum import follow_views, moderation_views, views
 
 app_name = "forum"
 urlpatterns = [
@@ -25,4 +25,9 @@ urlpatterns += [
     path("moderation/", moderation_views.report_queue, name="report_queue"),
     path("moderation/reports/<int:report_id>/", moderation_views.close_report, name="close_report"),
     path("moderation/log/", moderation_views.moderation_log, name="moderation_log"),
+]
+
+urlpatterns += [
+    path("t/<int:thread_id>/follow/", follow_views.follow_thread, name="follow_thread"),
+    path("t/<int:thread_id>/unfollow/", follow_views.unfollow_thread, name="unfollow_thread"),
 ]

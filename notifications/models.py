@@ -67,9 +67,13 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "-created_at"], name="notifications_by_recipient"),
             # The unread count in the header.
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notifications_unread"),
-            # The daily digest: notifications not yet e-mailed.
-            models.Index(fields=["recipient", "kind"], condition=Q(emailed_at__isnull=True),
-                         name="notifications_not_emailed"),
+            # The daily digest (notifications.emailing): its walk over recipients
+            # (recipient_id > last, in id order, recent only) and each recipient's
+            # claim (kind IN daily kinds, created_at >= window). A row leaves the
+            # index once it is e-mailed or read.
+            models.Index(fields=["recipient", "kind", "created_at"],
+                         condition=Q(emailed_at__isnull=True, read_at__isnull=True),
+                         name="notifications_to_email"),
         ]
 
     def __str__(self):

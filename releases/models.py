@@ -1,11 +1,11 @@
 """Products, their weekly releases, the builds and the credited changelog.
 
 A release moves draft → scheduled → published (or → withdrawn); the moves are
-conditional UPDATEs in ``releases.publishing``, never ``save()`` of a stale row.
+conditional UPDATEs in ``releases.preparing`` and ``releases.publishing``, never ``save()`` of a stale row.
 """
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -14,6 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 SHA256_VALIDATOR = RegexValidator(r"^[0-9a-f]{64}$", _("A SHA-256 is 64 lowercase hexadecimal characters."))
+# URLField alone also accepts ftp:// and ftps://; fans download over http(s) only
+# (the releases_build_url_is_http check says the same in the database).
+HTTP_URL_VALIDATOR = URLValidator(
+    schemes=["http", "https"], message=_("Enter a download URL starting with https:// or http://."), code="not_http"
+)
 VERSION_VALIDATOR = RegexValidator(
     r"^[0-9A-Za-z][0-9A-Za-z._+-]*$", _("Use letters, digits and . _ + - only, e.g. 26.11.27.")
 )
@@ -88,6 +93,9 @@ class Release(models.Model):
     # Stored in UTC; reckoned in Asia/Shanghai by releases.scheduling.
     publish_at = models.DateTimeField(_("publish time"))
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # Set when notify_followers has walked every follower; a published release
+    # without it after a few minutes has its fan-out sent again (idempotent).
+    notified_at = models.DateTimeField(_("followers notified"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     announcement = models.OneToOneField(
         "forum.Thread", verbose_name=_("announcement thread"), null=True, blank=True,
@@ -106,10 +114,17 @@ class Release(models.Model):
         ordering = ["-publish_at", "-id"]
         constraints = [
             # 26.11.27 and 26.11.27 are one version; so are V14.0 and v14.0.
-            models.UniqueConstraint("product", Lower("version"), name="releases_version_unique_per_product"),
+            models.UniqueConstraint(
+                "product", Lower("version"), name="releases_version_unique_per_product",
+                violation_error_message=_("This product already has a release with this version."),
+            ),
             models.CheckConstraint(
                 condition=~Q(state="published") | Q(published_at__isnull=False),
                 name="releases_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="withdrawn") | Q(withdrawn_at__isnull=False),
+                name="releases_withdrawn_has_time",
             ),
         ]
         indexes = [
@@ -129,7 +144,7 @@ class Release(models.Model):
 class Build(models.Model):
     release = models.ForeignKey(Release, verbose_name=_("release"), on_delete=models.CASCADE, related_name="builds")
     device = models.CharField(_("device model"), max_length=60)
-    download_url = models.URLField(_("download URL"), max_length=500)
+    download_url = models.URLField(_("download URL"), max_length=500, validators=[HTTP_URL_VALIDATOR])
     size_bytes = models.PositiveBigIntegerField(_("size in bytes"), validators=[MinValueValidator(1)])
     sha256 = models.CharField(_("SHA-256"), max_length=64, validators=[SHA256_VALIDATOR])
 

@@ -5,24 +5,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.tests.factories import UserFactory
 from accounts.tests.images import image_bytes
 from forum.models import Like, Post, Thread
 from forum.tests.factories import BoardFactory
-
-
-def sign_in(phone, base, username):
-    phone.goto(base + "/accounts/login/")
-    form = phone.locator("main form:has(input[name=password])")
-    form.locator("input[name=login]").fill(username)
-    form.locator("input[name=password]").fill(PASSWORD)
-    form.locator("button").click()
-    expect(phone.locator(".account-nav .me")).to_be_visible()
-
-
-def sign_out(phone):
-    phone.locator(".account-nav form button").click()
-    expect(phone.locator(".account-nav .me")).to_have_count(0)
+from tests.browser.steps import assert_fits_the_phone, sign_in, sign_out
 
 
 @pytest.mark.parametrize("phone_locale, html_lang, reply_heading", [
@@ -85,4 +72,4 @@ def test_a_thread_with_a_picture_a_quoting_reply_and_a_like(live_server, phone, 
     expect(phone.locator(f"#p{first.pk} .likes")).to_contain_text("1")
     expect(phone.locator(f"#p{first.pk} .post-body a img")).to_be_visible()
     # Nothing on the page is wider than the phone.
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_fits_the_phone(phone)

@@ -1,4 +1,4 @@
-"""Demo data for `make run`: accounts of every role, boards and conversations.
+"""Demo data for `make run`: accounts of every role, boards and conversations, releases.
 Safe to run again: it only creates what is missing."""
 
 from django.conf import settings
@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS, create_demo_users
 from forum.demo import create_demo_forum
+from releases.demo import create_demo_releases
 
 
 class Command(BaseCommand):
@@ -19,8 +20,10 @@ class Command(BaseCommand):
             raise CommandError("Refusing to create demo accounts with known passwords in production.")
         users = create_demo_users()
         forum = create_demo_forum()
+        releases = create_demo_releases()
         self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready: {users} new accounts" + (", demo forum created." if forum else ".")))
+            f"Demo data ready: {users} new accounts" + (", demo forum created" if forum else "")
+            + (", demo releases created." if releases else ".")))
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, _email, role, *_rest in DEMO_USERS:
             self.stdout.write(f"  {username:<12} {role.value}")
