@@ -37,10 +37,10 @@ def existing_usernames(candidates: set[str]) -> set[str]:
     return {name for name in candidates if name.lower() in found}
 
 
-def _render(source: str, author) -> str:
+def _render(source: str, author, *, spam_limits: bool = True) -> str:
     """Render, and hold accounts younger than a day to a few links and images (spam)."""
     rendered = render_post(source, mention_exists=existing_usernames)
-    if is_new_account(author):
+    if spam_limits and is_new_account(author):
         if rendered.link_count > settings.FORUM_NEW_ACCOUNT_MAX_LINKS:
             raise PostingRefused(_("New accounts may put at most %(n)d links in a post.")
                                  % {"n": settings.FORUM_NEW_ACCOUNT_MAX_LINKS})
@@ -62,7 +62,8 @@ def start_thread(*, board: Board, author, title: str, source: str) -> Thread:
     return thread
 
 
-def add_thread(*, board: Board, author, title: str, source: str, pinned: bool = False) -> Thread:
+def add_thread(*, board: Board, author, title: str, source: str, pinned: bool = False,
+               spam_limits: bool = True) -> Thread:
     """start_thread's rows and counters inside the caller's transaction, without its access check.
 
     For a process whose own rows must commit together with the thread: a
@@ -76,8 +77,8 @@ def add_thread(*, board: Board, author, title: str, source: str, pinned: bool = 
         board=board, author=author, title=title, created_at=now, last_activity_at=now, last_poster=author,
         pinned=pinned,
     )
-    post = Post.objects.create(thread=thread, author=author, source=source, html=_render(source, author),
-                               created_at=now)
+    post = Post.objects.create(thread=thread, author=author, source=source,
+                               html=_render(source, author, spam_limits=spam_limits), created_at=now)
     Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + 1)
     # @mentions are told after commit, by a task.
     tasks.notify_about_post.delay_on_commit(post.pk)

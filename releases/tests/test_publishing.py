@@ -15,7 +15,7 @@ from releases import preparing, publishing, tasks
 from releases.models import ChangelogItem, Release
 from releases.preparing import ReleaseRefused
 from releases.tests.factories import (
-    FeatureAreaFactory, ProductFactory, announcements_board, follow, make_engineer, make_release,
+    FeatureAreaFactory, ProductFactory, announcements_board, follow, make_engineer, make_publisher, make_release,
 )
 from releases import changelog
 
@@ -275,3 +275,14 @@ def test_a_release_too_long_for_one_post_is_announced_without_its_notes(board):
     post = Release.objects.get(pk=release.pk).announcement.posts.get()
     assert "Long notes." not in post.source and release.get_absolute_url() in post.source
     assert all(item.title in post.source for item in release.changelog.all())
+
+
+def test_a_publisher_account_younger_than_a_day_can_still_announce_three_builds(board):
+    # Fans' accounts younger than a day may put at most 2 links in a post; the
+    # announcement is written by Canyu, with a link per build.
+    with time_machine.travel(FRIDAY_17 - ONE_SECOND, tick=False):
+        author = make_publisher(date_joined=FRIDAY_17 - timedelta(hours=1))
+        release = make_release(author=author, builds=3, schedule=True, now=MONDAY)
+        assert publishing.publish_release(release=release, now=FRIDAY_17)
+    html = Thread.objects.get(board=board).posts.get().html
+    assert all(build.download_url in html for build in release.builds.all())
