@@ -1,6 +1,7 @@
 """Unsubscribing from a mail's link, without signing in."""
 
 import pytest
+from django.utils import translation
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -11,6 +12,14 @@ from notifications.models import EmailChoice, EmailPreference, Kind
 from notifications.tests.factories import make_notification
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english(settings):
+    # The texts are matched in English; the site's default language is Chinese.
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 def unsubscribe_path(user, kinds=(Kind.REPLY,)):
