@@ -10,7 +10,6 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from canyu.environment import env_bool, env_choice, env_int, env_list, env_rate, env_str
 
@@ -165,6 +164,11 @@ CELERY_BEAT_SCHEDULE = {
     # 00:00 UTC is 08:00 in Asia/Shanghai (no daylight saving): digests arrive
     # with the morning. Two beat processes are harmless (notifications.emailing).
     "send-daily-digests": {"task": "notifications.tasks.send_daily_digests", "schedule": crontab(minute=0, hour=0)},
+    # Ideas in build become shipped once their release is out (releases does not import voting).
+    "ship-released-ideas": {
+        "task": "voting.tasks.ship_released_ideas", "schedule": crontab(), "options": {"expires": 55},
+    },
+    "recount-idea-votes": {"task": "voting.tasks.recount_votes", "schedule": crontab(minute=30, hour=3)},
 }
 # Queue name of the tasks: lets several sites (or a test's own workers) share one Redis.
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
@@ -253,6 +257,8 @@ AVATAR_SIZE = 256
 
 # Followers notified per batch (one INSERT and one transaction each) when a release is published.
 RELEASES_NOTIFY_BATCH = env_int("RELEASES_NOTIFY_BATCH", 2000, minimum=1)
+# Voters and followers notified per batch when an idea's status changes.
+VOTING_NOTIFY_BATCH = env_int("VOTING_NOTIFY_BATCH", 2000, minimum=1)
 
 # --- Language and time ----------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -41,7 +41,6 @@ def _uses_redis() -> bool:
 
 
 def record_view(thread_id: int) -> None:
-    global _memory_flushed_at
     if _uses_redis():
         try:
             _redis().hincrby(REDIS_KEY, thread_id, 1)

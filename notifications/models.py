@@ -15,6 +15,7 @@ class Kind(models.TextChoices):
     RELEASE = "release", _("New releases of products I follow")
     REPLY = "reply", _("Replies in threads I follow")
     MENTION = "mention", _("Mentions of me")
+    IDEA = "idea", _("Status changes of ideas I voted for or follow")
 
 
 class EmailChoice(models.TextChoices):
@@ -30,6 +31,8 @@ DEFAULT_EMAIL = {
     Kind.RELEASE: EmailChoice.DAILY,
     Kind.REPLY: EmailChoice.IMMEDIATE,
     Kind.MENTION: EmailChoice.IMMEDIATE,
+    # An idea with 50 000 voters shipping must not become 50 000 immediate mails.
+    Kind.IDEA: EmailChoice.DAILY,
 }
 
 # The sentence for each kind; filled with the notification's params when shown.
@@ -37,6 +40,7 @@ MESSAGES = {
     Kind.RELEASE: _("%(product)s %(version)s is out: %(title)s"),
     Kind.REPLY: _("%(actor)s replied in “%(thread)s”"),
     Kind.MENTION: _("%(actor)s mentioned you in “%(thread)s”"),
+    Kind.IDEA: _("%(title)s: %(status)s"),
 }
 
 

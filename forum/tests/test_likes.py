@@ -1,13 +1,13 @@
-import threading
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from forum import liking
 from forum.models import Like, Post
 from forum.tests.factories import make_thread
+from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -51,24 +51,6 @@ def test_concurrent_likes_keep_the_count_equal_to_the_rows():
         pytest.skip("SQLite serialises writers; the race is tested on PostgreSQL")
     post = make_thread().posts.get()
     fans = [UserFactory() for _ in range(8)]
-    barrier = threading.Barrier(16)
-    errors = []
-
-    def tap(user):
-        try:
-            barrier.wait()
-            liking.toggle_like(post=post, user=user)
-        except Exception as error:  # surfaced below
-            errors.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
-
     # Each fan taps twice at once: the unique constraint lets one like win.
-    workers = [threading.Thread(target=tap, args=(fan,)) for fan in fans for _ in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    assert errors == []
+    run_at_once([lambda fan=fan: liking.toggle_like(post=post, user=fan) for fan in fans for _ in range(2)])
     assert Post.objects.get(pk=post.pk).like_count == Like.objects.filter(post=post).count()

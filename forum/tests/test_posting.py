@@ -5,7 +5,6 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
-from forum import posting
 from forum.models import Board, Post, PostRevision, Thread
 from forum.tests.factories import BoardFactory, make_thread
 

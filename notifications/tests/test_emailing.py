@@ -1,7 +1,6 @@
 """Notification e-mail: who gets it, right away or in a digest, and never twice."""
 
 import smtplib
-import threading
 from datetime import timedelta
 
 import pytest
@@ -9,7 +8,7 @@ import time_machine
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
@@ -17,6 +16,7 @@ from accounts.tests.factories import UserFactory
 from notifications import emailing, preferences, tasks
 from notifications.models import EmailChoice, Kind, Notification
 from notifications.tests.factories import make_notification
+from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -260,25 +260,7 @@ def test_the_digest_is_scheduled_daily_at_eight_in_beijing(settings):
 
 
 def _at_once(work, times=4):
-    barrier = threading.Barrier(times)
-    errors = []
-
-    def run():
-        try:
-            barrier.wait()
-            work()
-        except Exception as error:  # surfaced below
-            errors.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    workers = [threading.Thread(target=run) for _ in range(times)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    assert errors == []
+    run_at_once([work] * times)
 
 
 @pytest.mark.django_db(transaction=True)

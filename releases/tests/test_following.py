@@ -7,6 +7,7 @@ from accounts.tests.factories import UserFactory
 from releases import following
 from releases.models import ProductFollow
 from releases.tests.builders import make_product, make_release
+from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -106,28 +107,7 @@ def test_unfollow_product_is_idempotent():
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_follows_leave_one_row():
     """The unique constraint decides; the loser's IntegrityError is a no-op, not a 500."""
-    import threading
-
-    from django.db import connection
-
     product, fan = make_product(), UserFactory()
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def tap():
-        try:
-            barrier.wait(timeout=5)
-            results.append(following.follow_product(product=product, user=fan))
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=tap) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    results = run_at_once([lambda: following.follow_product(product=product, user=fan)] * 2)
     assert sorted(results) == [False, True]
     assert ProductFollow.objects.count() == 1

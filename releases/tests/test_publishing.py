@@ -1,11 +1,10 @@
-import threading
 from datetime import datetime, timedelta
 
 import pytest
 from django.utils import translation
 import time_machine
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
@@ -18,6 +17,7 @@ from releases.tests.factories import (
     FeatureAreaFactory, ProductFactory, announcements_board, follow, make_engineer, make_publisher, make_release,
 )
 from releases import changelog
+from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -245,25 +245,7 @@ def test_two_workers_publishing_at_once_create_one_announcement():
         pytest.skip("SQLite serialises writers; the race is tested on PostgreSQL")
     announcements_board()
     release = scheduled()
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def publish():
-        try:
-            barrier.wait()
-            results.append(publishing.publish_release(release=release, now=FRIDAY_17))
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    workers = [threading.Thread(target=publish) for _ in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    assert errors == []
+    results = run_at_once([lambda: publishing.publish_release(release=release, now=FRIDAY_17)] * 2)
     assert sorted(results) == [False, True]
     assert Thread.objects.count() == 1
     assert Release.objects.get(pk=release.pk).announcement_id == Thread.objects.get().pk

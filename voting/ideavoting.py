@@ -1,0 +1,44 @@
+"""Votes on ideas: one per fan, a toggle, the counter equal to the rows."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from voting.ideas import IdeaRefused
+from voting.models import OPEN, Idea, IdeaVote
+
+
+@transaction.atomic(durable=True)
+def toggle_vote(*, idea: Idea, user) -> bool:
+    """Vote for the idea if the user has not, take the vote back if they have; returns whether
+    the user votes for it now. Refused on a shipped, declined or merged idea.
+
+    The first statement claims the idea's row with a conditional UPDATE on its
+    status: a merge or a status change that commits first wins (this call is
+    refused), and on PostgreSQL the votes of one idea queue behind each other
+    and behind a merge, so no vote is moved and counted at the same time. The
+    unique (idea, user) constraint stays the last word; the counter moves with
+    F() in the same transaction as the row.
+    """
+    if Idea.objects.filter(pk=idea.pk, status__in=OPEN).update(vote_count=F("vote_count")) != 1:
+        raise IdeaRefused(_("This idea is closed: it no longer takes votes."))
+    deleted, _detail = IdeaVote.objects.filter(idea=idea, user=user).delete()
+    if deleted:
+        Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") - deleted)
+        return False
+    try:
+        with transaction.atomic():
+            IdeaVote.objects.create(idea=idea, user=user)
+    except IntegrityError:
+        return True  # a concurrent tap already voted
+    Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") + 1)
+    return True
+
+
+def recount_votes(idea_ids=None) -> int:
+    """Rebuild Idea.vote_count from the IdeaVote rows; returns how many ideas were corrected."""
+    counts = IdeaVote.objects.filter(idea=OuterRef("pk")).values("idea").annotate(n=Count("*")).values("n")
+    ideas = Idea.objects.all() if idea_ids is None else Idea.objects.filter(pk__in=idea_ids)
+    actual = Coalesce(Subquery(counts), 0)
+    return ideas.annotate(actual=actual).exclude(vote_count=F("actual")).update(vote_count=actual)

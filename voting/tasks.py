@@ -1,0 +1,22 @@
+"""Celery tasks: ids in, one process function called. Each is safe to repeat (see voting.statuses)."""
+
+from celery import shared_task
+
+from voting import ideavoting, statuses
+
+
+@shared_task
+def ship_released_ideas() -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE): releases does not import voting, so voting looks."""
+    return statuses.ship_released_ideas()
+
+
+@shared_task
+def notify_status_change(change_id: int, recipient_ids: list[int] | None = None) -> int:
+    return statuses.notify_status_change(change_id=change_id, recipient_ids=recipient_ids)
+
+
+@shared_task
+def recount_votes() -> int:
+    """Daily: vote counts rebuilt from the rows, should anything have drifted."""
+    return ideavoting.recount_votes()
