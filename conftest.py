@@ -38,3 +38,13 @@ def fan(client, db):
     user = UserFactory(username="ada")
     client.force_login(user)
     return user
+
+
+@pytest.fixture
+def in_english(settings):
+    """For tests that match texts in English: the site's default language is Chinese."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

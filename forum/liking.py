@@ -1,10 +1,9 @@
 """Likes on posts: one per fan, never your own, counter equal to the rows."""
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from canyu import counters
 from forum import pagecache
 from forum.models import Like, Post
 
@@ -23,22 +22,14 @@ def toggle_like(*, post: Post, user) -> bool:
     if post.author_id == user.pk:
         raise LikeRefused(_("You cannot like your own post."))
     pagecache.forget_after_commit(thread_ids=[post.thread_id])
-    deleted, _detail = Like.objects.filter(post=post, user=user).delete()
-    if deleted:
-        Post.objects.filter(pk=post.pk).update(like_count=F("like_count") - deleted)
-        return False
-    try:
-        with transaction.atomic():
-            Like.objects.create(post=post, user=user)
-    except IntegrityError:
-        return True  # a concurrent tap already liked it
-    Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
-    return True
+    return counters.toggle_row(
+        existing=Like.objects.filter(post=post, user=user),
+        create=lambda: Like.objects.create(post=post, user=user),
+        counted=Post.objects.filter(pk=post.pk), field="like_count",
+    )
 
 
 def recount_likes(post_ids=None) -> int:
     """Rebuild Post.like_count from the Like rows; returns how many posts were corrected."""
-    counts = Like.objects.filter(post=OuterRef("pk")).values("post").annotate(n=Count("*")).values("n")
     posts = Post.objects.all() if post_ids is None else Post.objects.filter(pk__in=post_ids)
-    actual = Coalesce(Subquery(counts), 0)
-    return posts.annotate(actual=actual).exclude(like_count=F("actual")).update(like_count=actual)
+    return counters.recount(posts, field="like_count", actual=counters.count_of(Like.objects.all(), "post"))

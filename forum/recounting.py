@@ -17,41 +17,32 @@ What each counter means:
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from canyu.counters import count_of, recount
 from forum.liking import recount_likes
 from forum.models import Board, Post, Thread
 
 User = get_user_model()
 
 
-def _count(queryset, outer_field: str):
-    """A correlated COUNT(*) of ``queryset`` rows whose ``outer_field`` is the outer row."""
-    counted = queryset.filter(**{outer_field: OuterRef("pk")}).values(outer_field).annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted), 0)
-
-
 def recount_threads(thread_ids=None) -> int:
     threads = Thread.objects.all() if thread_ids is None else Thread.objects.filter(pk__in=thread_ids)
-    actual = Greatest(_count(Post.objects.filter(deleted_at=None), "thread") - Value(1), Value(0))
-    return threads.annotate(actual=actual).exclude(reply_count=F("actual")).update(reply_count=actual)
+    replies = Greatest(count_of(Post.objects.filter(deleted_at=None), "thread") - Value(1), Value(0))
+    return recount(threads, field="reply_count", actual=replies)
 
 
 def recount_boards() -> int:
-    thread_total = _count(Thread.objects.all(), "board")
-    post_total = _count(Post.objects.filter(deleted_at=None), "thread__board")
-    corrected = Board.objects.annotate(actual=thread_total).exclude(thread_count=F("actual")).update(
-        thread_count=thread_total)
-    corrected += Board.objects.annotate(actual=post_total).exclude(post_count=F("actual")).update(post_count=post_total)
-    return corrected
+    return (recount(Board.objects.all(), field="thread_count", actual=count_of(Thread.objects.all(), "board"))
+            + recount(Board.objects.all(), field="post_count",
+                      actual=count_of(Post.objects.filter(deleted_at=None), "thread__board")))
 
 
 def recount_user_posts(user_ids=None) -> int:
     users = User.objects.all() if user_ids is None else User.objects.filter(pk__in=user_ids)
-    actual = _count(Post.objects.filter(deleted_at=None), "author")
-    return users.annotate(actual=actual).exclude(post_count=F("actual")).update(post_count=actual)
+    return recount(users, field="post_count", actual=count_of(Post.objects.filter(deleted_at=None), "author"))
 
 
 def recount_recent(*, since=timedelta(days=2)) -> dict[str, int]:

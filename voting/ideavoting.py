@@ -1,10 +1,10 @@
 """Votes on ideas: one per fan, a toggle, the counter equal to the rows."""
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
+from canyu import counters
 from voting.ideas import IdeaRefused
 from voting.models import OPEN, Idea, IdeaVote
 
@@ -23,22 +23,14 @@ def toggle_vote(*, idea: Idea, user) -> bool:
     """
     if Idea.objects.filter(pk=idea.pk, status__in=OPEN).update(vote_count=F("vote_count")) != 1:
         raise IdeaRefused(_("This idea is closed: it no longer takes votes."))
-    deleted, _detail = IdeaVote.objects.filter(idea=idea, user=user).delete()
-    if deleted:
-        Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") - deleted)
-        return False
-    try:
-        with transaction.atomic():
-            IdeaVote.objects.create(idea=idea, user=user)
-    except IntegrityError:
-        return True  # a concurrent tap already voted
-    Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") + 1)
-    return True
+    return counters.toggle_row(
+        existing=IdeaVote.objects.filter(idea=idea, user=user),
+        create=lambda: IdeaVote.objects.create(idea=idea, user=user),
+        counted=Idea.objects.filter(pk=idea.pk), field="vote_count",
+    )
 
 
 def recount_votes(idea_ids=None) -> int:
     """Rebuild Idea.vote_count from the IdeaVote rows; returns how many ideas were corrected."""
-    counts = IdeaVote.objects.filter(idea=OuterRef("pk")).values("idea").annotate(n=Count("*")).values("n")
     ideas = Idea.objects.all() if idea_ids is None else Idea.objects.filter(pk__in=idea_ids)
-    actual = Coalesce(Subquery(counts), 0)
-    return ideas.annotate(actual=actual).exclude(vote_count=F("actual")).update(vote_count=actual)
+    return counters.recount(ideas, field="vote_count", actual=counters.count_of(IdeaVote.objects.all(), "idea"))

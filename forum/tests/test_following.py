@@ -1,7 +1,6 @@
 """Following threads, and who is told about a new post."""
 
 import pytest
-from django.utils import translation
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
@@ -12,15 +11,8 @@ from forum.models import ThreadFollow
 from forum.tests.factories import BoardFactory, make_thread
 from notifications.models import Kind, Notification
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
-
-@pytest.fixture(autouse=True)
-def _in_english(settings):
-    # The texts are matched in English; the site's default language is Chinese.
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def followers(thread):

@@ -1,7 +1,6 @@
 """Unsubscribing from a mail's link, without signing in."""
 
 import pytest
-from django.utils import translation
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -11,15 +10,8 @@ from notifications import unsubscribing
 from notifications.models import EmailChoice, EmailPreference, Kind
 from notifications.tests.factories import make_notification
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
-
-@pytest.fixture(autouse=True)
-def _in_english(settings):
-    # The texts are matched in English; the site's default language is Chinese.
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def unsubscribe_path(user, kinds=(Kind.REPLY,)):

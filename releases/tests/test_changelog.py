@@ -1,5 +1,4 @@
 import pytest
-from django.utils import translation
 from PIL import Image
 
 from accounts.roles import Role
@@ -12,14 +11,8 @@ from releases.tests.factories import (
     FeatureAreaFactory, announcements_board, make_engineer, make_release,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
-
-@pytest.fixture(autouse=True)
-def _in_english():
-    # The messages are matched in English, whatever LANGUAGE_CODE is.
-    with translation.override("en"):
-        yield
 
 
 def add(release, owners, **fields):

@@ -2,7 +2,7 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from forum.models import Thread
 from releases import preparing, publishing
@@ -12,14 +12,8 @@ from releases.tests.factories import (
     ProductFactory, announcements_board, make_publisher, make_release, sha256_of,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
-
-@pytest.fixture(autouse=True)
-def _in_english():
-    # The messages are matched in English, whatever LANGUAGE_CODE is.
-    with translation.override("en"):
-        yield
 
 MONDAY = "2026-11-23 10:00:00+08:00"
 FRIDAY_17 = datetime.fromisoformat("2026-11-27 17:00:00+08:00")

@@ -19,14 +19,8 @@ from releases.tests.factories import (
 from releases import changelog
 from tests.concurrency import run_at_once
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
-
-@pytest.fixture(autouse=True)
-def _in_english():
-    # The messages are matched in English, whatever LANGUAGE_CODE is.
-    with translation.override("en"):
-        yield
 
 MONDAY = datetime.fromisoformat("2026-11-23 10:00:00+08:00")
 FRIDAY_17 = datetime.fromisoformat("2026-11-27 17:00:00+08:00")
