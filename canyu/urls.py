@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("forum.urls")),
     path("", include("notifications.urls")),
     path("", include("releases.urls")),
+    path("", include("voting.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

@@ -39,6 +39,12 @@ class Board(models.Model):
         Group, verbose_name=_("roles that may start threads"), blank=True, related_name="+",
         help_text=_("Empty: every signed-in reader."),
     )
+    # Threads here are ideas (voting): started from a product's ideas page,
+    # with votes and a status shown above the posts.
+    holds_ideas = models.BooleanField(
+        _("ideas board"), default=False,
+        help_text=_("Threads here are feature ideas, started from a product's ideas page."),
+    )
     thread_count = models.PositiveIntegerField(_("threads"), default=0)
     post_count = models.PositiveIntegerField(_("posts"), default=0)
 

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canyu.images import ImageRefused
-from forum import access, attachments, following, liking, pagecache, pages, posting, ratelimits, reading, viewcounts
+from forum import (access, attachments, following, liking, pagecache, pages, panels, posting, ratelimits, reading,
+                   viewcounts)
 from forum.forms import PostForm, ThreadForm
 from forum.models import POST_MAX
 from forum.quoting import quote_markdown
@@ -63,6 +64,7 @@ def _render_thread(request, thread_id):
         "thread": thread, "page": page, "form": PostForm(initial=initial),
         "may_reply": may_reply, "moderator": access.is_moderator(request.user),
         "following": following.is_following(request.user, thread),
+        "panels": panels.render_panels(request, thread),
     })
 
 

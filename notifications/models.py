@@ -16,6 +16,9 @@ class Kind(models.TextChoices):
     REPLY = "reply", _("Replies in threads I follow")
     MENTION = "mention", _("Mentions of me")
     IDEA = "idea", _("Status changes of ideas I voted for or follow")
+    POLL = "poll", _("Results of polls I answered or in threads I follow")
+    REPORT = "report", _("Invitations and reminders to fill the weekly report")
+    AWARD = "award", _("Popcorn Awards for my work")
 
 
 class EmailChoice(models.TextChoices):
@@ -33,6 +36,10 @@ DEFAULT_EMAIL = {
     Kind.MENTION: EmailChoice.IMMEDIATE,
     # An idea with 50 000 voters shipping must not become 50 000 immediate mails.
     Kind.IDEA: EmailChoice.DAILY,
+    Kind.POLL: EmailChoice.DAILY,
+    # Sent to every follower of a product who has not reported yet.
+    Kind.REPORT: EmailChoice.OFF,
+    Kind.AWARD: EmailChoice.IMMEDIATE,
 }
 
 # The sentence for each kind; filled with the notification's params when shown.
@@ -41,6 +48,9 @@ MESSAGES = {
     Kind.REPLY: _("%(actor)s replied in “%(thread)s”"),
     Kind.MENTION: _("%(actor)s mentioned you in “%(thread)s”"),
     Kind.IDEA: _("%(title)s: %(status)s"),
+    Kind.POLL: _("The poll “%(question)s” has closed: %(winner)s"),
+    Kind.REPORT: _("Tell us how %(product)s %(version)s landed: fill the four-cell report by %(closes)s"),
+    Kind.AWARD: _("Your work “%(item)s” won the Popcorn Award for %(product)s %(version)s"),
 }
 
 

@@ -32,6 +32,11 @@ class Product(models.Model):
     devices = models.TextField(
         _("device models"), blank=True, help_text=_("One per line; new releases offer a build for each.")
     )
+    # Where fans propose features for this product (voting).
+    ideas_board = models.OneToOneField(
+        "forum.Board", verbose_name=_("ideas board"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="ideas_product", limit_choices_to={"holds_ideas": True},
+    )
 
     class Meta:
         verbose_name = _("product")

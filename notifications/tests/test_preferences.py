@@ -13,22 +13,22 @@ URL = "/settings/notifications/"
 def test_the_page_shows_the_defaults_until_chosen(client, fan):
     form = client.get(URL).context["form"]
     assert form.initial == {Kind.RELEASE: EmailChoice.DAILY, Kind.REPLY: EmailChoice.IMMEDIATE,
-                            Kind.MENTION: EmailChoice.IMMEDIATE, Kind.IDEA: EmailChoice.DAILY}
+                            Kind.MENTION: EmailChoice.IMMEDIATE, Kind.IDEA: EmailChoice.DAILY,
+                            Kind.POLL: EmailChoice.DAILY, Kind.REPORT: EmailChoice.OFF,
+                            Kind.AWARD: EmailChoice.IMMEDIATE}
 
 
 def test_saving_stores_one_row_per_kind(client, fan):
-    choices = {Kind.RELEASE: EmailChoice.IMMEDIATE, Kind.REPLY: EmailChoice.DAILY, Kind.MENTION: EmailChoice.OFF,
-               Kind.IDEA: EmailChoice.IMMEDIATE}
+    choices = {kind: EmailChoice.IMMEDIATE for kind in Kind} | {Kind.REPLY: EmailChoice.DAILY,
+                                                                 Kind.MENTION: EmailChoice.OFF}
     response = client.post(URL, choices)
     assert response.status_code == 302
     assert dict(EmailPreference.objects.filter(user=fan).values_list("kind", "email")) == choices
 
 
 def test_saving_again_updates_the_same_rows(client, fan):
-    client.post(URL, {Kind.RELEASE: EmailChoice.DAILY, Kind.REPLY: EmailChoice.DAILY, Kind.MENTION: EmailChoice.DAILY,
-                      Kind.IDEA: EmailChoice.DAILY})
-    client.post(URL, {Kind.RELEASE: EmailChoice.OFF, Kind.REPLY: EmailChoice.OFF, Kind.MENTION: EmailChoice.OFF,
-                      Kind.IDEA: EmailChoice.OFF})
+    client.post(URL, {kind: EmailChoice.DAILY for kind in Kind})
+    client.post(URL, {kind: EmailChoice.OFF for kind in Kind})
     assert list(EmailPreference.objects.filter(user=fan).values_list("email", flat=True).distinct()) == ["off"]
     assert EmailPreference.objects.filter(user=fan).count() == len(Kind)
     assert client.get(URL).context["form"].initial[Kind.REPLY] == EmailChoice.OFF
