@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashl
 PORT ?= 8000
 MO := locale/zh_Hans/LC_MESSAGES/django.mo
 
-.PHONY: run test install messages compilemessages check bench bench-releases clean
+.PHONY: run test install messages compilemessages check bench bench-releases bench-ideas clean
 
 run: install compilemessages
 	$(BIN)/python manage.py migrate --noinput
@@ -44,6 +44,10 @@ bench: install compilemessages
 # Publishing a release to 100 000 followers (PostgreSQL and Redis): see bench/README.md.
 bench-releases: install
 	$(BIN)/python bench/release_bench.py $(BENCH_ARGS)
+
+# The ideas lists with 50 000 ideas and 2 000 000 votes (PostgreSQL, Redis, wrk): see bench/README.md.
+bench-ideas: install compilemessages
+	$(BIN)/python bench/ideas_bench.py $(BENCH_ARGS)
 
 check: install
 	$(BIN)/python manage.py check

@@ -169,6 +169,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "voting.tasks.ship_released_ideas", "schedule": crontab(), "options": {"expires": 55},
     },
     "recount-idea-votes": {"task": "voting.tasks.recount_votes", "schedule": crontab(minute=30, hour=3)},
+    # The "trending" order of ideas (voting.trending): votes decayed by age, every ten minutes.
+    "refresh-trending-ideas": {
+        "task": "voting.tasks.refresh_trending", "schedule": crontab(minute="*/10"), "options": {"expires": 540},
+    },
 }
 # Queue name of the tasks: lets several sites (or a test's own workers) share one Redis.
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")

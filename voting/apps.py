@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class VotingConfig(AppConfig):
     name = "voting"
     verbose_name = _("Voting")
+
+    def ready(self):
+        # Boxes on thread pages (forum.panels), in the order they appear.
+        from forum import panels
+        from voting import idea_panel
+
+        panels.register(idea_panel.idea_panel)

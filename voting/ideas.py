@@ -3,9 +3,10 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from forum import access, following, posting
+from forum import access, following, pagecache, posting
 from forum.models import Board
 from releases.models import FeatureArea, Product
+from voting import similar
 from voting.models import Idea
 
 
@@ -30,4 +31,7 @@ def propose_idea(*, board: Board, author, title: str, source: str, product: Prod
     except posting.PostingRefused as refusal:
         raise IdeaRefused(str(refusal)) from None
     following.follow_thread(user=author, thread=thread)
-    return Idea.objects.create(thread=thread, product=product, area=area, created_at=thread.created_at)
+    idea = Idea.objects.create(thread=thread, product=product, area=area, created_at=thread.created_at)
+    similar.index_title(idea, thread.title)
+    pagecache.forget_after_commit(board_ids=[board.pk])
+    return idea

@@ -5,6 +5,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from canyu import counters
+from forum import pagecache
+from voting import trending
 from voting.ideas import IdeaRefused
 from voting.models import OPEN, Idea, IdeaVote
 
@@ -23,11 +25,14 @@ def toggle_vote(*, idea: Idea, user) -> bool:
     """
     if Idea.objects.filter(pk=idea.pk, status__in=OPEN).update(vote_count=F("vote_count")) != 1:
         raise IdeaRefused(_("This idea is closed: it no longer takes votes."))
-    return counters.toggle_row(
+    voted = counters.toggle_row(
         existing=IdeaVote.objects.filter(idea=idea, user=user),
         create=lambda: IdeaVote.objects.create(idea=idea, user=user),
         counted=Idea.objects.filter(pk=idea.pk), field="vote_count",
     )
+    trending.bump(idea.pk, voted=voted)
+    pagecache.forget_after_commit(thread_ids=[idea.thread_id])
+    return voted
 
 
 def recount_votes(idea_ids=None) -> int:

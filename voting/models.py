@@ -10,14 +10,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 NOTE_MAX = 500
 
 
 class Idea(models.Model):
     class Status(models.TextChoices):
-        NEW = "new", _("New")
+        NEW = "new", pgettext_lazy("idea status", "New")
         UNDER_REVIEW = "under_review", _("Under review")
         PLANNED = "planned", _("Planned")
         IN_BUILD = "in_build", _("In build")

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from forum import pagecache
 from forum.models import ThreadFollow
 from notifications.delivery import notify
 from notifications.models import Kind as NotificationKind
@@ -88,6 +89,7 @@ def set_status(*, idea: Idea, by, status: str, note: str = "", target_release: R
         _explain(idea)
     change = StatusChange.objects.create(idea=idea, from_status=idea.status, to_status=status, note=note, by=by,
                                          at=now)
+    pagecache.forget_after_commit(thread_ids=[idea.thread_id])
     from voting.tasks import notify_status_change  # the task module imports this one
 
     notify_status_change.delay_on_commit(change.pk)
@@ -158,6 +160,7 @@ def merge_idea(*, idea: Idea, into: Idea, by, note: str = "") -> StatusChange:
     recount_votes([idea.pk, target.pk])
     change = StatusChange.objects.create(idea=idea, from_status=from_status, to_status=Status.DUPLICATE, note=note,
                                          by=by, at=now)
+    pagecache.forget_after_commit(thread_ids=[idea.thread_id, target.thread_id])
     from voting.tasks import notify_status_change
 
     notify_status_change.delay_on_commit(change.pk, sorted(audience - {by.pk}))
@@ -210,6 +213,7 @@ def ship_idea(*, idea_id: int, changelog_item_id: int, now: datetime | None = No
         return False
     change = StatusChange.objects.create(idea_id=idea_id, from_status=Status.IN_BUILD, to_status=Status.SHIPPED,
                                          by=None, at=now)
+    pagecache.forget_after_commit(thread_ids=Idea.objects.filter(pk=idea_id).values_list("thread_id", flat=True))
     from voting.tasks import notify_status_change
 
     notify_status_change.delay_on_commit(change.pk)

@@ -20,3 +20,11 @@ def notify_status_change(change_id: int, recipient_ids: list[int] | None = None)
 def recount_votes() -> int:
     """Daily: vote counts rebuilt from the rows, should anything have drifted."""
     return ideavoting.recount_votes()
+
+
+@shared_task
+def refresh_trending() -> int:
+    """Every voting.trending.REFRESH_MINUTES minutes: trending scores decayed from the recent votes."""
+    from voting import trending
+
+    return trending.refresh_trending()

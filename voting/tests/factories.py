@@ -27,3 +27,13 @@ def make_idea(*, board=None, author=None, product=None, area=None, title=None, v
         ideavoting.toggle_vote(idea=idea, user=voter)
     idea.refresh_from_db()
     return idea
+
+
+def ideas_product(**fields):
+    """A product whose ideas live in an ideas board of its own."""
+    return ProductFactory(ideas_board=BoardFactory(holds_ideas=True), **fields)
+
+
+def propose(product, *, title, author=None, area=None, votes=()):
+    """An idea in the product's own ideas board."""
+    return make_idea(board=product.ideas_board, product=product, area=area, author=author, title=title, votes=votes)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS, create_demo_users
 from forum.demo import create_demo_forum
 from releases.demo import create_demo_releases
+from voting.demo import create_demo_ideas
 
 
 class Command(BaseCommand):
@@ -21,9 +22,10 @@ class Command(BaseCommand):
         users = create_demo_users()
         forum = create_demo_forum()
         releases = create_demo_releases()
+        ideas = create_demo_ideas()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {users} new accounts" + (", demo forum created" if forum else "")
-            + (", demo releases created." if releases else ".")))
+            + (", demo releases created" if releases else "") + (", demo ideas created." if ideas else ".")))
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, _email, role, *_rest in DEMO_USERS:
             self.stdout.write(f"  {username:<12} {role.value}")

@@ -1,0 +1,169 @@
+"""Ideas pages: the lists and roadmap of a product, proposing, voting, product managers' statuses.
+Reads come from voting.ideapages, changes from the process modules; views only wire them."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from forum import access, ratelimits
+from releases.models import Product
+from voting import ideapages, ideas, ideavoting, similar, statuses
+from voting.forms import IdeaForm, IdeaListForm, StatusForm
+from voting.models import CLOSED, Idea
+
+
+def _product(user, slug: str) -> Product:
+    """A product with an ideas board this user may read, or 404."""
+    product = get_object_or_404(
+        Product.objects.select_related("ideas_board").prefetch_related(
+            "ideas_board__read_roles", "ideas_board__start_roles"),
+        slug=slug, ideas_board__isnull=False,
+    )
+    if not access.may_read(user, product.ideas_board):
+        raise Http404
+    return product
+
+
+def _idea(user, idea_id: int) -> Idea:
+    """An idea whose thread this user may read, or 404."""
+    idea = get_object_or_404(Idea.objects.select_related("product"), pk=idea_id)
+    idea.thread = access.access_thread(user, idea.thread_id)
+    return idea
+
+
+def index(request):
+    products = [product for product in Product.objects.filter(ideas_board__isnull=False)
+                .select_related("ideas_board").prefetch_related("ideas_board__read_roles")
+                if access.may_read(request.user, product.ideas_board)]
+    return render(request, "voting/index.html", {"products": products})
+
+
+def idea_list(request, product):
+    product = _product(request.user, product)
+    form = IdeaListForm(request.GET, product=product)
+    filters = form.filters()
+    page = ideapages.idea_list(request.user, product=product, number=ideapages.page_number(request.GET.get("page")),
+                               **filters)
+    return render(request, "voting/list.html", {
+        "product": product, "form": form, "page": page, "sort": filters["sort"],
+        "may_propose": access.may_start_thread(request.user, product.ideas_board),
+    })
+
+
+def roadmap(request, product):
+    product = _product(request.user, product)
+    return render(request, "voting/roadmap.html", {
+        "product": product, "columns": ideapages.roadmap(product, now=timezone.now()),
+    })
+
+
+def similar_titles(request, product):
+    """The suggestions under the title field while a fan types (htmx), or as a plain page."""
+    product = _product(request.user, product)
+    title = request.GET.get("title", "")[:200]
+    return render(request, "voting/_similar.html", {
+        "similar": similar.similar_ideas(product=product, title=title) if len(title.strip()) >= 2 else [],
+    })
+
+
+def propose_in_board(request, slug):
+    """The forum's "new thread" of an ideas board comes here: ideas are proposed on their product's page."""
+    product = get_object_or_404(Product, ideas_board__slug=slug)
+    return redirect("voting:propose", product.slug)
+
+
+@login_required
+def propose(request, product):
+    product = _product(request.user, product)
+    if not access.may_start_thread(request.user, product.ideas_board):
+        raise PermissionDenied
+    form = IdeaForm(request.POST or None, product=product)
+    suggestions = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not data["confirmed"]:
+            suggestions = similar.similar_ideas(product=product, title=data["title"])
+        if suggestions:
+            # Shown before anything is written; posting again with confirmed set goes on.
+            form = IdeaForm(dict(request.POST.items()) | {"confirmed": "on"}, product=product)
+            form.is_valid()
+        else:
+            too_fast = ratelimits.consume_posting(request, kind="thread")
+            if too_fast:
+                return _too_fast(request, product, form, too_fast)
+            try:
+                idea = ideas.propose_idea(board=product.ideas_board, author=request.user, title=data["title"],
+                                          source=data["source"], product=product, area=data["area"])
+            except ideas.IdeaRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                messages.success(request, _("Your idea is up. Tell your friends to vote for it!"))
+                return redirect(idea)
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(request, "voting/propose.html", {"product": product, "form": form, "suggestions": suggestions},
+                  status=status)
+
+
+def _too_fast(request, product, form, refusal):
+    form.add_error(None, _("You are posting too fast. Please wait %(seconds)d seconds and try again.")
+                   % {"seconds": refusal.retry_after})
+    response = render(request, "voting/propose.html", {"product": product, "form": form, "suggestions": []},
+                      status=429)
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+@require_POST
+@login_required
+def vote(request, idea_id):
+    idea = _idea(request.user, idea_id)
+    refused = None
+    try:
+        voted = ideavoting.toggle_vote(idea=idea, user=request.user)
+    except ideas.IdeaRefused as refusal:
+        refused, voted = str(refusal), False
+    idea.refresh_from_db(fields=["vote_count", "status"])
+    if request.headers.get("HX-Request"):
+        return render(request, "voting/_vote.html", {
+            "idea": idea, "voted": voted, "closed": idea.status in CLOSED, "refused": refused,
+        }, status=409 if refused else 200)
+    if refused:
+        messages.error(request, refused)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = idea.get_absolute_url()
+    return redirect(back)
+
+
+@login_required
+def change_status(request, idea_id):
+    if not ideapages.may_manage(request.user):
+        raise PermissionDenied
+    idea = _idea(request.user, idea_id)
+    form = StatusForm(request.POST or None, idea=idea, initial={"seen": idea.status, "status": idea.status})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        idea.status = data["seen"]  # as the manager saw it: a change made meanwhile is not overwritten
+        try:
+            if data["status"] == Idea.Status.DUPLICATE:
+                into = Idea.objects.filter(pk=data["merge_into"]).first()
+                if into is None:
+                    raise ideas.IdeaRefused(_("There is no idea number %(number)d.") % {"number": data["merge_into"]})
+                statuses.merge_idea(idea=idea, into=into, by=request.user, note=data["note"])
+            else:
+                statuses.set_status(idea=idea, by=request.user, status=data["status"], note=data["note"],
+                                    target_release=data["target_release"], changelog_item=data["changelog_item"])
+        except ideas.IdeaRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("The status is changed; voters and followers are being told."))
+            return redirect(idea)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "voting/status.html", {"idea": idea, "form": form}, status=status)
