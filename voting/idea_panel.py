@@ -2,7 +2,7 @@
 
 from django.template.loader import render_to_string
 
-from voting import ideapages
+from voting import ideapages, votebutton
 
 
 def idea_panel(request, thread):
@@ -12,4 +12,7 @@ def idea_panel(request, thread):
     idea = ideapages.idea_of_thread(request.user, thread)
     if idea is None:
         return None
-    return render_to_string("voting/_idea_panel.html", ideapages.panel_context(request.user, idea), request=request)
+    context = ideapages.panel_context(request.user, idea)
+    context["vote"] = votebutton.vote_widget(request, idea_id=idea.pk, thread_url=thread.get_absolute_url(),
+                                             count=idea.vote_count, voted=context["voted"], closed=context["closed"])
+    return render_to_string("voting/_idea_panel.html", context, request=request)

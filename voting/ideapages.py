@@ -32,12 +32,11 @@ def idea_of_thread(user, thread) -> Idea | None:
     return idea
 
 
-def voted_ids(user, ideas) -> set[int]:
-    """Which of ``ideas`` the user voted for: one query, none for anonymous visitors."""
-    if not user.is_authenticated or not ideas:
+def voted_ids(user, idea_ids: list[int]) -> set[int]:
+    """Which of these ideas the user voted for: one query, none for anonymous visitors."""
+    if not user.is_authenticated or not idea_ids:
         return set()
-    return set(IdeaVote.objects.filter(user=user, idea__in=[idea.pk for idea in ideas])
-               .values_list("idea_id", flat=True))
+    return set(IdeaVote.objects.filter(user=user, idea__in=idea_ids).values_list("idea_id", flat=True))
 
 
 def panel_context(user, idea: Idea) -> dict:
@@ -48,7 +47,7 @@ def panel_context(user, idea: Idea) -> dict:
     return {
         "engineers": engineers,
         "idea": idea,
-        "voted": idea.pk in voted_ids(user, [idea]),
+        "voted": idea.pk in voted_ids(user, [idea.pk]),
         "history": history,
         "closed": idea.status in CLOSED,
         "may_manage": may_manage(user),
@@ -91,8 +90,8 @@ def page_number(raw) -> int:
     return min(max(number, 1), 10_000)
 
 
-def idea_list(user, *, product, sort: str, status: str | None, area_id: int | None, number: int) -> IdeaPage:
-    """One page of the product's ideas: two queries (ideas, the user's votes among them)."""
+def idea_list(*, product, sort: str, status: str | None, area_id: int | None, number: int) -> IdeaPage:
+    """One page of the product's ideas, the same for every reader (voting.listcache caches it). One query."""
     ideas = Idea.objects.filter(product=product)
     if status:
         ideas = ideas.filter(status=status)
@@ -102,12 +101,7 @@ def idea_list(user, *, product, sort: str, status: str | None, area_id: int | No
         ideas = ideas.filter(area_id=area_id)
     start = (number - 1) * IDEAS_PER_PAGE
     rows = list(ideas.select_related("thread", "area").order_by(*SORTS[sort])[start:start + IDEAS_PER_PAGE + 1])
-    page = IdeaPage(rows[:IDEAS_PER_PAGE], number, len(rows) > IDEAS_PER_PAGE)
-    voted = voted_ids(user, page.ideas)
-    for idea in page.ideas:
-        idea.voted = idea.pk in voted
-        idea.closed = idea.status in CLOSED
-    return page
+    return IdeaPage(rows[:IDEAS_PER_PAGE], number, len(rows) > IDEAS_PER_PAGE)
 
 
 def roadmap(product, *, now) -> dict[str, list[Idea]]:

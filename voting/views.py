@@ -4,7 +4,7 @@ Reads come from voting.ideapages, changes from the process modules; views only w
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from forum import access, ratelimits
 from releases.models import Product
-from voting import ideapages, ideas, ideavoting, similar, statuses
+from voting import ideapages, ideas, ideavoting, listcache, similar, statuses, votebutton
 from voting.forms import IdeaForm, IdeaListForm, StatusForm
 from voting.models import CLOSED, Idea
 
@@ -48,10 +48,11 @@ def idea_list(request, product):
     product = _product(request.user, product)
     form = IdeaListForm(request.GET, product=product)
     filters = form.filters()
-    page = ideapages.idea_list(request.user, product=product, number=ideapages.page_number(request.GET.get("page")),
-                               **filters)
+    number = ideapages.page_number(request.GET.get("page"))
+    rows, has_next = listcache.list_rows(request, product=product, form=form, number=number, **filters)
     return render(request, "voting/list.html", {
-        "product": product, "form": form, "page": page, "sort": filters["sort"],
+        "product": product, "form": form, "rows": rows, "number": number, "has_next": has_next,
+        "sort": filters["sort"],
         "may_propose": access.may_start_thread(request.user, product.ideas_board),
     })
 
@@ -130,9 +131,10 @@ def vote(request, idea_id):
         refused, voted = str(refusal), False
     idea.refresh_from_db(fields=["vote_count", "status"])
     if request.headers.get("HX-Request"):
-        return render(request, "voting/_vote.html", {
-            "idea": idea, "voted": voted, "closed": idea.status in CLOSED, "refused": refused,
-        }, status=409 if refused else 200)
+        button = votebutton.vote_widget(request, idea_id=idea.pk, thread_url=idea.get_absolute_url(),
+                                        count=idea.vote_count, voted=voted, closed=idea.status in CLOSED,
+                                        next_url=request.POST.get("next"), refused=refused)
+        return HttpResponse(button, status=409 if refused else 200)
     if refused:
         messages.error(request, refused)
     back = request.POST.get("next", "")
