@@ -169,6 +169,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "voting.tasks.ship_released_ideas", "schedule": crontab(), "options": {"expires": 55},
     },
     "recount-idea-votes": {"task": "voting.tasks.recount_votes", "schedule": crontab(minute=30, hour=3)},
+    # Polls whose closing time is up close (once each, however many beats) and post their result.
+    "close-due-polls": {
+        "task": "voting.tasks.close_due_polls", "schedule": crontab(), "options": {"expires": 55},
+    },
     # The "trending" order of ideas (voting.trending): votes decayed by age, every ten minutes.
     "refresh-trending-ideas": {
         "task": "voting.tasks.refresh_trending", "schedule": crontab(minute="*/10"), "options": {"expires": 540},

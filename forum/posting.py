@@ -110,6 +110,28 @@ def reply(*, thread: Thread, author, source: str) -> Post:
     return post
 
 
+def add_reply(*, thread: Thread, author, source: str) -> Post:
+    """A reply's rows and counters inside the caller's transaction, for a post Canyu writes in
+    someone's name: a poll's result (voting.polls) commits with the claim that closes the poll.
+
+    Unlike ``reply``: no lock check (a result belongs in the thread even if it
+    was locked meanwhile), no spam limits, the author does not start following,
+    and no one is told about the post here: the process that writes it tells
+    its own audience, once.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("add_reply runs inside the caller's transaction; use reply otherwise")
+    now = timezone.now()
+    Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now,
+                                               last_poster=author)
+    post = Post.objects.create(thread=thread, author=author, source=source,
+                               html=_render(source, author, spam_limits=False), created_at=now)
+    Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") + 1)
+    pagecache.forget_after_commit(thread_ids=[thread.pk], board_ids=[thread.board_id])
+    User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
+    return post
+
+
 @transaction.atomic(durable=True)
 def edit_post(*, post: Post, editor, source: str) -> Post:
     """Keep the old text as a revision, store the new one rendered."""

@@ -3,7 +3,7 @@ the row here, so every change leaves its history and tells the fans."""
 
 from django.contrib import admin
 
-from voting.models import Idea, StatusChange
+from voting.models import Idea, Poll, PollOption, StatusChange
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -27,3 +27,31 @@ class IdeaAdmin(admin.ModelAdmin):
     readonly_fields = ["vote_count", "status", "status_note", "status_changed_at", "target_release",
                        "changelog_item", "merged_into", "created_at"]
     inlines = [StatusChangeInline]
+
+
+class PollOptionInline(admin.TabularInline):
+    model = PollOption
+    fields = ["position", "label", "idea", "vote_count"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Poll)
+class PollAdmin(admin.ModelAdmin):
+    """Read-mostly: polls are opened, answered and closed on the thread pages (voting.polls), so every
+    ballot is counted once and every result posted once. Deleting a poll (and its ballots) stays possible."""
+
+    list_display = ["question", "thread", "choice", "results", "closes_at", "closed_at", "ballot_count"]
+    list_filter = ["choice", "results"]
+    search_fields = ["question", "thread__title"]
+    list_select_related = ["thread"]
+    readonly_fields = ["thread", "question", "choice", "results", "opened_by", "created_at", "closes_at",
+                       "closed_at", "ballot_count", "result_post"]
+    inlines = [PollOptionInline]
+
+    def has_add_permission(self, request):
+        return False

@@ -12,3 +12,7 @@ class VotingConfig(AppConfig):
         from voting import idea_panel
 
         panels.register(idea_panel.idea_panel)
+
+        from voting import poll_panel
+
+        panels.register(poll_panel.poll_panel)

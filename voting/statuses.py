@@ -16,6 +16,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -245,17 +246,32 @@ def notify_status_change(*, change_id: int, recipient_ids: list[int] | None = No
             offered += notify(recipient_ids=ids[start:start + batch_size], kind=NotificationKind.IDEA, key=key,
                               params=params, url=url)
         return offered
-    voters = IdeaVote.objects.filter(idea_id=idea.pk).order_by("user_id").values_list("user_id", flat=True)
-    followers = (ThreadFollow.objects.filter(thread_id=idea.thread_id).order_by("user_id")
-                 .values_list("user_id", flat=True))
-    last = 0
+    return notify_audience(
+        audiences=[IdeaVote.objects.filter(idea_id=idea.pk), ThreadFollow.objects.filter(thread_id=idea.thread_id)],
+        skip_id=change.by_id, kind=NotificationKind.IDEA, key=key, params=params, url=url,
+    )
+
+
+def notify_audience(*, audiences: list[QuerySet], skip_id: int | None, kind: str, key: str, params: dict,
+                    url: str) -> int:
+    """Notify every user of ``audiences`` (querysets of rows with a ``user_id``: votes, follows,
+    ballots) once about ``key``, but ``skip_id``, in batches of VOTING_NOTIFY_BATCH.
+
+    Walks the audiences together by user id (a keyset over each one's index), so
+    one batch of each is in memory and a fan in two of them is one id. Safe to
+    run again, whole or in part: notify() inserts only the missing rows of ``key``.
+    Returns how many fans were offered.
+    """
+    batch_size = settings.VOTING_NOTIFY_BATCH
+    ids = [audience.order_by("user_id").values_list("user_id", flat=True).distinct() for audience in audiences]
+    offered, last = 0, 0
     while True:
-        merged = sorted(set(voters.filter(user_id__gt=last)[:batch_size])
-                        | set(followers.filter(user_id__gt=last)[:batch_size]))[:batch_size]
+        merged = sorted(set().union(*(user_ids.filter(user_id__gt=last)[:batch_size] for user_ids in ids)))
+        merged = merged[:batch_size]
         if not merged:
             break
-        # Each list was cut at batch_size, so every id up to merged[-1] of both lists is in merged.
-        offered += notify(recipient_ids=[user_id for user_id in merged if user_id != change.by_id],
-                          kind=NotificationKind.IDEA, key=key, params=params, url=url)
+        # Each list was cut at batch_size, so every id up to merged[-1] of every list is in merged.
+        offered += notify(recipient_ids=[user_id for user_id in merged if user_id != skip_id], kind=kind, key=key,
+                          params=params, url=url)
         last = merged[-1]
     return offered

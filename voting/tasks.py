@@ -28,3 +28,18 @@ def refresh_trending() -> int:
     from voting import trending
 
     return trending.refresh_trending()
+
+
+@shared_task
+def close_due_polls() -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE): polls whose time is up close, each once."""
+    from voting import polls
+
+    return polls.close_due_polls()
+
+
+@shared_task
+def notify_poll_result(poll_id: int, closer_id: int | None = None) -> int:
+    from voting import polls
+
+    return polls.notify_poll_result(poll_id=poll_id, closer_id=closer_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from voting import views
+from voting import poll_views, views
 
 app_name = "voting"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("idea/<int:idea_id>/status/", views.change_status, name="status"),
 
     # Polls (voting.poll_views)
+    path("threads/<int:thread_id>/polls/new/", poll_views.open_poll, name="poll_new"),
+    path("polls/<int:poll_id>/answer/", poll_views.answer, name="poll_answer"),
+    path("polls/<int:poll_id>/close/", poll_views.close, name="poll_close"),
 ]

@@ -134,7 +134,8 @@ def vote(request, idea_id):
         button = votebutton.vote_widget(request, idea_id=idea.pk, thread_url=idea.get_absolute_url(),
                                         count=idea.vote_count, voted=voted, closed=idea.status in CLOSED,
                                         next_url=request.POST.get("next"), refused=refused)
-        return HttpResponse(button, status=409 if refused else 200)
+        # 200 even when refused: htmx swaps only successful answers, and the refusal is in the button's box.
+        return HttpResponse(button)
     if refused:
         messages.error(request, refused)
     back = request.POST.get("next", "")
