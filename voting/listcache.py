@@ -8,11 +8,18 @@ reads the counts and statuses of those 20 ideas by primary key (one query),
 the reader's votes among them (one more when signed in) and fills in the
 buttons (voting.votebutton). A reader's own vote always shows at once; a new
 idea, a status tag or a reordering shows within IDEAS_LIST_CACHE_SECONDS.
+
+Anonymous visitors, who cannot vote, get the whole page from the cache
+(``shared_page``): no query at all, the counts as of up to
+IDEAS_LIST_CACHE_SECONDS ago.
 """
 
 import re
+from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -69,3 +76,33 @@ def list_rows(request, *, product, form, sort: str, status: str | None, area_id:
 
     # The rows are our own template's output (escaped there); the buttons are escaped by format_html.
     return mark_safe(_MARKER.sub(button, html)), has_next
+
+
+_LIST_PARAMETERS = frozenset({"sort", "status", "area", "page"})
+
+
+def _is_shareable(request: HttpRequest) -> bool:
+    """Anonymous, GET, nothing in the query string but short list parameters, no flash message."""
+    if settings.IDEAS_LIST_CACHE_SECONDS <= 0 or request.method != "GET" or request.user.is_authenticated:
+        return False
+    if set(request.GET) - _LIST_PARAMETERS or any(len(value) > 20 for value in request.GET.values()):
+        return False
+    return len(messages.get_messages(request)) == 0  # len() looks without marking them shown
+
+
+def shared_page(request: HttpRequest, *, slug: str, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The whole list page for anonymous visitors, from the cache when another one saw it lately.
+    Only pages rendered for an anonymous visitor (who passed the board's read check) are stored."""
+    if not _is_shareable(request):
+        return render()
+    query = ":".join(f"{name}={request.GET.get(name, '')}" for name in sorted(_LIST_PARAMETERS))
+    key = (f"voting:list-page:{slug}:{query}:{translation.get_language()}"
+           f":{timezone.get_current_timezone_name()}")
+    cached = cache.get(key)
+    if cached is not None:
+        return HttpResponse(cached[0], content_type=cached[1])
+    response = render()
+    personal = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or response.cookies
+    if response.status_code == 200 and not personal:
+        cache.set(key, (response.content, response["Content-Type"]), settings.IDEAS_LIST_CACHE_SECONDS)
+    return response

@@ -45,7 +45,11 @@ def index(request):
 
 
 def idea_list(request, product):
-    product = _product(request.user, product)
+    return listcache.shared_page(request, slug=product, render=lambda: _render_list(request, product))
+
+
+def _render_list(request, slug):
+    product = _product(request.user, slug)
     form = IdeaListForm(request.GET, product=product)
     filters = form.filters()
     number = ideapages.page_number(request.GET.get("page"))

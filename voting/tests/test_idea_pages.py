@@ -135,8 +135,18 @@ def test_the_list_queries_anonymous(client, product, django_assert_num_queries):
     # afterwards), their current counts and statuses, areas (the filter)
     with django_assert_num_queries(6):
         client.get(list_url(product))
-    # product + board, roles ×2, counts: the filters and rows come from the cache.
-    with django_assert_num_queries(4):
+    # Another anonymous visitor: the whole page from the cache.
+    with django_assert_num_queries(0):
+        client.get(list_url(product))
+
+
+def test_the_list_queries_signed_in(client, product, fan, django_assert_num_queries, settings):
+    propose(product, title="Idea")
+    client.get(list_url(product))
+    session = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
+    # session, user, product + board, read roles, start roles, counts, their votes: the filters and
+    # rows come from the cache.
+    with django_assert_num_queries(6 + session):
         client.get(list_url(product))
 
 
@@ -147,8 +157,18 @@ def test_cached_rows_show_each_readers_own_vote_and_fresh_counts(client, product
     page = client.get(list_url(product)).content.decode()
     assert 'aria-pressed="true"' in page and "<strong>1</strong>" in page
     client.logout()
-    page = client.get(list_url(product)).content.decode()
+    page = client.get(list_url(product, sort="new")).content.decode()
     assert 'aria-pressed' not in page and "Sign in to vote" in page and "<strong>1</strong>" in page
+
+
+def test_anonymous_pages_are_shared_only_without_other_parameters(client, product):
+    from voting import ideavoting
+
+    idea = propose(product, title="First idea")
+    client.get(list_url(product))
+    ideavoting.toggle_vote(idea=idea, user=UserFactory())
+    assert "<strong>0</strong>" in client.get(list_url(product)).content.decode()  # shared, until it expires
+    assert "<strong>1</strong>" in client.get(list_url(product, ref="mail")).content.decode()  # rendered now
 
 
 def test_the_shared_rows_keep_only_the_filters_of_the_query_string(client, product):
