@@ -169,6 +169,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "voting.tasks.ship_released_ideas", "schedule": crontab(), "options": {"expires": 55},
     },
     "recount-idea-votes": {"task": "voting.tasks.recount_votes", "schedule": crontab(minute=30, hour=3)},
+    # The four-cell report (CELERY_TIMEZONE is UTC; Asia/Shanghai is UTC+8 all year). Every minute:
+    # open the window of each newly published weekly release (and invite the voters of its shipped
+    # ideas); send the reminder due, Tuesday 10:00 Beijing time (02:00 UTC) by default; freeze each
+    # window whose time is up, Wednesday 00:00 Beijing time (Tuesday 16:00 UTC) by default, and grant
+    # its Popcorn Award. Each is claimed once in the database, however many beats run.
+    "open-report-windows": {
+        "task": "voting.tasks.open_report_windows", "schedule": crontab(), "options": {"expires": 55},
+    },
+    "remind-reporters": {"task": "voting.tasks.remind_reporters", "schedule": crontab(), "options": {"expires": 55}},
+    "freeze-closed-reports": {
+        "task": "voting.tasks.freeze_closed_reports", "schedule": crontab(), "options": {"expires": 55},
+    },
+    "recount-anticipation": {"task": "voting.tasks.recount_anticipation", "schedule": crontab(minute=40, hour=3)},
     # Polls whose closing time is up close (once each, however many beats) and post their result.
     "close-due-polls": {
         "task": "voting.tasks.close_due_polls", "schedule": crontab(), "options": {"expires": 55},
@@ -269,6 +282,8 @@ AVATAR_SIZE = 256
 RELEASES_NOTIFY_BATCH = env_int("RELEASES_NOTIFY_BATCH", 2000, minimum=1)
 # Voters and followers notified per batch when an idea's status changes.
 VOTING_NOTIFY_BATCH = env_int("VOTING_NOTIFY_BATCH", 2000, minimum=1)
+# No Popcorn Award for a release with fewer four-cell reports than this (voting.awards).
+VOTING_AWARD_MIN_REPORTS = env_int("VOTING_AWARD_MIN_REPORTS", 20, minimum=1)
 
 # --- Language and time ----------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -233,8 +233,15 @@ def blank_build_devices(release) -> list[str]:
 class ReleaseForm(forms.ModelForm):
     class Meta:
         model = Release
-        fields = ["product", "channel", "version", "title", "publish_at", "notes"]
+        fields = ["product", "channel", "version", "title", "publish_at", "notes", "report_opens_at",
+                  "report_closes_at"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 12, "cols": 80})}
+        help_texts = {
+            "report_opens_at": _("Empty: when the release is published (it never opens earlier)."),
+            "report_closes_at": _("Empty: at the end of the Tuesday after publication, Beijing time. Reports are "
+                                  "taken until this time, not at it. Both can be changed until the release is "
+                                  "published."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -253,6 +260,15 @@ class ReleaseForm(forms.ModelForm):
                 gettext("%(product)s already has a release %(version)s: choose another version.")
                 % {"product": product.name, "version": version}, code="duplicate")
         return version
+
+    def clean(self):
+        cleaned = super().clean()
+        closes = cleaned.get("report_closes_at")
+        if closes and any(moment and closes <= moment for moment in (cleaned.get("publish_at"),
+                                                                     cleaned.get("report_opens_at"))):
+            self.add_error("report_closes_at", gettext(
+                "The four-cell report window must close after it opens and after the release is published."))
+        return cleaned
 
     def clean_publish_at(self):
         publish_at = self.cleaned_data["publish_at"]
@@ -291,6 +307,7 @@ class ReleaseAdmin(PublishersOnly, admin.ModelAdmin):
                        "announcement_link", "preview_link", "created_by")
     fieldsets = (
         (None, {"fields": ("product", "channel", "version", "title", "publish_at", "beijing_publish_at", "notes")}),
+        (_("Four-cell report"), {"fields": ("report_opens_at", "report_closes_at")}),
         (_("State"), {"fields": ("state", "preview_link", "published_at", "notified_at", "announcement_link",
                                  "withdrawn_at", "created_by")}),
     )

@@ -7,7 +7,7 @@ conditional UPDATEs in ``releases.preparing`` and ``releases.publishing``, never
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator, URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +36,11 @@ class Product(models.Model):
     ideas_board = models.OneToOneField(
         "forum.Board", verbose_name=_("ideas board"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="ideas_product", limit_choices_to={"holds_ideas": True},
+    )
+    # The four-cell report (voting.reports): accounts younger than this may not report (against sock puppets).
+    report_min_account_days = models.PositiveIntegerField(
+        _("minimum account age for reports (days)"), default=0,
+        help_text=_("Accounts younger than this may not fill the four-cell report. 0: no minimum."),
     )
 
     class Meta:
@@ -102,6 +107,12 @@ class Release(models.Model):
     # without it after a few minutes has its fan-out sent again (idempotent).
     notified_at = models.DateTimeField(_("followers notified"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # The four-cell report window (voting.reports). Empty: it opens when the
+    # release is published and closes at the end of the following Tuesday,
+    # Beijing time. Read by voting when the window opens, so a change after
+    # that would not count: the admin refuses it once the release is published.
+    report_opens_at = models.DateTimeField(_("reports open"), null=True, blank=True)
+    report_closes_at = models.DateTimeField(_("reports close"), null=True, blank=True)
     announcement = models.OneToOneField(
         "forum.Thread", verbose_name=_("announcement thread"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="release",
@@ -130,6 +141,11 @@ class Release(models.Model):
             models.CheckConstraint(
                 condition=~Q(state="withdrawn") | Q(withdrawn_at__isnull=False),
                 name="releases_withdrawn_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(report_opens_at__isnull=True) | Q(report_closes_at__isnull=True)
+                | Q(report_closes_at__gt=F("report_opens_at")),
+                name="releases_report_window_closes_after_opening",
             ),
         ]
         indexes = [

@@ -122,7 +122,8 @@ def save_release_details(*, release: Release, now: datetime | None = None) -> Re
                              % {"state": current.get_state_display().lower()})
     if current.state == State.SCHEDULED and release.publish_at <= now:
         raise ReleaseRefused(_("A scheduled release needs a publish time in the future."))
-    release.save(update_fields=["product", "channel", "version", "title", "notes", "notes_html", "publish_at"])
+    release.save(update_fields=["product", "channel", "version", "title", "notes", "notes_html", "publish_at",
+                                "report_opens_at", "report_closes_at"])
     return release
 
 

@@ -66,13 +66,13 @@ def list_rows(request, *, product, form, sort: str, status: str | None, area_id:
     fresh = {pk: (count, state) for pk, count, state in
              Idea.objects.filter(pk__in=urls).values_list("pk", "vote_count", "status")}
     voted = ideapages.voted_ids(request.user, list(urls))
-    next_url = request.get_full_path()
+    buttons = votebutton.VoteButtons(request, next_url=request.get_full_path())
 
     def button(match):
         idea_id = int(match.group(1))
         count, state = fresh.get(idea_id, (0, Idea.Status.DUPLICATE))
-        return votebutton.vote_widget(request, idea_id=idea_id, thread_url=urls[idea_id], count=count,
-                                      voted=idea_id in voted, closed=state in CLOSED, next_url=next_url)
+        return buttons.button(idea_id=idea_id, thread_url=urls[idea_id], count=count, voted=idea_id in voted,
+                              closed=state in CLOSED)
 
     # The rows are our own template's output (escaped there); the buttons are escaped by format_html.
     return mark_safe(_MARKER.sub(button, html)), has_next

@@ -43,3 +43,52 @@ def notify_poll_result(poll_id: int, closer_id: int | None = None) -> int:
     from voting import polls
 
     return polls.notify_poll_result(poll_id=poll_id, closer_id=closer_id)
+
+
+# --- The four-cell report and the Popcorn Award ---------------------------------
+
+
+@shared_task
+def open_report_windows() -> int:
+    """Every minute: windows of newly published weekly releases open (releases does not import voting)."""
+    from voting import reports
+
+    return reports.open_windows()
+
+
+@shared_task
+def invite_voters(release_id: int) -> int:
+    from voting import report_notices
+
+    return report_notices.invite_voters(release_id=release_id)
+
+
+@shared_task
+def remind_reporters() -> int:
+    """Every minute: the reminders due (Tuesday 10:00 Beijing time by default), each claimed once."""
+    from voting import report_notices
+
+    return report_notices.remind_due()
+
+
+@shared_task
+def send_reminders(release_id: int) -> int:
+    from voting import report_notices
+
+    return report_notices.send_reminders(release_id=release_id)
+
+
+@shared_task
+def freeze_closed_reports() -> int:
+    """Every minute: results of closed windows frozen, Popcorn Awards granted, each once."""
+    from voting import tally
+
+    return tally.freeze_due()
+
+
+@shared_task
+def recount_anticipation() -> int:
+    """Daily: Idea.anticipation_count rebuilt from the frozen tallies, should anything have drifted."""
+    from voting import tally
+
+    return tally.recount_anticipation()

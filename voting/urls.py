@@ -1,6 +1,6 @@
 from django.urls import path
 
-from voting import poll_views, views
+from voting import poll_views, report_views, views
 
 app_name = "voting"
 
@@ -14,6 +14,12 @@ urlpatterns = [
     path("ideas/board/<slug:slug>/new/", views.propose_in_board, name="propose_in_board"),
     path("idea/<int:idea_id>/vote/", views.vote, name="vote"),
     path("idea/<int:idea_id>/status/", views.change_status, name="status"),
+
+    # Reports and the Popcorn Award (voting.report_views)
+    path("report/<slug:product_slug>/<str:version>/", report_views.report, name="report"),
+    path("awards/", report_views.awards, name="awards"),
+    path("awards/<slug:product_slug>/", report_views.product_awards, name="product_awards"),
+    path("awards/<slug:product_slug>/<str:version>/", report_views.award, name="award"),
 
     # Polls (voting.poll_views)
     path("threads/<int:thread_id>/polls/new/", poll_views.open_poll, name="poll_new"),

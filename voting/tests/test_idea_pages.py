@@ -477,3 +477,10 @@ def test_product_managers_see_the_change_status_link(client, product, fan):
     assert status_url(idea) not in client.get(idea.get_absolute_url()).content.decode()
     client.force_login(make_pm())
     assert status_url(idea) in client.get(idea.get_absolute_url()).content.decode()
+
+
+def test_the_way_back_in_each_vote_button_is_escaped(client, product, fan):
+    propose(product, title="Escape me")
+    page = client.get(list_url(product) + '?x="><script>alert(1)</script>').content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert 'name="next" value="/ideas/miui/?x=%22%3E%3Cscript%3Ealert(1)%3C/script%3E"' in page

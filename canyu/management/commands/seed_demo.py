@@ -8,6 +8,7 @@ from accounts.demo import DEMO_PASSWORD, DEMO_USERS, create_demo_users
 from forum.demo import create_demo_forum
 from releases.demo import create_demo_releases
 from voting.demo import create_demo_ideas
+from voting.report_demo import create_demo_reports
 
 
 class Command(BaseCommand):
@@ -23,9 +24,11 @@ class Command(BaseCommand):
         forum = create_demo_forum()
         releases = create_demo_releases()
         ideas = create_demo_ideas()
+        reports = create_demo_reports()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {users} new accounts" + (", demo forum created" if forum else "")
-            + (", demo releases created" if releases else "") + (", demo ideas created." if ideas else ".")))
+            + (", demo releases created" if releases else "") + (", demo ideas created" if ideas else "")
+            + (", demo reports created." if reports else ".")))
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, _email, role, *_rest in DEMO_USERS:
             self.stdout.write(f"  {username:<12} {role.value}")
