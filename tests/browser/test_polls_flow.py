@@ -14,7 +14,8 @@ from voting import ideas
 from voting.models import Poll
 
 
-def test_a_poll_opened_answered_and_closed_on_a_phone(live_server, browser, phone, tmp_path):
+def test_a_poll_opened_answered_and_closed_on_a_phone(live_server, browser, phone, tmp_path, in_english):
+    # in_english: the result post is written in the site's language, English here as the phone's.
     base = live_server.url
     UserFactory(username="pm_lin", roles=[Role.PRODUCT_MANAGER])
     UserFactory(username="ada")
