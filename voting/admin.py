@@ -6,15 +6,22 @@ from django.contrib import admin
 from voting.models import Idea, Poll, PollOption, StatusChange
 
 
-class StatusChangeInline(admin.TabularInline):
-    model = StatusChange
-    fields = ["at", "from_status", "to_status", "note", "by"]
-    readonly_fields = fields
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown under their parent, written only by the process modules."""
+
     extra = 0
     can_delete = False
 
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class StatusChangeInline(ReadOnlyInline):
+    model = StatusChange
+    fields = ["at", "from_status", "to_status", "note", "by"]
 
 
 @admin.register(Idea)
@@ -29,15 +36,9 @@ class IdeaAdmin(admin.ModelAdmin):
     inlines = [StatusChangeInline]
 
 
-class PollOptionInline(admin.TabularInline):
+class PollOptionInline(ReadOnlyInline):
     model = PollOption
     fields = ["position", "label", "idea", "vote_count"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Poll)

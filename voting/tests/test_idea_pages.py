@@ -484,3 +484,20 @@ def test_the_way_back_in_each_vote_button_is_escaped(client, product, fan):
     page = client.get(list_url(product) + '?x="><script>alert(1)</script>').content.decode()
     assert "<script>alert(1)</script>" not in page
     assert 'name="next" value="/ideas/miui/?x=%22%3E%3Cscript%3Ealert(1)%3C/script%3E"' in page
+
+
+def test_the_idea_and_the_roadmap_show_how_many_fans_wait_for_it(client, product):
+    release = make_release(product=product)
+    idea = propose(product, title="Awaited")
+    statuses.set_status(idea=idea, by=make_pm(), status=Idea.Status.PLANNED, target_release=release)
+    Idea.objects.filter(pk=idea.pk).update(anticipation_count=7)  # as voting.tally leaves it after a freeze
+    assert "7 fans named it the feature they wait for" in client.get(idea.get_absolute_url()).content.decode()
+    assert "7 waiting" in client.get(reverse("voting:roadmap", args=[product.slug])).content.decode()
+
+
+def test_the_admin_shows_an_idea_with_its_history_read_only(admin_client, product):
+    idea = propose(product, title="In the admin")
+    statuses.set_status(idea=idea, by=make_pm(), status=Idea.Status.UNDER_REVIEW, note="Looking at it.")
+    page = admin_client.get(reverse("admin:voting_idea_change", args=[idea.pk]))
+    assert page.status_code == 200 and "Looking at it." in page.content.decode()
+    assert 'name="status_changes-0-note"' not in page.content.decode()  # shown, not editable
