@@ -36,7 +36,8 @@ def _generation_key(scope: str, object_id: int) -> str:
     return f"forum:gen:{scope}:{object_id}"
 
 
-def _is_plain(request: HttpRequest) -> bool:
+def is_cacheable(request: HttpRequest) -> bool:
+    """Whether this request may get (and store) a shared page; if not, skip the cache round trips."""
     if settings.FORUM_PAGE_CACHE_SECONDS <= 0 or request.method != "GET" or request.user.is_authenticated:
         return False
     if set(request.GET) - {"page"} or not request.GET.get("page", "1").isdigit():
@@ -64,7 +65,7 @@ def serve(request: HttpRequest, *, scope: str, object_id: int, render: Callable[
     it was rendered, so one rendered from data a concurrent change has just
     replaced never matches the new generation.
     """
-    if not _is_plain(request):
+    if not is_cacheable(request):
         return render()
     page_key = (
         f"forum:page:{scope}:{object_id}:{request.GET.get('page', '1')}"

@@ -24,15 +24,6 @@ def mark_read(*, user, thread: Thread, post: Post) -> None:
         )
 
 
-def unread_thread_ids(user, threads) -> set[int]:
-    """Threads with posts newer than the fan's mark. Never-opened threads count as unread."""
-    if not user.is_authenticated:
-        return set()
-    threads = list(threads)
-    marks = dict(ThreadRead.objects.filter(user=user, thread__in=threads).values_list("thread_id", "last_read_at"))
-    return {t.pk for t in threads if t.pk not in marks or t.last_activity_at > marks[t.pk]}
-
-
 def first_unread_post(user, thread: Thread, posts):
     """The first post after the fan's mark among `posts` (a visible-posts queryset), or the last post."""
     mark = ThreadRead.objects.filter(user=user, thread=thread).values_list("last_read_post_id", flat=True).first()

@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canyu.images import ImageRefused
-from forum import (access, attachments, following, liking, pagecache, pages, panels, posting, ratelimits, reading,
-                   viewcounts)
+from forum import (access, attachments, following, fragments, liking, pagecache, pages, panels, posting, ratelimits,
+                   reading, viewcounts)
 from forum.forms import PostForm, ThreadForm
-from forum.models import POST_MAX
+from forum.models import POST_MAX, Post
 from forum.quoting import quote_markdown
 
 
@@ -19,6 +19,8 @@ def index(request):
 
 
 def board(request, slug):
+    if not pagecache.is_cacheable(request):
+        return _render_board(request, access.access_board(request.user, slug))
     # The cached page is found by the board's id, remembered per slug, so a
     # cache hit needs no query at all.
     board_id = pagecache.known_board_id(slug)
@@ -35,7 +37,7 @@ def _render_board(request, board):
     page = pages.board_page(request.user, board, request.GET.get("page"))
     return render(request, "forum/board.html", {
         "board": board, "page": page, "may_start": access.may_start_thread(request.user, board),
-        "unread": reading.unread_thread_ids(request.user, page),
+        "rows": fragments.render_thread_rows(page.object_list),
     })
 
 
@@ -59,10 +61,15 @@ def _render_thread(request, thread_id):
         if quoted:
             initial["source"] = quote_markdown(quoted)
     if request.user.is_authenticated and page.object_list:
-        reading.mark_read(user=request.user, thread=thread, post=page.object_list[-1])
+        reading.mark_read(user=request.user, thread=thread, post=Post(pk=page.object_list[-1]["id"], thread=thread))
+    moderator = access.is_moderator(request.user)
+    form = PostForm(initial=initial)
+    reader = fragments.Reader(user_id=request.user.pk, moderator=moderator, may_reply=may_reply,
+                              page_number=page.number)
     return render(request, "forum/thread.html", {
-        "thread": thread, "page": page, "form": PostForm(initial=initial),
-        "may_reply": may_reply, "moderator": access.is_moderator(request.user),
+        "thread": thread, "page": page, "form": form, "reply_fields": fragments.form_fields(form),
+        "posts": fragments.render_posts(page.object_list, reader),
+        "may_reply": may_reply, "moderator": moderator,
         "following": following.is_following(request.user, thread),
         "panels": panels.render_panels(request, thread),
     })

@@ -57,7 +57,7 @@ def test_board_page_query_count_does_not_grow(client, signed_in):
 
 def test_thread_page_queries_anonymous(client, django_assert_num_queries):
     thread = grow_thread(30)
-    # thread+board, board read roles, board start roles, count, posts+authors, author groups
+    # thread+board, board read roles, board start roles, count, posts+authors, authors' roles (badges)
     with django_assert_num_queries(6):
         client.get(thread.get_absolute_url())
 
@@ -67,9 +67,9 @@ def test_thread_page_queries_signed_in(client, django_assert_num_queries, settin
     client.force_login(UserFactory())
     # session (none with Redis: cached_db), user, thread+board, read roles,
     # start roles, viewer's user and group permissions (is he a moderator?),
-    # count, posts+authors, author groups, viewer's likes, read mark UPDATE +
-    # INSERT (first visit), does the viewer follow the thread, header's unread
-    # notification count (cached afterwards)
+    # count, posts+authors, authors' roles (badges), viewer's likes, read mark
+    # SELECT + INSERT (first visit), does the viewer follow the thread, header's
+    # unread notification count (cached afterwards)
     session_queries = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
     with django_assert_num_queries(14 + session_queries):
         client.get(thread.get_absolute_url())
@@ -79,4 +79,17 @@ def test_board_page_queries_anonymous(client, django_assert_num_queries):
     board = grow_board(25)
     # board+parent, read roles, start roles, count, threads+authors+last posters
     with django_assert_num_queries(5):
+        client.get(board.get_absolute_url())
+
+
+def test_board_page_queries_signed_in(client, django_assert_num_queries, settings):
+    board = grow_board(25)
+    client.force_login(UserFactory())
+    # session (none with Redis: cached_db), user, board+parent, read roles,
+    # start roles, viewer's user and group permissions (is he a moderator?),
+    # count, threads+authors+last posters with the viewer's read marks (one
+    # query: it was two before the marks came as a subquery), header's unread
+    # notification count (cached afterwards)
+    session_queries = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
+    with django_assert_num_queries(9 + session_queries):
         client.get(board.get_absolute_url())

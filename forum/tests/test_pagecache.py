@@ -99,7 +99,7 @@ def test_signed_in_fans_get_their_own_page_not_the_anonymous_one(client, fan):
     thread = make_thread()
     Client().get(thread.get_absolute_url())  # an anonymous visitor fills the cache
     response = client.get(thread.get_absolute_url())
-    assert f'action="/p/{thread.posts.get().pk}/like/"' in response.content.decode()
+    assert f'formaction="/p/{thread.posts.get().pk}/like/"' in response.content.decode()
 
 
 def test_each_language_has_its_own_cached_page(client):

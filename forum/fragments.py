@@ -1,0 +1,270 @@
+"""Post articles and board rows, each rendered once and then reused from the cache.
+
+Signed-in readers cannot share whole pages the way anonymous ones do
+(forum.pagecache): each sees their own likes, edit links and header. But a
+post looks the same to everyone in the same relation to it, so each
+<article> (and each row of a board) is cached on its own, and a page fetches
+all of its fragments with one ``cache.get_many``.
+
+A fragment's key is a digest of every input its template reads: the post's
+row (text, like count, hidden, deleted, edited), its author's name, avatar,
+phone model, post count and badge, the reader's relation to it (signed in,
+own post, liked, moderator, may reply, page number), "3 minutes ago" as the
+reader's language words it, the time zone, the language, and the templates,
+URLs and translation catalogue that render it. Change any of them and the key
+changes, so a stale fragment is never found: nothing needs invalidating and no
+process can forget to. Old fragments simply expire.
+
+Fragments carry no CSRF token: their buttons submit the page's one
+``post-actions`` form (``form=`` and ``formaction=`` attributes), so a
+fragment holds nothing personal.
+"""
+
+import functools
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import django
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.core.cache import cache
+from django.template.loader import get_template, render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+from accounts.models import User
+from accounts.roles import Role
+
+# Long enough that a thread read all day is rendered a few times, short enough
+# that fragments of posts nobody reads any more leave Redis soon (each post has
+# a few: one per kind of reader, language and "… ago").
+FRAGMENT_SECONDS = 60 * 60
+
+# Every template whose output is kept here, includes too (a test checks).
+FRAGMENT_TEMPLATES = ("forum/_post.html", "forum/_thread_row.html", "accounts/_avatar.html",
+                      "accounts/_badge.html", "_form_fields.html")
+# Every URL a fragment links to, by name and a sample argument.
+FRAGMENT_URLS = (("forum:post", 1), ("forum:like", 1), ("forum:report_post", 1), ("forum:moderate_post", 1),
+                 ("forum:post_revisions", 1), ("forum:edit_post", 1), ("forum:delete_post", 1),
+                 ("forum:thread", 1), ("forum:first_unread", 1), ("accounts:profile", "a"))
+
+
+def code_version() -> str:
+    """A digest of the code that renders fragments: templates, URLs, translations, Django, MEDIA_URL.
+
+    Part of every key, so after a deploy that changes any of them no fragment
+    rendered by the old code is served. Computed once per process, except with
+    DEBUG on, where runserver picks up template edits without restarting.
+    """
+    return _code_version() if settings.DEBUG else _process_code_version()
+
+
+@functools.cache
+def _process_code_version() -> str:
+    return _code_version()
+
+
+def _code_version() -> str:
+    digest = hashlib.blake2b(f"{django.get_version()} {settings.MEDIA_URL}".encode(), digest_size=8)
+    for name in FRAGMENT_TEMPLATES:
+        digest.update(get_template(name).template.source.encode())
+    for name, argument in FRAGMENT_URLS:
+        digest.update(reverse(name, args=[argument]).encode())
+    for locale_path in settings.LOCALE_PATHS:
+        for catalogue in sorted(Path(locale_path).glob("*/LC_MESSAGES/django.mo")):
+            digest.update(catalogue.read_bytes())
+    return digest.hexdigest()
+
+
+def _key(kind: str, inputs: tuple) -> str:
+    digest = hashlib.blake2b(repr(inputs).encode(), digest_size=16).hexdigest()
+    return f"forum:frag:{kind}:{code_version()}:{digest}"
+
+
+def _cached(kind: str, inputs_list: list[tuple], render) -> SafeString:
+    """The fragments for ``inputs_list``, in order: fetched together, the missing ones rendered and stored."""
+    keys = [_key(kind, inputs) for inputs in inputs_list]
+    found = cache.get_many(keys)
+    missing = {}
+    for key, inputs in zip(keys, inputs_list):
+        if key not in found:
+            found[key] = missing[key] = render(inputs)
+    if missing:
+        cache.set_many(missing, FRAGMENT_SECONDS)
+    return mark_safe("".join(found[key] for key in keys))
+
+
+def _ago(value) -> str:
+    return naturaltime(value) if value else ""
+
+
+def _zone_and_language() -> tuple[str, str]:
+    return timezone.get_current_timezone_name(), translation.get_language()
+
+
+# --- Posts -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """Who reads a thread page, as far as a post's buttons are concerned."""
+
+    user_id: int | None
+    moderator: bool
+    may_reply: bool
+    page_number: int
+
+
+@dataclass(frozen=True, slots=True)
+class Avatar:
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorCard:
+    """What a post shows of its author (accounts/_avatar.html and _badge.html read it as they read a User)."""
+
+    username: str
+    shown_name: str
+    avatar: Avatar | None
+    badge: Role | None
+    phone_model: str
+    post_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class PostCard:
+    """Everything forum/_post.html shows: the post, its author and the reader's relation to it."""
+
+    pk: int
+    html: str
+    hidden: bool
+    deleted: bool
+    created_iso: str
+    created_ago: str
+    edited_iso: str
+    edited_ago: str
+    like_count: int
+    author: AuthorCard
+    signed_in: bool
+    own: bool
+    liked: bool
+    moderator: bool
+    may_reply: bool
+    page_number: int
+    deletable: bool
+
+
+def render_posts(rows: list[dict], reader: Reader) -> SafeString:
+    """The <article> of each post row (forum.pages.thread_page), from the cache where it can be."""
+    zone, language = _zone_and_language()
+    signed_in = reader.user_id is not None
+    inputs_list = []
+    for index, row in enumerate(rows):
+        # The first post of a thread is not deleted by its author: a moderator hides the thread.
+        deletable = index > 0 or reader.page_number > 1
+        own = signed_in and row["author_id"] == reader.user_id
+        inputs_list.append((
+            tuple(row.items()), _ago(row["created_at"]), _ago(row["edited_at"]), zone, language,
+            signed_in, own, reader.moderator, reader.may_reply, reader.page_number, deletable,
+        ))
+    return _cached("post", inputs_list, _render_post)
+
+
+def _render_post(inputs: tuple) -> str:
+    return render_to_string("forum/_post.html", {"post": _post_card(inputs)})
+
+
+def _post_card(inputs: tuple) -> PostCard:
+    """The card of a post, from its key's inputs only (so that equal keys mean equal HTML).
+
+    The reader appears only as relations (signed in, own post, liked...), never
+    by id, so every reader in the same relation to a post shares its fragment.
+    """
+    items, created_ago, edited_ago, zone, language, signed_in, own, moderator, may_reply, page_number, deletable = (
+        inputs)
+    row = dict(items)
+    author = AuthorCard(
+        username=row["author__username"], shown_name=row["author__display_name"] or row["author__username"],
+        avatar=Avatar(_avatar_url(row["author__avatar"])) if row["author__avatar"] else None,
+        badge=Role(row["badge"]) if row["badge"] else None,
+        phone_model=row["author__phone_model"], post_count=row["author__post_count"],
+    )
+    return PostCard(
+        pk=row["id"], html=row["html"], hidden=row["hidden"], deleted=row["deleted_at"] is not None,
+        created_iso=_iso(row["created_at"]), created_ago=created_ago,
+        edited_iso=_iso(row["edited_at"]), edited_ago=edited_ago, like_count=row["like_count"], author=author,
+        signed_in=signed_in, own=own, liked=row["liked"], moderator=moderator, may_reply=may_reply,
+        page_number=page_number, deletable=deletable,
+    )
+
+
+def _iso(value) -> str:
+    # As the template filter date:"c" writes it: in the reader's time zone.
+    return timezone.localtime(value).isoformat() if value else ""
+
+
+def _avatar_url(name: str) -> str:
+    return User._meta.get_field("avatar").storage.url(name)
+
+
+# --- Board rows --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadCard:
+    """Everything forum/_thread_row.html shows."""
+
+    pk: int
+    title: str
+    pinned: bool
+    locked: bool
+    hidden: bool
+    unread: bool
+    author_username: str
+    author_name: str
+    reply_count: int
+    view_count: int
+    last_poster_name: str
+    last_activity_iso: str
+    last_activity_ago: str
+
+
+def render_thread_rows(rows: list[dict]) -> SafeString:
+    """The <li> of each thread row (forum.pages.board_page), from the cache where it can be."""
+    zone, language = _zone_and_language()
+    inputs_list = [(tuple(row.items()), _ago(row["last_activity_at"]), zone, language) for row in rows]
+    return _cached("thread-row", inputs_list, _render_thread_row)
+
+
+def _render_thread_row(inputs: tuple) -> str:
+    items, last_activity_ago, zone, language = inputs
+    row = dict(items)
+    card = ThreadCard(
+        pk=row["id"], title=row["title"], pinned=row["pinned"], locked=row["locked"], hidden=row["hidden"],
+        unread=row["unread"], author_username=row["author__username"],
+        author_name=row["author__display_name"] or row["author__username"],
+        reply_count=row["reply_count"], view_count=row["view_count"],
+        last_poster_name=row["last_poster__display_name"] or row["last_poster__username"] or "",
+        last_activity_iso=_iso(row["last_activity_at"]), last_activity_ago=last_activity_ago,
+    )
+    return render_to_string("forum/_thread_row.html", {"thread": card})
+
+
+# --- Forms -------------------------------------------------------------------
+
+
+def form_fields(form) -> SafeString:
+    """_form_fields.html for ``form``. A blank one (unbound, no initial values) looks the same every
+    time, so it is rendered once per form class and language in each process (Django renders widgets
+    through templates: the thread page's reply form alone cost a fifth of its template time)."""
+    if form.is_bound or form.initial:
+        return render_to_string("_form_fields.html", {"form": form})
+    return _blank_form_fields(type(form), translation.get_language(), code_version())
+
+
+@functools.lru_cache(maxsize=32)
+def _blank_form_fields(form_class, language: str, code: str) -> SafeString:
+    return render_to_string("_form_fields.html", {"form": form_class()})
