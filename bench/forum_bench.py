@@ -435,6 +435,23 @@ def verdict(result: Result, floor_rps: float, connections: int) -> str:
     return "(reference)" if result.page.kind == "floor" else "(no target)"
 
 
+# The figures of a measured page, the same in every benchmark's table (bench/ideas_bench.py too).
+FIGURES_HEADER = (f"{'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'× floor':>8} {'HTML bytes':>10} {'queries':>7} "
+                  f"{'CPU ms/req':>10}")
+
+
+def figures(result: Result, floor_rps: float, *, is_floor: bool = False) -> str:
+    ratio = "—" if is_floor else f"{result.requests_per_s / floor_rps:.2f}"
+    return (f"{result.requests_per_s:8.1f} {result.p50_ms:7.1f} {result.p99_ms:7.1f} {ratio:>8} "
+            f"{result.html_bytes:>10} {result.queries:>7} {result.app_cpu_ms:5.2f}+{result.db_cpu_ms:4.2f}")
+
+
+def warn_about_errors(results: list[Result]) -> None:
+    errors = {r.page.kind: r.errors for r in results if r.errors}
+    if errors:
+        print(f"WARNING: failed or non-2xx responses during the load: {errors}")
+
+
 def print_report(args, size, results, floor_again: Result) -> None:
     floor = results[0]
     floor_rps = (floor.requests_per_s + floor_again.requests_per_s) / 2
@@ -444,17 +461,13 @@ def print_report(args, size, results, floor_again: Result) -> None:
     print(f"Canyu forum benchmark: {size}")
     print(f"gunicorn {worker}; wrk {args.wrk_threads} threads, {args.connections} connections, "
           f"{args.duration} s per page after {args.warmup} s warm-up; {os.cpu_count()} CPUs")
-    header = f"{'page':<18} {'path':<14} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'× floor':>8} " \
-             f"{'HTML bytes':>10} {'queries':>7} {'CPU ms/req':>10}  target"
+    header = f"{'page':<18} {'path':<14} {FIGURES_HEADER}  target"
     print(header)
     print("-" * len(header))
     for result in results + [floor_again]:
         is_floor = result.page.kind == "floor"
         kind = result.page.kind if not is_floor else ("floor, first" if result is floor else "floor, last")
-        ratio = "—" if is_floor else f"{result.requests_per_s / floor_rps:.2f}"
-        print(f"{kind:<18} {result.page.path:<14} {result.requests_per_s:8.1f} {result.p50_ms:7.1f} "
-              f"{result.p99_ms:7.1f} {ratio:>8} {result.html_bytes:>10} {result.queries:>7} "
-              f"{result.app_cpu_ms:5.2f}+{result.db_cpu_ms:4.2f}  "
+        print(f"{kind:<18} {result.page.path:<14} {figures(result, floor_rps, is_floor=is_floor)}  "
               f"{verdict(result, floor_rps, args.connections)}")
     drift = abs(floor_again.requests_per_s - floor.requests_per_s) / floor_rps
     print(f"× floor: requests/s over the floor's mean, {floor_rps:.1f} req/s."
@@ -462,9 +475,7 @@ def print_report(args, size, results, floor_again: Result) -> None:
              if drift > 0.10 else ""))
     print("CPU ms/req: gunicorn workers + their PostgreSQL backends, per request; steadier than req/s when "
           "something else shares the machine.")
-    errors = {r.page.kind: r.errors for r in results + [floor_again] if r.errors}
-    if errors:
-        print(f"WARNING: failed or non-2xx responses during the load: {errors}")
+    warn_about_errors(results + [floor_again])
 
 
 if __name__ == "__main__":

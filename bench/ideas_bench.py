@@ -246,13 +246,14 @@ def pick_viewer():
 
 
 def print_report(args, size, results) -> None:
+    from bench.forum_bench import FIGURES_HEADER, figures, warn_about_errors
+
     floor = results[0].requests_per_s
     print()
     print(f"Canyu ideas benchmark: {size}; gunicorn {args.worker_class}, {args.workers} workers; wrk "
           f"{args.wrk_threads} threads, {args.connections} connections, {args.duration} s per page; "
           f"{os.cpu_count()} CPUs")
-    header = (f"{'page':<20} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'× floor':>8} {'HTML bytes':>10} "
-              f"{'queries':>7} {'CPU ms/req':>10}  target")
+    header = f"{'page':<20} {FIGURES_HEADER}  target"
     print(header)
     print("-" * len(header))
     for result in results:
@@ -263,12 +264,8 @@ def print_report(args, size, results) -> None:
             target = f"{'PASS' if passed else 'FAIL'} p99 < {P99_TARGET_MS} ms"
             if args.connections != 16:
                 target += " (target is at 16 connections)"
-        ratio = "—" if kind == "floor" else f"{result.requests_per_s / floor:.2f}"
-        print(f"{kind:<20} {result.requests_per_s:8.1f} {result.p50_ms:7.1f} {result.p99_ms:7.1f} {ratio:>8} "
-              f"{result.html_bytes:>10} {result.queries:>7} {result.app_cpu_ms:5.2f}+{result.db_cpu_ms:4.2f}  {target}")
-    errors = {r.page.kind: r.errors for r in results if r.errors}
-    if errors:
-        print(f"WARNING: failed or non-2xx responses during the load: {errors}")
+        print(f"{kind:<20} {figures(result, floor, is_floor=kind == 'floor')}  {target}")
+    warn_about_errors(results)
 
 
 if __name__ == "__main__":

@@ -30,21 +30,34 @@ from django.utils import translation
 # Generations outlive the pages stored under them; a lost generation only makes
 # the pages under it unreachable (a new random token is drawn), never stale.
 _GENERATION_SECONDS = 24 * 60 * 60
+_PAGE_ONLY = frozenset({"page"})
 
 
 def _generation_key(scope: str, object_id: int) -> str:
     return f"forum:gen:{scope}:{object_id}"
 
 
-def is_cacheable(request: HttpRequest) -> bool:
-    """Whether this request may get (and store) a shared page; if not, skip the cache round trips."""
-    if settings.FORUM_PAGE_CACHE_SECONDS <= 0 or request.method != "GET" or request.user.is_authenticated:
-        return False
-    if set(request.GET) - {"page"} or not request.GET.get("page", "1").isdigit():
+def is_plain_anonymous_get(request: HttpRequest, *, parameters: frozenset[str]) -> bool:
+    """Anonymous, GET, nothing in the query string but ``parameters``, no pending flash message:
+    a request whose page is the same for every such visitor. Also used by voting.listcache."""
+    if request.method != "GET" or request.user.is_authenticated or set(request.GET) - parameters:
         return False
     # A flash message ("You have signed out.") belongs to this visitor only.
     # len() looks without marking the messages as shown.
     return len(messages.get_messages(request)) == 0
+
+
+def is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether a page rendered for a plain anonymous request may be stored for others: a page that
+    asked for a CSRF token or set a cookie carries this visitor's own, and is never shared."""
+    personal = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or response.cookies
+    return response.status_code == 200 and not personal and not getattr(response, "streaming", False)
+
+
+def is_cacheable(request: HttpRequest) -> bool:
+    """Whether this request may get (and store) a shared page; if not, skip the cache round trips."""
+    return (settings.FORUM_PAGE_CACHE_SECONDS > 0 and request.GET.get("page", "1").isdigit()
+            and is_plain_anonymous_get(request, parameters=_PAGE_ONLY))
 
 
 def _generation(scope: str, object_id: int) -> str:
@@ -81,9 +94,7 @@ def serve(request: HttpRequest, *, scope: str, object_id: int, render: Callable[
     if None in generations:
         generations = (_generation(scope, object_id), _generation("all", 0))
     response = render()
-    # A page that asked for a CSRF token carries this visitor's token: never shared.
-    personal = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or response.cookies
-    if response.status_code == 200 and not personal and not getattr(response, "streaming", False):
+    if is_shareable(request, response):
         cache.set(page_key, (generations, response.content, response["Content-Type"]),
                   settings.FORUM_PAGE_CACHE_SECONDS)
     return response

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
 
@@ -38,3 +41,13 @@ def consume_posting(request, *, kind: str) -> Refusal | None:
         if usage and usage["should_limit"]:
             return Refusal(retry_after=max(1, usage["time_left"]))
     return None
+
+
+def too_fast_response(request, template: str, context: dict, refusal: Refusal) -> HttpResponse:
+    """The form page again with status 429 and Retry-After, saying how long to wait; the form
+    (``context["form"]``) keeps what the fan typed, so nothing is lost."""
+    context["form"].add_error(None, _("You are posting too fast. Please wait %(seconds)d seconds and try again.")
+                              % {"seconds": refusal.retry_after})
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(refusal.retry_after)
+    return response

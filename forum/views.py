@@ -106,14 +106,6 @@ def _write_post(request, form, write):
     return None
 
 
-def _too_fast(request, template, context, refusal):
-    context["form"].add_error(None, _("You are posting too fast. Please wait %(seconds)d seconds and try again.")
-                              % {"seconds": refusal.retry_after})
-    response = render(request, template, context, status=429)
-    response["Retry-After"] = str(refusal.retry_after)
-    return response
-
-
 def post_permalink(request, post_id):
     post = access.access_post(request.user, post_id)
     page = pages.page_of_post(request.user, post)
@@ -133,7 +125,7 @@ def new_thread(request, slug):
     if request.method == "POST" and form.is_valid():
         too_fast = ratelimits.consume_posting(request, kind="thread")
         if too_fast:
-            return _too_fast(request, "forum/new_thread.html", {"board": board, "form": form}, too_fast)
+            return ratelimits.too_fast_response(request, "forum/new_thread.html", {"board": board, "form": form}, too_fast)
         thread = _write_post(request, form, lambda source: posting.start_thread(
             board=board, author=request.user, title=form.cleaned_data["title"], source=source))
         if thread:
@@ -150,7 +142,7 @@ def reply(request, thread_id):
     if form.is_valid():
         too_fast = ratelimits.consume_posting(request, kind="post")
         if too_fast:
-            return _too_fast(request, "forum/reply.html", {"thread": thread, "form": form}, too_fast)
+            return ratelimits.too_fast_response(request, "forum/reply.html", {"thread": thread, "form": form}, too_fast)
         post = _write_post(request, form, lambda source: posting.reply(
             thread=thread, author=request.user, source=source))
         if post:

@@ -72,7 +72,6 @@ class IdeaPage:
 
     def __init__(self, ideas: list[Idea], number: int, has_next: bool):
         self.ideas, self.number, self.has_next = ideas, number, has_next
-        self.has_previous = number > 1
 
     def __iter__(self):
         return iter(self.ideas)

@@ -18,7 +18,6 @@ import re
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -26,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
+from forum import pagecache
 from voting import ideapages, votebutton
 from voting.models import CLOSED, Idea
 
@@ -82,12 +82,9 @@ _LIST_PARAMETERS = frozenset({"sort", "status", "area", "page"})
 
 
 def _is_shareable(request: HttpRequest) -> bool:
-    """Anonymous, GET, nothing in the query string but short list parameters, no flash message."""
-    if settings.IDEAS_LIST_CACHE_SECONDS <= 0 or request.method != "GET" or request.user.is_authenticated:
-        return False
-    if set(request.GET) - _LIST_PARAMETERS or any(len(value) > 20 for value in request.GET.values()):
-        return False
-    return len(messages.get_messages(request)) == 0  # len() looks without marking them shown
+    """A plain anonymous request (forum.pagecache) with nothing but short list parameters."""
+    return (settings.IDEAS_LIST_CACHE_SECONDS > 0 and all(len(value) <= 20 for value in request.GET.values())
+            and pagecache.is_plain_anonymous_get(request, parameters=_LIST_PARAMETERS))
 
 
 def shared_page(request: HttpRequest, *, slug: str, render: Callable[[], HttpResponse]) -> HttpResponse:
@@ -102,7 +99,6 @@ def shared_page(request: HttpRequest, *, slug: str, render: Callable[[], HttpRes
     if cached is not None:
         return HttpResponse(cached[0], content_type=cached[1])
     response = render()
-    personal = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or response.cookies
-    if response.status_code == 200 and not personal:
+    if pagecache.is_shareable(request, response):
         cache.set(key, (response.content, response["Content-Type"]), settings.IDEAS_LIST_CACHE_SECONDS)
     return response

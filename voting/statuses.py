@@ -197,13 +197,14 @@ def ship_released_ideas(*, now: datetime | None = None) -> int:
     own transaction and at most once. Returns how many this call shipped."""
     ids = list(
         Idea.objects.filter(status=Status.IN_BUILD, changelog_item__release__state=Release.State.PUBLISHED)
-        .order_by("pk").values_list("pk", "changelog_item_id")[:SHIP_PER_TICK]
+        .order_by("pk").values_list("pk", "changelog_item_id", "thread_id")[:SHIP_PER_TICK]
     )
-    return sum(ship_idea(idea_id=idea_id, changelog_item_id=item_id, now=now) for idea_id, item_id in ids)
+    return sum(ship_idea(idea_id=idea_id, changelog_item_id=item_id, thread_id=thread_id, now=now)
+               for idea_id, item_id, thread_id in ids)
 
 
 @transaction.atomic(durable=True)
-def ship_idea(*, idea_id: int, changelog_item_id: int, now: datetime | None = None) -> bool:
+def ship_idea(*, idea_id: int, changelog_item_id: int, thread_id: int, now: datetime | None = None) -> bool:
     """Shipped, if the idea is still in build with this (published) item; True only for the one call
     that shipped it. The claim names only the idea's own columns, so on PostgreSQL a second
     claimer re-checks them after the first commits and updates nothing."""
@@ -214,7 +215,7 @@ def ship_idea(*, idea_id: int, changelog_item_id: int, now: datetime | None = No
         return False
     change = StatusChange.objects.create(idea_id=idea_id, from_status=Status.IN_BUILD, to_status=Status.SHIPPED,
                                          by=None, at=now)
-    pagecache.forget_after_commit(thread_ids=Idea.objects.filter(pk=idea_id).values_list("thread_id", flat=True))
+    pagecache.forget_after_commit(thread_ids=[thread_id])
     from voting.tasks import notify_status_change
 
     notify_status_change.delay_on_commit(change.pk)

@@ -101,7 +101,8 @@ def propose(request, product):
         else:
             too_fast = ratelimits.consume_posting(request, kind="thread")
             if too_fast:
-                return _too_fast(request, product, form, too_fast)
+                return ratelimits.too_fast_response(request, "voting/propose.html",
+                                                    {"product": product, "form": form, "suggestions": []}, too_fast)
             try:
                 idea = ideas.propose_idea(board=product.ideas_board, author=request.user, title=data["title"],
                                           source=data["source"], product=product, area=data["area"])
@@ -113,15 +114,6 @@ def propose(request, product):
     status = 400 if request.method == "POST" and form.errors else 200
     return render(request, "voting/propose.html", {"product": product, "form": form, "suggestions": suggestions},
                   status=status)
-
-
-def _too_fast(request, product, form, refusal):
-    form.add_error(None, _("You are posting too fast. Please wait %(seconds)d seconds and try again.")
-                   % {"seconds": refusal.retry_after})
-    response = render(request, "voting/propose.html", {"product": product, "form": form, "suggestions": []},
-                      status=429)
-    response["Retry-After"] = str(refusal.retry_after)
-    return response
 
 
 @require_POST
