@@ -1,14 +1,17 @@
-"""Show each signed-in user their own language and time zone.
+"""Show each signed-in user their own language and time zone, and note that they were active today.
 
 LocaleMiddleware has already picked a language from the cookie or the browser;
 a signed-in user's saved choice wins over both. Times are stored in UTC and
-shown in the user's zone (Asia/Shanghai by default).
+shown in the user's zone (Asia/Shanghai by default). The first request of the
+day also records the day (accounts.activity): one UPDATE per user per day.
 """
 
 import zoneinfo
 
 from django.conf import settings
 from django.utils import timezone, translation
+
+from accounts import activity
 
 
 class UserPreferencesMiddleware:
@@ -20,6 +23,7 @@ class UserPreferencesMiddleware:
         user = request.user
         zone = self.default_zone
         if user.is_authenticated:
+            activity.mark_active(user)
             if user.language:
                 translation.activate(user.language)
                 request.LANGUAGE_CODE = translation.get_language()

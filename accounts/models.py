@@ -46,6 +46,9 @@ class User(AbstractUser):
     )
     # Kept by forum.posting with F(), in the same transaction as the post.
     post_count = models.PositiveIntegerField(_("posts"), default=0)
+    # The last day (in the site's time zone) the user was signed in and asked for a page: set at most
+    # once a day by accounts.activity. Counts the week's active fans for the feedback summaries.
+    last_active_on = models.DateField(_("last active"), null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("user")

@@ -284,6 +284,9 @@ RELEASES_NOTIFY_BATCH = env_int("RELEASES_NOTIFY_BATCH", 2000, minimum=1)
 VOTING_NOTIFY_BATCH = env_int("VOTING_NOTIFY_BATCH", 2000, minimum=1)
 # No Popcorn Award for a release with fewer four-cell reports than this (voting.awards).
 VOTING_AWARD_MIN_REPORTS = env_int("VOTING_AWARD_MIN_REPORTS", 20, minimum=1)
+# While a report window is open, the feedback summaries count the reports at most once per this many
+# seconds per release (and group), and every product manager reads that count (voting.summaries).
+VOTING_LIVE_SUMMARY_SECONDS = env_int("VOTING_LIVE_SUMMARY_SECONDS", 60, minimum=0)
 
 # --- Language and time ----------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -318,6 +318,10 @@ class Report(models.Model):
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")
+        indexes = [
+            # The summaries' comments, newest first, a page at a time (voting.summaries).
+            models.Index(fields=["release", "-id"], name="voting_report_newest"),
+        ]
         constraints = [
             # Its index (release, fan) also serves the tally's scan of a release's reports.
             models.UniqueConstraint(fields=["release", "fan"], name="voting_one_report_per_fan"),
@@ -355,6 +359,9 @@ class ReleaseTally(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     frozen_at = models.DateTimeField(_("result frozen"), null=True, blank=True)
     report_count = models.PositiveIntegerField(_("reports"), default=0)
+    # Fans active since the window opened (accounts.activity), counted by the freeze: the summaries'
+    # participation is report_count over it. Null until frozen.
+    active_fans = models.PositiveIntegerField(_("active fans"), null=True, blank=True)
     # The minimum the award needed when the result was frozen (VOTING_AWARD_MIN_REPORTS then).
     min_reports = models.PositiveIntegerField(_("minimum reports for the award"), default=0)
     awarded_item = models.ForeignKey("releases.ChangelogItem", verbose_name=_("Popcorn Award"), null=True,

@@ -37,6 +37,7 @@ from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts import activity
 from canyu import counters
 from releases.models import ChangelogItem, Release
 from voting.models import Idea, IdeaTally, ItemTally, MoodTally, ReleaseTally, Report, SegmentTally
@@ -70,10 +71,11 @@ def _grouped(reports, field: str) -> dict:
     return dict(reports.order_by().values(field).annotate(n=Count("*")).values_list(field, "n"))
 
 
-def count_reports(release_id: int) -> Counts:
-    """Every count of the release, from its Report rows. Five queries (each served by the
-    unique (release, fan) index), whatever the number of reports."""
-    reports = Report.objects.filter(release_id=release_id)
+def count_reports(release_id: int, **where) -> Counts:
+    """Every count of the release, from its Report rows (those matching ``where``, e.g. device=...,
+    for the summaries' groups). Five queries (each served by the unique (release, fan) index),
+    whatever the number of reports."""
+    reports = Report.objects.filter(release_id=release_id, **where)
     moods = _grouped(reports, "mood")
     return Counts(
         reports=reports.count(),
@@ -164,7 +166,9 @@ def freeze_release(*, release_id: int, now: datetime | None = None) -> bool:
     ranked = rank_items(list(ChangelogItem.objects.filter(release=release).order_by("position", "pk")), counts)
     _store_counts(release, counts, ranked)
     _store_segments(release)
-    ReleaseTally.objects.filter(pk=release_id).update(report_count=counts.reports)
+    opens_at = ReleaseTally.objects.values_list("opens_at", flat=True).get(pk=release_id)
+    ReleaseTally.objects.filter(pk=release_id).update(
+        report_count=counts.reports, active_fans=activity.active_since(activity.site_today(opens_at)))
     recount_anticipation(list(counts.ideas))
     awards.grant_popcorn_award(release=release, ranked=ranked, reports=counts.reports, now=now)
     logger.info("Froze the reports of release %s: %s reports", release_id, counts.reports)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from voting import poll_views, report_views, views
+from voting import poll_views, report_views, summary_views, views
 
 app_name = "voting"
 
@@ -20,6 +20,14 @@ urlpatterns = [
     path("awards/", report_views.awards, name="awards"),
     path("awards/<slug:product_slug>/", report_views.product_awards, name="product_awards"),
     path("awards/<slug:product_slug>/<str:version>/", report_views.award, name="award"),
+
+    # The product managers' feedback summaries (voting.summary_views)
+    path("feedback/<slug:product_slug>/", summary_views.trend, name="trend"),
+    path("feedback/<slug:product_slug>/<str:version>/", summary_views.summary, name="summary"),
+    path("feedback/<slug:product_slug>/<str:version>/updates.csv", summary_views.items_csv,
+         name="summary_items_csv"),
+    path("feedback/<slug:product_slug>/<str:version>/comments.csv", summary_views.comments_csv,
+         name="summary_comments_csv"),
 
     # Polls (voting.poll_views)
     path("threads/<int:thread_id>/polls/new/", poll_views.open_poll, name="poll_new"),

@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 from allauth.account.models import EmailAddress
 
+from accounts.activity import site_today
 from accounts.models import User
 from accounts.roles import Role, grant_role
 
@@ -22,6 +23,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
     # An established fan; tests about brand-new accounts set date_joined.
     date_joined = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
+    # Already seen today, so a test's first request makes no activity UPDATE (accounts.activity).
+    last_active_on = factory.LazyFunction(site_today)
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):

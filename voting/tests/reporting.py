@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from forum.models import Board
 from releases import publishing
 from releases.tests.factories import announcements_board, make_engineer, make_release
-from voting import reports, statuses
+from voting import reports, statuses, tally
 from voting.models import Idea, Report
 from voting.tests.factories import make_idea, make_pm
 
@@ -47,3 +47,18 @@ def submit(release, fan, *, loved=0, weakest=1, mood=HAPPY, idea=None, now=SATUR
     idea = idea or upcoming_idea(release.product)
     return reports.submit_report(release=release, fan=fan, mood=mood, loved=items[loved], weakest=items[weakest],
                                  awaited=idea, now=now, **whys)
+
+
+def frozen_week(*, engineers=None, publish_at=FRIDAY, picks=((1, 0), (1, 2)), product=None, items=3, fans=None):
+    """A release with one fan's report per (loved, weakest) in ``picks`` (by ``fans`` if given), frozen
+    when its window closed."""
+    from accounts.tests.factories import UserFactory
+
+    release = published_release(items=items, engineers=engineers, publish_at=publish_at, product=product)
+    idea = upcoming_idea(release.product)
+    reports.open_window(release=release, now=release.published_at)
+    for i, (loved, weakest) in enumerate(picks):
+        submit(release, fans[i] if fans else UserFactory(), loved=loved, weakest=weakest, idea=idea,
+               now=release.published_at + timedelta(hours=1))
+    tally.freeze_release(release_id=release.pk, now=reports.window_of(release).closes_at)
+    return release

@@ -11,7 +11,7 @@ from accounts.tests.factories import UserFactory
 from releases.tests.factories import make_engineer
 from voting import reports, tally
 from voting.tests.factories import make_pm
-from voting.tests.reporting import CLOSES, FRIDAY, SATURDAY, items_of, published_release, submit, upcoming_idea
+from voting.tests.reporting import CLOSES, FRIDAY, SATURDAY, frozen_week, items_of, published_release, submit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 AFTER = CLOSES + timedelta(hours=1)
@@ -19,18 +19,6 @@ AFTER = CLOSES + timedelta(hours=1)
 
 def award_url(release):
     return reverse("voting:award", args=[release.product.slug, release.version])
-
-
-def frozen_week(*, engineers=None, publish_at=FRIDAY, picks=((1, 0), (1, 2)), product=None, items=3):
-    """A release with one fan's report per (loved, weakest) in ``picks``, frozen when its window closed."""
-    release = published_release(items=items, engineers=engineers, publish_at=publish_at, product=product)
-    idea = upcoming_idea(release.product)
-    reports.open_window(release=release, now=release.published_at)
-    for loved, weakest in picks:
-        submit(release, UserFactory(), loved=loved, weakest=weakest, idea=idea,
-               now=release.published_at + timedelta(hours=1))
-    tally.freeze_release(release_id=release.pk, now=reports.window_of(release).closes_at)
-    return release
 
 
 @pytest.fixture(autouse=True)
