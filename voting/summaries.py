@@ -26,7 +26,6 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
-from accounts import activity
 from accounts.models import User
 from releases.models import ChangelogItem, Product, Release
 from voting import levels, tally
@@ -326,7 +325,7 @@ def summary(release: Release, now: datetime, group: Group = Group()) -> Summary:
         counts, result.counted_at = live_counts(release, group)
         titles = {}
         active, _at = _cached(f"summary:active:{release.pk}",
-                              lambda: activity.active_since(activity.site_today(tally_row.opens_at)))
+                              lambda: tally.active_fans(release.pk, tally_row.opens_at))
         segments = {by: _cached(f"summary:segments:{release.pk}:{by}",
                                 lambda by=by: _segment_counts_live(release, by))[0] for by in BY.values}
     else:

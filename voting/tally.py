@@ -33,7 +33,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -139,6 +139,16 @@ def live_standings(release: Release) -> Standings:
     )
 
 
+def active_fans(release_id: int, opens_at: datetime) -> int:
+    """The fans active since the window opened (accounts.activity), and those who reported without a
+    page view recorded that day (a report is activity): two counts served by indexes, never more
+    fans than the union of both."""
+    day = activity.site_today(opens_at)
+    unseen = Report.objects.filter(release_id=release_id).filter(
+        Q(fan__last_active_on__lt=day) | Q(fan__last_active_on__isnull=True))
+    return activity.active_since(day) + unseen.count()
+
+
 # --- Freezing -----------------------------------------------------------------------
 
 
@@ -167,8 +177,8 @@ def freeze_release(*, release_id: int, now: datetime | None = None) -> bool:
     _store_counts(release, counts, ranked)
     _store_segments(release)
     opens_at = ReleaseTally.objects.values_list("opens_at", flat=True).get(pk=release_id)
-    ReleaseTally.objects.filter(pk=release_id).update(
-        report_count=counts.reports, active_fans=activity.active_since(activity.site_today(opens_at)))
+    ReleaseTally.objects.filter(pk=release_id).update(report_count=counts.reports,
+                                                      active_fans=active_fans(release_id, opens_at))
     recount_anticipation(list(counts.ideas))
     awards.grant_popcorn_award(release=release, ranked=ranked, reports=counts.reports, now=now)
     logger.info("Froze the reports of release %s: %s reports", release_id, counts.reports)

@@ -115,27 +115,27 @@ def test_the_frozen_summary_keeps_its_counts_when_rows_change_later(client, pm):
 
 
 def test_mood_split_ideas_and_participation_of_the_week_active_fans(client, pm):
-    fans = [UserFactory() for _ in range(4)]
-    # Six more fans were active during the window, one only the day before it opened.
-    for _ in range(6):
-        UserFactory(last_active_on=activity.site_today(SATURDAY))
-    UserFactory(last_active_on=activity.site_today(FRIDAY - timedelta(days=1)))
-    User.objects.filter(pk__in=[fan.pk for fan in fans]).update(last_active_on=activity.site_today(SATURDAY))
     release = published_release()
     idea, other = upcoming_idea(release.product), upcoming_idea(release.product)
     reports.open_window(release=release, now=FRIDAY)
+    fans = [UserFactory() for _ in range(4)]
     for fan, mood, awaited in zip(fans, [SAD, SAD, LOVE_IT, Report.Mood.HAPPY], [idea, idea, idea, other]):
         submit(release, fan, mood=mood, idea=awaited)
-    User.objects.exclude(pk__in=[f.pk for f in fans]).filter(last_active_on__isnull=True).update(
-        last_active_on=activity.site_today(FRIDAY - timedelta(days=3)))
+    seen = [UserFactory() for _ in range(6)]
+    # Everyone was last seen before the window opened, but two of the reporters and six other fans;
+    # the two other reporters count too: reporting is activity.
+    User.objects.update(last_active_on=activity.site_today(FRIDAY - timedelta(days=1)))
+    User.objects.filter(pk__in=[user.pk for user in fans[:2] + seen]).update(
+        last_active_on=activity.site_today(SATURDAY))
+    User.objects.filter(pk=fans[3].pk).update(last_active_on=None)
     tally.freeze_release(release_id=release.pk, now=CLOSES)
-    active = User.objects.filter(last_active_on__gte=activity.site_today(FRIDAY)).count()
+    active = 10
     assert ReleaseTally.objects.get(pk=release.pk).active_fans == active
     with time_machine.travel(AFTER, tick=False):
         result = summaries.summary(release, AFTER)
         html = client.get(summary_url(release)).content.decode()
     assert result.participation.reports == 4 and result.participation.active_fans == active
-    assert result.participation.share == round(400 / active, 1)
+    assert result.participation.share == 40.0
     assert [(share.mood, share.count, share.percent) for share in result.moods] == [
         ("happy", 1, 25.0), ("sad", 2, 50.0), ("love_it", 1, 25.0), ("looking_forward", 0, 0.0)]
     assert [(found.pk, picks) for found, picks, _share in result.ideas] == [(idea.pk, 3), (other.pk, 1)]
@@ -387,3 +387,9 @@ def test_product_managers_find_the_summaries_from_the_award_pages(client, pm):
     client.force_login(UserFactory())
     html = client.get(reverse("voting:award", args=[release.product.slug, release.version])).content.decode()
     assert summary_url(release) not in html
+
+
+def test_the_page_title_names_the_page_then_the_site(client, pm):
+    release = frozen_week()
+    html = client.get(summary_url(release)).content.decode()
+    assert f"<title>Feedback · {release.product.name} {release.version} · Canyu</title>" in html
