@@ -62,8 +62,8 @@ class Group:
     @classmethod
     def from_query(cls, by, segment) -> "Group":
         """From the query string; anything that is not a group means all reports (never an error)."""
-        if by not in BY.values or segment is None or len(segment) > 60:
-            return cls()
+        if by not in BY.values or segment is None or len(segment) > 60 or "\x00" in segment:
+            return cls()  # (PostgreSQL refuses NUL in a string: no device model holds one)
         if by == BY.LEVEL and segment not in {str(level.number) for level in levels.LEVELS}:
             return cls()
         return cls(by, segment)
@@ -394,7 +394,8 @@ class CommentFilter:
             item_id = None
         if item_id not in item_ids or cell in (CELL.MOOD, CELL.AWAITED):
             item_id = None
-        return cls(cell=cell, item_id=item_id, q=query.get("q", "").strip()[:COMMENT_MAX_QUERY], group=group)
+        q = query.get("q", "").replace("\x00", "").strip()[:COMMENT_MAX_QUERY]  # PostgreSQL refuses NUL
+        return cls(cell=cell, item_id=item_id, q=q, group=group)
 
     def cells(self) -> list[str]:
         if self.cell:
