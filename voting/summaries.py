@@ -22,14 +22,15 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
 from accounts.models import User
 from releases.models import ChangelogItem, Product, Release
-from voting import levels, tally
-from voting.models import Idea, IdeaTally, ItemTally, MoodTally, ReleaseTally, Report, SegmentTally
+from voting import levels, report_pages, tally
+from voting.models import Award, Idea, IdeaTally, ItemTally, MoodTally, ReleaseTally, Report, SegmentTally
 
 DEVICES_SHOWN = 12  # the device models with most reports; the others are folded into one row
 IDEAS_SHOWN = 10
@@ -103,18 +104,20 @@ def _cached(key: str, compute):
     return found
 
 
-def frozen_counts(release: Release, tally_row: ReleaseTally, group: Group) -> tally.Counts:
-    """The counts the freeze stored: of the release (three queries) or of one group (one query)."""
+def frozen_counts(release: Release, tally_row: ReleaseTally, group: Group) -> tuple[tally.Counts, dict[int, str]]:
+    """The counts the freeze stored, of the release or of one group, and the items' titles as they
+    were when frozen (an item edited later keeps its result's title). Three queries either way."""
+    items = list(ItemTally.objects.filter(release=release).values_list("item_id", "loved", "weakest", "title"))
+    titles = {item: title for item, _loved, _weakest, title in items}
     if not group:
-        items = ItemTally.objects.filter(release=release).values_list("item_id", "loved", "weakest")
         return tally.Counts(
             reports=tally_row.report_count,
-            loved={item: loved for item, loved, _weakest in items},
-            weakest={item: weakest for item, _loved, weakest in items},
+            loved={item: loved for item, loved, _weakest, _title in items},
+            weakest={item: weakest for item, _loved, weakest, _title in items},
             moods={mood: 0 for mood in Report.Mood.values}
             | dict(MoodTally.objects.filter(release=release).values_list("mood", "count")),
             ideas=dict(IdeaTally.objects.filter(release=release).values_list("idea_id", "picks")),
-        )
+        ), titles
     loved, weakest, ideas, moods = {}, {}, {}, {mood: 0 for mood in Report.Mood.values}
     rows = (SegmentTally.objects.filter(release=release, by=group.by, segment=group.segment)
             .values_list("cell", "mood", "item_id", "idea_id", "count"))
@@ -127,7 +130,7 @@ def frozen_counts(release: Release, tally_row: ReleaseTally, group: Group) -> ta
             weakest[item_id] = n
         else:
             ideas[idea_id] = n
-    return tally.Counts(reports=sum(moods.values()), loved=loved, weakest=weakest, moods=moods, ideas=ideas)
+    return tally.Counts(reports=sum(moods.values()), loved=loved, weakest=weakest, moods=moods, ideas=ideas), titles
 
 
 def live_counts(release: Release, group: Group) -> tuple[tally.Counts, datetime]:
@@ -307,17 +310,13 @@ def release_items(release: Release) -> list[ChangelogItem]:
 
 
 def summary(release: Release, now: datetime, group: Group = Group()) -> Summary:
-    """Everything on the summary page but the comments. Frozen: 9 queries (10 with a previous
+    """Everything on the summary page but the comments. Frozen: 9 queries (11 with a previous
     release); live: the same reads of the items and ideas, the counts from the shared cache."""
-    from voting import report_pages
-
     tally_row = ReleaseTally.objects.filter(release=release).first()
     state = report_pages.window_state(release, tally_row, now)
     result = Summary(release=release, tally=tally_row, state=state, group=group)
     if state == "frozen":
-        counts = frozen_counts(release, tally_row, group)
-        # The titles as they were when frozen (an item edited later keeps its result's title).
-        titles = dict(ItemTally.objects.filter(release=release).values_list("item_id", "title"))
+        counts, titles = frozen_counts(release, tally_row, group)
         active = tally_row.active_fans
         result.frozen = True
         segments = {by: _segment_counts_frozen(release, by) for by in BY.values}
@@ -550,10 +549,6 @@ class Week:
 def trend(product: Product, page_number) -> tuple:
     """The product's report windows, newest first, a page at a time: participation, moods, winners.
     Five queries: the page, its count, the awards, the frozen moods, the open windows' live counts."""
-    from django.core.paginator import Paginator
-
-    from voting.models import Award
-
     windows = (ReleaseTally.objects.filter(release__product=product).select_related("release", "awarded_item")
                .prefetch_related(Prefetch("release__awards", queryset=Award.objects.select_related("engineer")
                                           .order_by("engineer__username")))
