@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashl
 PORT ?= 8000
 MO := locale/zh_Hans/LC_MESSAGES/django.mo
 
-.PHONY: run test install messages compilemessages check bench bench-releases bench-ideas bench-reports clean
+.PHONY: run test install messages compilemessages check bench bench-releases bench-ideas bench-reports bench-summary clean
 
 # The demo has five reporters: a lower Popcorn Award minimum than production's lets it show a winner.
 run: export VOTING_AWARD_MIN_REPORTS ?= 3
@@ -54,6 +54,10 @@ bench-ideas: install compilemessages
 # Tallying and freezing 100 000 four-cell reports, and submitting under 50 concurrent fans (PostgreSQL, Redis).
 bench-reports: install
 	$(BIN)/python bench/report_bench.py $(BENCH_ARGS)
+
+# The product managers' summary of a release with 100 000 reports, live and frozen (PostgreSQL, Redis).
+bench-summary: install compilemessages
+	$(BIN)/python bench/summary_bench.py $(BENCH_ARGS)
 
 check: install
 	$(BIN)/python manage.py check
