@@ -450,18 +450,21 @@ CELL_LABELS = dict(CELL.choices)
 
 
 def _choice_text(cell: str, report: Report, items: dict[int, str], ideas: dict[int, str]) -> str:
-    if cell == CELL.MOOD:
-        return report.get_mood_display()
     if cell == CELL.AWAITED:
         return ideas.get(report.awaited_id, "")
     return items.get(getattr(report, CHOICE_FIELDS[cell]), "")
 
 
 def _comments(reports, comment_filter: CommentFilter, items: dict[int, str], ideas: dict[int, str]):
+    # Labels translated once per response, not once per comment (75 000 comments in a full CSV).
+    cell_labels = {cell: str(label) for cell, label in CELL_LABELS.items()}
+    moods = {mood: str(label) for mood, label in Report.Mood.choices}
     for report in reports:
         for cell, text in comment_filter.comments_of(report):
-            yield Comment(report.pk, report.updated_at, report.device, report.level, cell, str(CELL_LABELS[cell]),
-                          _choice_text(cell, report, items, ideas), text)
+            choice = (moods.get(report.mood, report.mood) if cell == CELL.MOOD
+                      else _choice_text(cell, report, items, ideas))
+            yield Comment(report.pk, report.updated_at, report.device, report.level, cell, cell_labels[cell],
+                          choice, text)
 
 
 @dataclass(frozen=True)

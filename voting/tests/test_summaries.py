@@ -297,6 +297,7 @@ def test_the_comments_download_as_csv_with_the_filters_and_formulas_made_text(cl
     rows = csv_rows(client.get(url))
     assert rows[0] == ["report", "saved (UTC)", "device model", "level", "cell", "choice", "why"]
     whys = {row[4]: row[6] for row in rows[1:]}
+    assert {row[4]: row[5] for row in rows[1:]}["mood"] == "Happy"  # the choice the comment explains
     assert whys == {"loved": "'=HYPERLINK(\"http://evil\")", "mood": "开心, \"真的\"", "weakest": "'-2 stars"}
     assert [row[6] for row in csv_rows(client.get(url + "?cell=mood"))[1:]] == ["开心, \"真的\""]
     assert len(csv_rows(client.get(url + "?by=device&segment=Xiaomi 14"))) == 3
