@@ -302,6 +302,12 @@ class Summary:
     def has_counts(self) -> bool:
         return self.participation is not None
 
+    @property
+    def mood_rows(self) -> list[tuple[MoodShare, float | None]]:
+        """Each mood's share with its change in points since the previous week (None without one)."""
+        changes = {now.mood: change for _before, now, change in self.previous.moods} if self.previous else {}
+        return [(share, changes.get(share.mood)) for share in self.moods]
+
 
 def release_items(release: Release) -> list[ChangelogItem]:
     """The release's items in changelog order, with their engineers (two queries)."""
@@ -309,34 +315,65 @@ def release_items(release: Release) -> list[ChangelogItem]:
                 .prefetch_related(Prefetch("owners", queryset=User.objects.order_by("username"))))
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a summary's counts come from: the snapshot (frozen), the rows (live), or nowhere yet."""
+
+    tally: ReleaseTally | None
+    state: str
+    counts: tally.Counts | None = None
+    titles: dict = field(default_factory=dict)  # item id → title when frozen
+    counted_at: datetime | None = None  # live: when the shared count was taken
+
+    @property
+    def frozen(self) -> bool:
+        return self.state == "frozen"
+
+
+def source(release: Release, now: datetime, group: Group) -> Source:
+    """The release's window and its counts (of ``group``): 4 queries frozen, 1 live (the counts cached)."""
+    tally_row = ReleaseTally.objects.filter(release=release).first()
+    state = report_pages.window_state(release, tally_row, now)
+    if state == "frozen":
+        counts, titles = frozen_counts(release, tally_row, group)
+        return Source(tally_row, state, counts, titles)
+    if state in ("open", "closed") and tally_row is not None:
+        counts, counted_at = live_counts(release, group)
+        return Source(tally_row, state, counts, counted_at=counted_at)
+    return Source(tally_row, state)
+
+
+def item_table(release: Release, now: datetime, group: Group = Group()) -> list[ItemRow]:
+    """Only the ranked updates (the updates CSV): the source and the items, nothing else."""
+    found = source(release, now, group)
+    return item_rows(release_items(release), found.counts, found.titles) if found.counts else []
+
+
 def summary(release: Release, now: datetime, group: Group = Group()) -> Summary:
     """Everything on the summary page but the comments. Frozen: 9 queries (11 with a previous
     release); live: the same reads of the items and ideas, the counts from the shared cache."""
-    tally_row = ReleaseTally.objects.filter(release=release).first()
-    state = report_pages.window_state(release, tally_row, now)
-    result = Summary(release=release, tally=tally_row, state=state, group=group)
-    if state == "frozen":
-        counts, titles = frozen_counts(release, tally_row, group)
+    found = source(release, now, group)
+    result = Summary(release=release, tally=found.tally, state=found.state, group=group, frozen=found.frozen,
+                     counted_at=found.counted_at)
+    counts, tally_row = found.counts, found.tally
+    if counts is None:
+        return result
+    if found.frozen:
         active = tally_row.active_fans
-        result.frozen = True
         segments = {by: _segment_counts_frozen(release, by) for by in BY.values}
-    elif state in ("open", "closed") and tally_row is not None:
-        counts, result.counted_at = live_counts(release, group)
-        titles = {}
+    else:
         active, _at = _cached(f"summary:active:{release.pk}",
                               lambda: tally.active_fans(release.pk, tally_row.opens_at))
         segments = {by: _cached(f"summary:segments:{release.pk}:{by}",
                                 lambda by=by: _segment_counts_live(release, by))[0] for by in BY.values}
-    else:
-        return result
-    items = item_rows(release_items(release), counts, titles)
+    items = item_rows(release_items(release), counts, found.titles)
     by_id = {row.item_id: row for row in items}
     result.participation = Participation(counts.reports, active, _percent(counts.reports, active) if active else None)
     result.items = items
     result.moods = mood_shares(counts.moods, counts.reports)
     result.ideas = awaited_ideas(counts)
     # Every report has a level: the level split adds up to the release's reports.
-    total = sum(sum(counts["moods"].values()) for counts in segments[BY.LEVEL].values())
+    total = sum(sum(level["moods"].values()) for level in segments[BY.LEVEL].values())
     result.devices = segment_rows(BY.DEVICE, segments[BY.DEVICE], by_id, total)
     result.levels = segment_rows(BY.LEVEL, segments[BY.LEVEL], by_id, total)
     if not group:
@@ -513,8 +550,8 @@ def csv_lines(header: list[str], rows):
         yield writer.writerow([value if isinstance(value, (int, float)) else csv_safe(value) for value in row])
 
 
-def item_csv_rows(result: Summary):
-    for row in result.items:
+def item_csv_rows(items: list[ItemRow]):
+    for row in items:
         yield [row.rank, row.title, ", ".join(row.engineers), row.loved, row.weakest, row.net,
                round(row.score, 4), row.loved_share, row.weakest_share]
 

@@ -61,9 +61,9 @@ def _csv_response(lines, release, name: str) -> StreamingHttpResponse:
 
 @for_a_release("voting:summary_items_csv")
 def items_csv(request, release, group):
-    result = summaries.summary(release, timezone.now(), group)
+    items = summaries.item_table(release, timezone.now(), group)
     return _csv_response(summaries.csv_lines([str(h) for h in summaries.ITEM_CSV_HEADER],
-                                             summaries.item_csv_rows(result)), release, "updates")
+                                             summaries.item_csv_rows(items)), release, "updates")
 
 
 @for_a_release("voting:summary_comments_csv")

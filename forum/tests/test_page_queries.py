@@ -10,6 +10,7 @@ from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from forum import liking
 from forum.tests.factories import BoardFactory, make_thread
+from tests.queries import session_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +71,7 @@ def test_thread_page_queries_signed_in(client, django_assert_num_queries, settin
     # count, posts+authors, authors' roles (badges), viewer's likes, read mark
     # SELECT + INSERT (first visit), does the viewer follow the thread, header's
     # unread notification count (cached afterwards)
-    session_queries = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
-    with django_assert_num_queries(14 + session_queries):
+    with django_assert_num_queries(14 + session_queries(settings)):
         client.get(thread.get_absolute_url())
 
 
@@ -90,6 +90,5 @@ def test_board_page_queries_signed_in(client, django_assert_num_queries, setting
     # count, threads+authors+last posters with the viewer's read marks (one
     # query: it was two before the marks came as a subquery), header's unread
     # notification count (cached afterwards)
-    session_queries = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
-    with django_assert_num_queries(9 + session_queries):
+    with django_assert_num_queries(9 + session_queries(settings)):
         client.get(board.get_absolute_url())

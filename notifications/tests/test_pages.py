@@ -6,6 +6,7 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from notifications.models import Notification
 from notifications.tests.factories import make_notification
+from tests.queries import session_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -104,8 +105,7 @@ def test_the_page_runs_a_fixed_number_of_queries(client, fan, count, settings, d
         make_notification(fan)
     # session (none with Redis: cached_db), user, count, one page of
     # notifications, the header's unread count
-    session_queries = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
-    with django_assert_num_queries(4 + session_queries):
+    with django_assert_num_queries(4 + session_queries(settings)):
         response = client.get(reverse("notifications:list"))
     assert response.content.decode().count('class="notification unread"') == count
 

@@ -11,6 +11,7 @@ from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from releases.models import ChangelogItem
 from releases.tests.builders import make_build, make_engineer, make_item, make_product, make_release
+from tests.queries import session_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -40,11 +41,6 @@ def grow_products(size, start=0):
         product = make_product(name=f"Product {i}", slug=f"product-{i}")
         make_release(product=product, version="26.11.20")
         make_release(product=product, version="V1.0", channel="stable")
-
-
-def session_queries(settings):
-    # The session is read from the database, except with Redis (cached_db).
-    return 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
 
 
 @pytest.mark.parametrize("signed_in", [False, True])

@@ -9,12 +9,14 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import activity
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from releases.models import Release
 from releases.tests.factories import make_engineer
+from tests.queries import session_queries
 from voting import reports, summaries, tally
 from voting.models import ItemTally, ReleaseTally, Report
 from voting.tests.factories import make_pm
@@ -328,10 +330,6 @@ def test_the_trend_lists_each_week_with_participation_moods_and_winners(client, 
 # --- Fixed queries -----------------------------------------------------------------------------------
 
 
-def session_queries(settings) -> int:
-    return 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
-
-
 def _frozen_with(fans: int, product=None, publish_at=FRIDAY):
     people = [UserFactory(phone_model=f"Phone {i}") for i in range(fans)]
     return frozen_week(picks=[(i % 3, (i + 1) % 3) for i in range(fans)], fans=people, product=product,
@@ -370,14 +368,8 @@ def test_a_signed_in_request_marks_the_fan_active_once_a_day(client, django_asse
     fan.refresh_from_db()
     assert fan.last_active_on == activity.site_today()
     assert not activity.mark_active(fan)
-    with time_machine.travel(timezone_now() + timedelta(days=1)):
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
         assert activity.mark_active(fan) and not activity.mark_active(fan)
-
-
-def timezone_now():
-    from django.utils import timezone
-
-    return timezone.now()
 
 
 def test_product_managers_find_the_summaries_from_the_award_pages(client, pm):
