@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from accounts.models import User
+from accounts.signals import profile_changed
 from canyu.images import encode_webp, open_image, square_thumbnail
 
 
@@ -42,6 +43,7 @@ def update_profile(
         raise
     if new_avatar and old_avatar:
         transaction.on_commit(lambda: storage.delete(old_avatar))
+    profile_changed.send(sender=User, user_id=user.pk)
     user.refresh_from_db()
     return user
 

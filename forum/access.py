@@ -12,7 +12,7 @@ def is_moderator(user) -> bool:
     return user.is_authenticated and user.has_perm("accounts.moderate_forum")
 
 
-def _role_ids(user) -> set[int]:
+def role_ids(user) -> set[int]:
     if not user.is_authenticated:
         return set()
     if not hasattr(user, "_forum_role_ids"):
@@ -23,14 +23,14 @@ def _role_ids(user) -> set[int]:
 def may_read(user, board: Board) -> bool:
     """Needs board.read_roles prefetched (or costs a query)."""
     needed = {group.pk for group in board.read_roles.all()}
-    return not needed or user.is_superuser or bool(needed & _role_ids(user))
+    return not needed or user.is_superuser or bool(needed & role_ids(user))
 
 
 def may_start_thread(user, board: Board) -> bool:
     if not user.is_authenticated or not may_read(user, board):
         return False
     needed = {group.pk for group in board.start_roles.all()}
-    return not needed or user.is_superuser or bool(needed & _role_ids(user))
+    return not needed or user.is_superuser or bool(needed & role_ids(user))
 
 
 def may_reply(user, thread: Thread) -> bool:

@@ -84,6 +84,11 @@ def _key(kind: str, inputs: tuple) -> str:
 
 
 def _cached(kind: str, inputs_list: list[tuple], render) -> SafeString:
+    """The fragments for ``inputs_list``, joined in order."""
+    return mark_safe("".join(_cached_each(kind, inputs_list, render)))
+
+
+def _cached_each(kind: str, inputs_list: list[tuple], render) -> list[str]:
     """The fragments for ``inputs_list``, in order: fetched together, the missing ones rendered and stored."""
     keys = [_key(kind, inputs) for inputs in inputs_list]
     found = cache.get_many(keys)
@@ -93,7 +98,7 @@ def _cached(kind: str, inputs_list: list[tuple], render) -> SafeString:
             found[key] = missing[key] = render(inputs)
     if missing:
         cache.set_many(missing, FRAGMENT_SECONDS)
-    return mark_safe("".join(found[key] for key in keys))
+    return [found[key] for key in keys]
 
 
 def _ago(value) -> str:
@@ -159,18 +164,41 @@ class PostCard:
 
 def render_posts(rows: list[dict], reader: Reader) -> SafeString:
     """The <article> of each post row (forum.pages.thread_page), from the cache where it can be."""
-    zone, language = _zone_and_language()
     signed_in = reader.user_id is not None
+    posts = [(index, row, signed_in, signed_in and row["author_id"] == reader.user_id, row["liked"])
+             for index, row in enumerate(rows)]
+    return _cached("post", _post_inputs(posts, reader), _render_post)
+
+
+# How a signed-in reader can stand to a post: (own, liked). Liking your own
+# post is refused, and an own post shows no like button either way.
+POST_RELATIONS = ((False, False), (False, True), (True, False))
+
+
+def render_post_relations(rows: list[dict], reader: Reader) -> list[tuple[str, ...]]:
+    """Each post's <article> as a signed-in reader sees it in each of POST_RELATIONS (forum.shells).
+
+    ``reader.user_id`` is not used: the relations are given, not derived from a reader.
+    """
+    posts = [(index, row, True, own, liked) for index, row in enumerate(rows) for own, liked in POST_RELATIONS]
+    html = _cached_each("post", _post_inputs(posts, reader), _render_post)
+    width = len(POST_RELATIONS)
+    return [tuple(html[start:start + width]) for start in range(0, len(html), width)]
+
+
+def _post_inputs(posts: list[tuple[int, dict, bool, bool, bool]], reader: Reader) -> list[tuple]:
+    """The key inputs of each (index on the page, row, signed in, own, liked)."""
+    zone, language = _zone_and_language()
     inputs_list = []
-    for index, row in enumerate(rows):
+    for index, row, signed_in, own, liked in posts:
         # The first post of a thread is not deleted by its author: a moderator hides the thread.
         deletable = index > 0 or reader.page_number > 1
-        own = signed_in and row["author_id"] == reader.user_id
+        items = tuple((name, liked if name == "liked" else value) for name, value in row.items())
         inputs_list.append((
-            tuple(row.items()), _ago(row["created_at"]), _ago(row["edited_at"]), zone, language,
+            items, _ago(row["created_at"]), _ago(row["edited_at"]), zone, language,
             signed_in, own, reader.moderator, reader.may_reply, reader.page_number, deletable,
         ))
-    return _cached("post", inputs_list, _render_post)
+    return inputs_list
 
 
 def _render_post(inputs: tuple) -> str:
@@ -234,9 +262,19 @@ class ThreadCard:
 
 def render_thread_rows(rows: list[dict]) -> SafeString:
     """The <li> of each thread row (forum.pages.board_page), from the cache where it can be."""
+    return _cached("thread-row", _thread_row_inputs(rows), _render_thread_row)
+
+
+def render_thread_row_states(rows: list[dict]) -> list[tuple[str, str]]:
+    """Each thread row's <li> read and unread, whatever its ``unread`` says (forum.shells)."""
+    both = [{**row, "unread": unread} for row in rows for unread in (False, True)]
+    html = _cached_each("thread-row", _thread_row_inputs(both), _render_thread_row)
+    return [(html[start], html[start + 1]) for start in range(0, len(html), 2)]
+
+
+def _thread_row_inputs(rows: list[dict]) -> list[tuple]:
     zone, language = _zone_and_language()
-    inputs_list = [(tuple(row.items()), _ago(row["last_activity_at"]), zone, language) for row in rows]
-    return _cached("thread-row", inputs_list, _render_thread_row)
+    return [(tuple(row.items()), _ago(row["last_activity_at"]), zone, language) for row in rows]
 
 
 def _render_thread_row(inputs: tuple) -> str:

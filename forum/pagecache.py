@@ -29,18 +29,24 @@ from django.utils import translation
 
 # Generations outlive the pages stored under them; a lost generation only makes
 # the pages under it unreachable (a new random token is drawn), never stale.
-_GENERATION_SECONDS = 24 * 60 * 60
-_PAGE_ONLY = frozenset({"page"})
+GENERATION_SECONDS = 24 * 60 * 60
+PAGE_ONLY = frozenset({"page"})
 
 
-def _generation_key(scope: str, object_id: int) -> str:
+def generation_key(scope: str, object_id: int) -> str:
     return f"forum:gen:{scope}:{object_id}"
 
 
 def is_plain_anonymous_get(request: HttpRequest, *, parameters: frozenset[str]) -> bool:
     """Anonymous, GET, nothing in the query string but ``parameters``, no pending flash message:
     a request whose page is the same for every such visitor. Also used by voting.listcache."""
-    if request.method != "GET" or request.user.is_authenticated or set(request.GET) - parameters:
+    return not request.user.is_authenticated and is_plain_get(request, parameters=parameters)
+
+
+def is_plain_get(request: HttpRequest, *, parameters: frozenset[str]) -> bool:
+    """GET, nothing in the query string but ``parameters``, no pending flash message
+    (forum.shells serves signed-in readers on the same terms)."""
+    if request.method != "GET" or set(request.GET) - parameters:
         return False
     # A flash message ("You have signed out.") belongs to this visitor only.
     # len() looks without marking the messages as shown.
@@ -57,15 +63,15 @@ def is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
 def is_cacheable(request: HttpRequest) -> bool:
     """Whether this request may get (and store) a shared page; if not, skip the cache round trips."""
     return (settings.FORUM_PAGE_CACHE_SECONDS > 0 and request.GET.get("page", "1").isdigit()
-            and is_plain_anonymous_get(request, parameters=_PAGE_ONLY))
+            and is_plain_anonymous_get(request, parameters=PAGE_ONLY))
 
 
-def _generation(scope: str, object_id: int) -> str:
-    key = _generation_key(scope, object_id)
+def generation(scope: str, object_id: int) -> str:
+    key = generation_key(scope, object_id)
     token = cache.get(key)
     if token is None:
         token = uuid.uuid4().hex[:12]
-        if not cache.add(key, token, _GENERATION_SECONDS):
+        if not cache.add(key, token, GENERATION_SECONDS):
             token = cache.get(key) or token
     return token
 
@@ -85,14 +91,14 @@ def serve(request: HttpRequest, *, scope: str, object_id: int, render: Callable[
         f":{translation.get_language()}:{settings.TIME_ZONE}"
     )
     # The "all" generation moves when an admin changes a board (who may read it).
-    generation_keys = [_generation_key(scope, object_id), _generation_key("all", 0)]
+    generation_keys = [generation_key(scope, object_id), generation_key("all", 0)]
     found = cache.get_many([page_key, *generation_keys])
     generations = tuple(found.get(key) for key in generation_keys)
     cached = found.get(page_key)
     if cached is not None and None not in generations and cached[0] == generations:
         return HttpResponse(cached[1], content_type=cached[2])
     if None in generations:
-        generations = (_generation(scope, object_id), _generation("all", 0))
+        generations = (generation(scope, object_id), generation("all", 0))
     response = render()
     if is_shareable(request, response):
         cache.set(page_key, (generations, response.content, response["Content-Type"]),
@@ -102,35 +108,44 @@ def serve(request: HttpRequest, *, scope: str, object_id: int, render: Callable[
 
 def known_board_id(slug: str) -> int | None:
     """The id of the board at ``slug``, as last seen (the board page is cached by id)."""
-    return cache.get(f"forum:board-id:{_generation('all', 0)}:{slug}")
+    return cache.get(f"forum:board-id:{generation('all', 0)}:{slug}")
 
 
 def remember_board_id(slug: str, board_id: int) -> None:
     # Under the "all" generation: renaming a board in the admin forgets it.
-    cache.set(f"forum:board-id:{_generation('all', 0)}:{slug}", board_id, _GENERATION_SECONDS)
+    cache.set(f"forum:board-id:{generation('all', 0)}:{slug}", board_id, GENERATION_SECONDS)
 
 
-def forget(*, thread_ids: Iterable[int] = (), board_ids: Iterable[int] = (), everything: bool = False) -> None:
-    """Make the cached pages of these threads and boards (or of all) unreachable."""
-    tokens = {_generation_key("all", 0): uuid.uuid4().hex[:12]} if everything else {}
+def forget(*, thread_ids: Iterable[int] = (), board_ids: Iterable[int] = (), everything: bool = False,
+           scopes: Iterable[tuple[str, int]] = ()) -> None:
+    """Make the cached pages of these threads and boards (or of all) unreachable; move the generations of
+    other ``scopes`` too (forum.shells keeps readers' roles under theirs)."""
+    tokens = {generation_key("all", 0): uuid.uuid4().hex[:12]} if everything else {}
     for thread_id in thread_ids:
-        tokens[_generation_key("thread", thread_id)] = uuid.uuid4().hex[:12]
+        tokens[generation_key("thread", thread_id)] = uuid.uuid4().hex[:12]
     for board_id in board_ids:
-        tokens[_generation_key("board", board_id)] = uuid.uuid4().hex[:12]
+        tokens[generation_key("board", board_id)] = uuid.uuid4().hex[:12]
+    for scope, object_id in scopes:
+        tokens[generation_key(scope, object_id)] = uuid.uuid4().hex[:12]
     if tokens:
-        cache.set_many(tokens, _GENERATION_SECONDS)
+        cache.set_many(tokens, GENERATION_SECONDS)
 
 
 def forget_after_commit(*, thread_ids: Iterable[int] = (), board_ids: Iterable[int] = ()) -> None:
-    """Call from inside a process function's transaction: forgets once the change is visible.
+    """Call from inside a process function's transaction: forgets now, and again once the change is visible.
 
-    After commit, not before: a visitor rendering between the forget and the
-    commit would otherwise store the old page under the new generation.
+    Now, so that the writer's own next page (and a test's, whose transaction
+    never commits) is fresh; after commit too, because a reader rendering
+    between the first forget and the commit stores the old page under the new
+    generation, and the second makes that page unreachable.
     """
     thread_ids, board_ids = list(thread_ids), list(board_ids)
+    forget(thread_ids=thread_ids, board_ids=board_ids)
     transaction.on_commit(lambda: forget(thread_ids=thread_ids, board_ids=board_ids))
 
 
 def forget_everything(**kwargs) -> None:
-    """Signal receiver: a board was changed in the admin (name, parent, roles)."""
+    """Signal receiver: a board was changed in the admin (name, parent, roles). Now and after commit,
+    as forget_after_commit."""
+    forget(everything=True)
     transaction.on_commit(lambda: forget(everything=True))

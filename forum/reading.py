@@ -11,16 +11,22 @@ def mark_read(*, user, thread: Thread, post: Post) -> None:
     One SELECT; a write only when the mark moves: an UPDATE guarded by the old
     value, or an INSERT ... ON CONFLICT DO NOTHING the first time.
     """
-    now = timezone.now()
     mark = ThreadRead.objects.filter(user=user, thread=thread).values_list("last_read_post_id", flat=True).first()
+    move_read_mark(user_id=user.pk, thread_id=thread.pk, post_id=post.pk, mark=mark)
+
+
+def move_read_mark(*, user_id: int, thread_id: int, post_id: int, mark: int | None) -> None:
+    """Move the mark, last read as ``mark`` (None: never read), forward to ``post_id``; no write if it
+    is there already. The UPDATE is guarded by the old value, so a reader with two tabs never moves it back."""
+    now = timezone.now()
     if mark is None:
         ThreadRead.objects.bulk_create(
-            [ThreadRead(user=user, thread=thread, last_read_post_id=post.pk, last_read_at=now)],
+            [ThreadRead(user_id=user_id, thread_id=thread_id, last_read_post_id=post_id, last_read_at=now)],
             ignore_conflicts=True,
         )
-    elif mark < post.pk:
-        ThreadRead.objects.filter(user=user, thread=thread, last_read_post_id__lt=post.pk).update(
-            last_read_post_id=post.pk, last_read_at=now
+    elif mark < post_id:
+        ThreadRead.objects.filter(user_id=user_id, thread_id=thread_id, last_read_post_id__lt=post_id).update(
+            last_read_post_id=post_id, last_read_at=now
         )
 
 

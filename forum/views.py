@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canyu.images import ImageRefused
 from forum import (access, attachments, following, fragments, liking, pagecache, pages, panels, posting, ratelimits,
-                   reading, viewcounts)
+                   reading, shells, viewcounts)
 from forum.forms import PostForm, ThreadForm
 from forum.models import POST_MAX, Post
 from forum.quoting import quote_markdown
@@ -19,6 +20,8 @@ def index(request):
 
 
 def board(request, slug):
+    if shells.is_servable(request):
+        return shells.serve_board(request, build=lambda roles: _board_shell(request, slug, roles))
     if not pagecache.is_cacheable(request):
         return _render_board(request, access.access_board(request.user, slug))
     # The cached page is found by the board's id, remembered per slug, so a
@@ -41,11 +44,37 @@ def _render_board(request, board):
     })
 
 
+def _board_shell(request, slug, roles) -> shells.BoardShell:
+    """The board page for readers with ``roles``, with holes for what each sees of their own."""
+    board = access.access_board(request.user, slug)
+    generations = shells.generations_of("board", board.pk)
+    page = pages.board_page(request.user, board, request.GET.get("page"))
+    rows = page.object_list
+    authors = shells.author_tokens({row[column] for row in rows for column in ("author_id", "last_poster_id")
+                                    if row[column]})
+    html = render_to_string("forum/board.html", {
+        "board": board, "page": page, "start_box": shells.hole("start"), "account_nav": shells.hole("account"),
+        "csrf_token": shells.hole("csrf"),
+        # An empty board has no rows to fill in, and says so.
+        "rows": shells.hole("rows") if rows else "",
+    }, request)
+    return shells.board_shell(
+        generations=generations, authors=authors, board=board, html=html, start=shells.render_part("forum/_start_thread.html",
+                                                                                   {"board": board}),
+        rows=[(row["id"], row["last_activity_at"], states)
+              for row, states in zip(rows, fragments.render_thread_row_states(rows))],
+    )
+
+
 def thread(request, thread_id):
-    # The cached page was stored only after this visitor's kind (anonymous)
-    # was allowed to read it; hiding or moving the thread forgets it.
-    response = pagecache.serve(request, scope="thread", object_id=thread_id,
-                               render=lambda: _render_thread(request, thread_id))
+    if shells.is_servable(request):
+        response = shells.serve_thread(request, thread_id, build=lambda roles: _thread_shell(request, thread_id, roles),
+                                       render_whole=lambda: _render_thread(request, thread_id))
+    else:
+        # The cached page was stored only after this visitor's kind (anonymous)
+        # was allowed to read it; hiding or moving the thread forgets it.
+        response = pagecache.serve(request, scope="thread", object_id=thread_id,
+                                   render=lambda: _render_thread(request, thread_id))
     viewcounts.record_view(thread_id)
     return response
 
@@ -73,6 +102,34 @@ def _render_thread(request, thread_id):
         "following": following.is_following(request.user, thread),
         "panels": panels.render_panels(request, thread),
     })
+
+
+def _thread_shell(request, thread_id, roles) -> shells.ThreadShell:
+    """The thread page for readers with ``roles``, with holes for what each sees of their own."""
+    thread = access.access_thread(request.user, thread_id)
+    generations = shells.generations_of("thread", thread.pk)
+    read_role_ids = {group.pk for group in thread.board.read_roles.all()}
+    if panels.render_panels(request, thread):
+        return shells.whole_thread_shell(generations=generations, read_role_ids=read_role_ids)
+    page = pages.thread_page(request.user, thread, request.GET.get("page"))
+    rows = page.object_list
+    authors = shells.author_tokens({row["author_id"] for row in rows})
+    may_reply = access.may_reply(request.user, thread)
+    reader = fragments.Reader(user_id=None, moderator=roles.moderator, may_reply=may_reply, page_number=page.number)
+    form = PostForm()
+    html = render_to_string("forum/thread.html", {
+        "thread": thread, "page": page, "form": form, "reply_fields": fragments.form_fields(form),
+        "posts": shells.hole("posts"), "may_reply": may_reply, "moderator": roles.moderator, "panels": [],
+        "follow_box": shells.hole("follow"), "account_nav": shells.hole("account"), "csrf_token": shells.hole("csrf"),
+    }, request)
+    follow = [shells.render_part("forum/_follow.html", {"thread": thread, "following": state, "request": request})
+              for state in (False, True)]
+    return shells.thread_shell(
+        generations=generations, read_role_ids=read_role_ids, authors=authors, html=html, follow=follow,
+        posts=[(row["id"], row["author_id"], relations)
+               for row, relations in zip(rows, fragments.render_post_relations(rows, reader))],
+        last_post_id=rows[-1]["id"] if rows else None,
+    )
 
 
 @login_required

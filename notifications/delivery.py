@@ -17,7 +17,7 @@ from notifications.models import Notification
 UNREAD_CACHE_SECONDS = 5 * 60
 
 
-def _unread_key(user_id: int) -> str:
+def unread_key(user_id: int) -> str:
     return f"notifications:unread:{user_id}"
 
 
@@ -39,7 +39,7 @@ def notify(*, recipient_ids: Iterable[int], kind: str, key: str, params: dict, u
             [Notification(recipient_id=user_id, kind=kind, key=key, params=params, url=url) for user_id in ids],
             ignore_conflicts=True,
         )
-        transaction.on_commit(lambda: cache.delete_many([_unread_key(user_id) for user_id in ids]))
+        transaction.on_commit(lambda: cache.delete_many([unread_key(user_id) for user_id in ids]))
         emailing.queue_immediate_emails(kind=kind, key=key, recipient_ids=ids)
     return len(ids)
 
@@ -49,7 +49,7 @@ def unread_count(user) -> int:
     if not user.is_authenticated:
         return 0
     return cache.get_or_set(
-        _unread_key(user.pk),
+        unread_key(user.pk),
         lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
         UNREAD_CACHE_SECONDS,
     )
@@ -57,4 +57,4 @@ def unread_count(user) -> int:
 
 def forget_unread_count(user_id: int) -> None:
     """Call after marking notifications read (after commit)."""
-    cache.delete(_unread_key(user_id))
+    cache.delete(unread_key(user_id))

@@ -4,6 +4,7 @@ number of threads, posts, likes and authors."""
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
@@ -66,13 +67,52 @@ def test_thread_page_queries_anonymous(client, django_assert_num_queries):
 def test_thread_page_queries_signed_in(client, django_assert_num_queries, settings):
     thread = grow_thread(30)
     client.force_login(UserFactory())
-    # session (none with Redis: cached_db), user, thread+board, read roles,
-    # start roles, viewer's user and group permissions (is he a moderator?),
-    # count, posts+authors, authors' roles (badges), viewer's likes, read mark
-    # SELECT + INSERT (first visit), does the viewer follow the thread, header's
-    # unread notification count (cached afterwards)
+    # The first signed-in view builds the shell (forum.shells): session (none
+    # with Redis: cached_db), user, viewer's groups, user and group permissions
+    # (kept as the viewer's roles), thread+board, read roles, start roles,
+    # count, posts+authors, authors' roles (badges), the builder's likes;
+    # then the viewer's own parts: likes + follow + read mark in one query,
+    # the read mark's INSERT (first visit), the header's unread count (cached
+    # afterwards).
     with django_assert_num_queries(14 + session_queries(settings)):
         client.get(thread.get_absolute_url())
+
+
+# After the first view, from the shell: session, user, and the reader's own
+# state in one query (thread: likes + follow + read mark, which has not moved,
+# so no write; board: the read marks of the page's threads).
+@pytest.mark.parametrize("grow", [lambda: grow_thread(30), lambda: grow_board(25)], ids=["thread", "board"])
+def test_pages_from_their_shells_run_two_queries(client, django_assert_num_queries, settings, grow):
+    url = grow().get_absolute_url()
+    client.force_login(UserFactory())
+    client.get(url)
+    with django_assert_num_queries(2 + session_queries(settings)):
+        client.get(url)
+
+
+def test_another_reader_gets_the_thread_from_the_shell(django_assert_num_queries, settings):
+    thread = grow_thread(30)
+    first, second = Client(), Client()
+    first.force_login(UserFactory())
+    second.force_login(UserFactory())
+    first.get(thread.get_absolute_url())
+    # session, user, their groups and permissions (their roles, cached
+    # afterwards), likes + follow + read mark, the mark's INSERT, unread count
+    with django_assert_num_queries(7 + session_queries(settings)):
+        second.get(thread.get_absolute_url())
+
+
+@pytest.mark.parametrize("page_of", ["thread", "board"])
+def test_pages_from_their_shells_run_as_many_queries_whatever_their_size(client, settings, page_of):
+    client.force_login(UserFactory())
+    small, large = (grow_thread(1), grow_thread(30)) if page_of == "thread" else (grow_board(1), grow_board(25))
+    counts = []
+    for url in (small.get_absolute_url(), large.get_absolute_url()):
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] == 2 + session_queries(settings)
 
 
 def test_board_page_queries_anonymous(client, django_assert_num_queries):
@@ -85,10 +125,11 @@ def test_board_page_queries_anonymous(client, django_assert_num_queries):
 def test_board_page_queries_signed_in(client, django_assert_num_queries, settings):
     board = grow_board(25)
     client.force_login(UserFactory())
-    # session (none with Redis: cached_db), user, board+parent, read roles,
-    # start roles, viewer's user and group permissions (is he a moderator?),
-    # count, threads+authors+last posters with the viewer's read marks (one
-    # query: it was two before the marks came as a subquery), header's unread
-    # notification count (cached afterwards)
-    with django_assert_num_queries(9 + session_queries(settings)):
+    # The first signed-in view builds the shell (forum.shells): session (none
+    # with Redis: cached_db), user, viewer's groups, board+parent, read roles,
+    # start roles, viewer's user and group permissions (kept as the viewer's
+    # roles), count, threads+authors+last posters with the builder's read marks;
+    # then the viewer's read marks of the page's threads, the header's unread
+    # notification count (cached afterwards).
+    with django_assert_num_queries(11 + session_queries(settings)):
         client.get(board.get_absolute_url())

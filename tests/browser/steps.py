@@ -22,4 +22,7 @@ def sign_out(phone):
 
 
 def assert_fits_the_phone(phone):
+    # After the stylesheet has loaded: a page checked by its text alone can be
+    # measured unstyled on a busy machine (its tables then overflow).
+    phone.wait_for_load_state("load")
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
