@@ -113,7 +113,7 @@ def main(argv=None) -> int:
     print("Counters consistent with the rows." if not wrong else f"WARNING: counters differ from rows: {wrong}")
 
     board, thread, viewer = pick_pages()
-    cookie = f"{settings_value('SESSION_COOKIE_NAME')}={session_for(viewer)}"
+    cookie = browser_cookies(viewer)
     pages = [
         Page("floor", "/bench/floor/", False),
         # The same view with the session cookie: what signing in alone costs
@@ -233,6 +233,15 @@ def session_for(user) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
+def browser_cookies(user) -> str:
+    """The Cookie header of a browser signed in as ``user``: the session and, as after any page with a
+    form, the CSRF cookie (without it every signed-in page would draw a new CSRF secret and set it)."""
+    from django.conf import settings
+    from django.middleware.csrf import _get_new_csrf_string
+
+    return f"{settings.SESSION_COOKIE_NAME}={session_for(user)}; {settings.CSRF_COOKIE_NAME}={_get_new_csrf_string()}"
+
+
 def count_queries(page: Page, cookie: str, *, show: bool) -> int:
     """Queries one request of the page makes, in this process, after a first request has warmed caches."""
     from django.db import connection
@@ -241,8 +250,9 @@ def count_queries(page: Page, cookie: str, *, show: bool) -> int:
 
     client = Client(HTTP_HOST=HOST)
     if page.signed_in:
-        name, value = cookie.split("=", 1)
-        client.cookies[name] = value
+        for pair in cookie.split("; "):
+            name, value = pair.split("=", 1)
+            client.cookies[name] = value
     client.get(page.path)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(page.path)

@@ -44,11 +44,12 @@ FRAGMENT_SECONDS = 60 * 60
 
 # Every template whose output is kept here, includes too (a test checks).
 FRAGMENT_TEMPLATES = ("forum/_post.html", "forum/_thread_row.html", "accounts/_avatar.html",
-                      "accounts/_badge.html", "_form_fields.html")
+                      "accounts/_badge.html", "_form_fields.html", "_account_nav.html")
 # Every URL a fragment links to, by name and a sample argument.
 FRAGMENT_URLS = (("forum:post", 1), ("forum:like", 1), ("forum:report_post", 1), ("forum:moderate_post", 1),
                  ("forum:post_revisions", 1), ("forum:edit_post", 1), ("forum:delete_post", 1),
-                 ("forum:thread", 1), ("forum:first_unread", 1), ("accounts:profile", "a"))
+                 ("forum:thread", 1), ("forum:first_unread", 1), ("accounts:profile", "a"),
+                 ("notifications:list", None), ("accounts:preferences", None), ("account_logout", None))
 
 
 def code_version() -> str:
@@ -71,7 +72,7 @@ def _code_version() -> str:
     for name in FRAGMENT_TEMPLATES:
         digest.update(get_template(name).template.source.encode())
     for name, argument in FRAGMENT_URLS:
-        digest.update(reverse(name, args=[argument]).encode())
+        digest.update(reverse(name, args=[] if argument is None else [argument]).encode())
     for locale_path in settings.LOCALE_PATHS:
         for catalogue in sorted(Path(locale_path).glob("*/LC_MESSAGES/django.mo")):
             digest.update(catalogue.read_bytes())

@@ -8,10 +8,12 @@ production) with no database query at all.
 Freshness: each thread and each board has a generation token in the cache and
 a cached page is stored under the token current when it was rendered. Every
 process that changes what a page shows (posting, editing, deleting, liking,
-moderating) calls ``forget_after_commit``, which replaces the tokens once the
-transaction has committed, so the next visitor gets a fresh render. What
-changes without such a call (view counts flushed every minute, a poster's new
-avatar or name, "3 minutes ago") is at most ``FORUM_PAGE_CACHE_SECONDS`` old.
+moderating) calls ``forget_after_commit``, which replaces the tokens at once
+and again once the transaction has committed, so the next visitor gets a fresh
+render; a poster's new name, avatar or role replaces those of every thread
+they posted in (forum.shells.forget_author). What changes without such a call
+(view counts flushed every minute, post counts, "3 minutes ago") is at most
+``FORUM_PAGE_CACHE_SECONDS`` old.
 
 Only plain requests are cached: anonymous, GET, no query string but ``page``
 (digits), no pending flash message. Everything else renders as usual.

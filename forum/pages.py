@@ -24,8 +24,7 @@ POST_COLUMNS = ("id", "html", "created_at", "edited_at", "hidden", "deleted_at",
                 "author__post_count")
 # What a board row shows of its thread (forum/_thread_row.html via forum.fragments).
 THREAD_COLUMNS = ("id", "title", "pinned", "locked", "hidden", "reply_count", "view_count", "last_activity_at",
-                  "author_id", "author__username", "author__display_name", "last_poster_id", "last_poster__username",
-                  "last_poster__display_name")
+                  "author__username", "author__display_name", "last_poster__username", "last_poster__display_name")
 
 
 def board_list(user):

@@ -17,13 +17,15 @@ fetches its generations, reads the reader's own state in one query, and
 joins the pieces: no template, no ORM query for the page itself.
 
 Freshness is the anonymous cache's: a shell is stored with the thread's (or
-board's) generation and the "all" generation read before it was rendered,
-and every process that changes what a page shows moves them after commit.
-What changes without moving them (a poster's new name or avatar, view counts,
-"3 minutes ago") is at most ``FORUM_PAGE_CACHE_SECONDS`` old; the reader's own
-parts are always current. Who may read is checked on every request against
-the board's read roles kept in the shell and the reader's roles (cached per
-user under a generation that moves whenever any role or permission changes).
+board's), the boards' and the roles' generations as read before it was
+rendered, and every process that changes what a page shows moves them (now
+and after commit). A poster's new name, avatar, phone model or role moves the
+generations of every thread they posted in and of those threads' boards. What
+changes without moving them (post counts, view counts, "3 minutes ago") is at
+most ``FORUM_PAGE_CACHE_SECONDS`` old: a shell is not used once older. The
+reader's own parts are always current. Who may read is checked on every
+request against the board's read roles kept in the shell and the reader's
+roles (cached per user, under the site's and the user's role generations).
 
 Pages that show more per reader than these holes (a thread with an idea or
 poll panel, ``?quote=``, a pending flash message) are rendered whole as before.
@@ -48,7 +50,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from forum import access, fragments, pagecache, reading
-from forum.models import Like, ThreadFollow, ThreadRead
+from forum.models import Like, Thread, ThreadFollow, ThreadRead
 from notifications.delivery import unread_count, unread_key
 
 ROLES_GENERATION_KEY = pagecache.generation_key("roles", 0)
@@ -163,8 +165,7 @@ def _move_role_generations(user_ids) -> None:
         pagecache.forget(scopes=[("roles", 0)])
         return
     pagecache.forget(scopes=[("user-roles", user_id) for user_id in user_ids])
-    for user_id in user_ids:
-        _move_author_token(user_id)  # the badge on their posts
+    _forget_places_of(user_ids)  # the badge on their posts
 
 
 def _now_and_after_commit(change: Callable[[], None]) -> None:
@@ -187,41 +188,29 @@ def generations_of(scope: str, object_id: int) -> tuple[str, str, str]:
 
 
 # --- Authors -----------------------------------------------------------------
-# A shell shows its posters' names, avatars and phone models. Each user has a
-# token that moves when those change; a shell keeps its posters' tokens as
-# read before rendering, and is rebuilt when one has moved.
+# Pages show their posters' names, avatars, phone models and badges. When
+# those change, the pages of every thread the user posted in, and of those
+# threads' boards, are rendered again (anonymous ones too): a rare write
+# pays, not every page view.
 
 SHOWN_USER_FIELDS = frozenset({"username", "display_name", "avatar", "phone_model"})
 
 
-def _author_key(user_id: int) -> str:
-    return f"forum:author:{user_id}"
-
-
-def author_tokens(user_ids) -> tuple[tuple[str, str], ...]:
-    """(key, token) of each user, tokens drawn for those who have none yet (never stored as None, so an
-    evicted token never matches)."""
-    keys = sorted({_author_key(user_id) for user_id in user_ids})
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            token = uuid.uuid4().hex[:12]
-            found[key] = token if cache.add(key, token, pagecache.GENERATION_SECONDS) else cache.get(key, token)
-    return tuple((key, found[key]) for key in keys)
-
-
 def forget_author(*, user_id: int) -> None:
-    """Shells showing this user are rebuilt (now and after commit, as forum.pagecache.forget_after_commit)."""
-    _now_and_after_commit(lambda: _move_author_token(user_id))
+    """Now and after commit, as forum.pagecache.forget_after_commit."""
+    _now_and_after_commit(lambda: _forget_places_of([user_id]))
 
 
-def _move_author_token(user_id: int) -> None:
-    cache.set(_author_key(user_id), uuid.uuid4().hex[:12], pagecache.GENERATION_SECONDS)
+def _forget_places_of(user_ids) -> None:
+    """One query (the posts' author index): the threads the users posted in and their boards."""
+    places = set(Thread.objects.filter(posts__author_id__in=list(user_ids)).values_list("id", "board_id").distinct())
+    pagecache.forget(thread_ids={thread_id for thread_id, _ in places}, board_ids={board_id for _, board_id in places})
 
 
-def forget_saved_author(sender, instance, update_fields=None, **kwargs) -> None:
-    """Signal receiver (User post_save): a save that may change what posts show of the user."""
-    if update_fields is None or SHOWN_USER_FIELDS & set(update_fields):
+def forget_saved_author(sender, instance, created=False, update_fields=None, **kwargs) -> None:
+    """Signal receiver (User post_save): a save that may change what posts show of the user (a new user
+    has no posts; signing in saves last_login only)."""
+    if not created and (update_fields is None or SHOWN_USER_FIELDS & set(update_fields)):
         forget_author(user_id=instance.pk)
 
 
@@ -236,7 +225,7 @@ def _fetch(request: HttpRequest, scope: str, extra_keys: list[str]) -> tuple[Rol
     user = request.user
     plain_key = _shell_key(scope, request, moderator=False)
     found = cache.get_many([ROLES_GENERATION_KEY, _user_roles_generation_key(user.pk), _roles_key(user.pk),
-                            unread_key(user.pk), plain_key, *extra_keys])
+                            unread_key(user.pk), _account_nav_key(user.pk), plain_key, *extra_keys])
     roles = _roles_of(user, found)
     shell = cache.get(_shell_key(scope, request, moderator=True)) if roles.moderator else found.get(plain_key)
     return roles, shell, found
@@ -252,20 +241,23 @@ def _expired(shell) -> bool:
     return time.time() - shell.built_at >= settings.FORUM_PAGE_CACHE_SECONDS
 
 
-def _authors_unchanged(authors: tuple[tuple[str, str], ...], more: dict) -> bool:
-    """Whether every author token is as the shell saw it; also fetches the keys of ``more`` (filled in)."""
-    keys = [key for key, _ in authors] + list(more)
-    found = cache.get_many(keys) if keys else {}
-    more.update((key, found.get(key)) for key in more)
-    return all(found.get(key) == token for key, token in authors)
+def _account_nav_key(user_id: int) -> str:
+    return f"forum:account-nav:{user_id}"
 
 
 def _account_nav(request: HttpRequest, found: dict) -> str:
+    """The header's links for the reader, kept per user with what they show: name, unread count, language."""
     user = request.user
     count = found.get(unread_key(user.pk))
     if count is None:
         count = unread_count(user)
-    return render_part("_account_nav.html", {"user": user, "unread_notifications": count})
+    shows = (user.username, user.shown_name, count, translation.get_language(), fragments.code_version())
+    kept = found.get(_account_nav_key(user.pk))
+    if kept is not None and kept[0] == shows:
+        return kept[1]
+    html = render_part("_account_nav.html", {"user": user, "unread_notifications": count})
+    cache.set(_account_nav_key(user.pk), (shows, html), fragments.FRAGMENT_SECONDS)
+    return html
 
 
 # --- Thread pages --------------------------------------------------------------
@@ -277,7 +269,6 @@ class ThreadShell(NamedTuple):
     read_role_ids: frozenset[int]
     # The page shows more per reader than the holes hold (an idea's panel): render it whole.
     whole: bool
-    authors: tuple[tuple[str, str], ...] = ()
     pieces: tuple[str, ...] = ()
     # (post id, author id, its <article> in each of fragments.POST_RELATIONS)
     posts: tuple[tuple[int, int, tuple[str, ...]], ...] = ()
@@ -290,8 +281,8 @@ def whole_thread_shell(*, generations, read_role_ids) -> ThreadShell:
     return ThreadShell(time.time(), generations, frozenset(read_role_ids), True)
 
 
-def thread_shell(*, generations, read_role_ids, authors, html: str, posts, follow, last_post_id) -> ThreadShell:
-    return ThreadShell(time.time(), generations, frozenset(read_role_ids), False, authors, _split(html), tuple(posts),
+def thread_shell(*, generations, read_role_ids, html: str, posts, follow, last_post_id) -> ThreadShell:
+    return ThreadShell(time.time(), generations, frozenset(read_role_ids), False, _split(html), tuple(posts),
                        tuple(follow), last_post_id)
 
 
@@ -306,8 +297,7 @@ def serve_thread(request: HttpRequest, thread_id: int, *, build: Callable[[Roles
     generation_keys = [pagecache.generation_key("thread", thread_id), pagecache.generation_key("all", 0),
                        ROLES_GENERATION_KEY]
     roles, shell, found = _fetch(request, "thread", generation_keys)
-    if (shell is None or _expired(shell) or shell.generations != tuple(found.get(key) for key in generation_keys)
-            or not _authors_unchanged(shell.authors, {})):
+    if shell is None or _expired(shell) or shell.generations != tuple(found.get(key) for key in generation_keys):
         shell = build(roles)
         _store(request, "thread", roles, shell)
     if shell.whole or not roles.may_read(shell.read_role_ids):
@@ -358,7 +348,6 @@ def _thread_state(user_id: int, thread_id: int, post_ids: list[int]) -> tuple[se
 class BoardShell(NamedTuple):
     built_at: float
     generations: tuple[str, str, str]
-    authors: tuple[tuple[str, str], ...]
     board_id: int
     read_role_ids: frozenset[int]
     start_role_ids: frozenset[int]
@@ -368,41 +357,61 @@ class BoardShell(NamedTuple):
     start: str  # the "New thread" link, for readers who may start one
 
 
-def board_shell(*, generations, authors, board, html: str, rows, start: str) -> BoardShell:
-    return BoardShell(time.time(), generations, authors, board.pk, frozenset(group.pk for group in board.read_roles.all()),
+def board_shell(*, generations, board, html: str, rows, start: str) -> BoardShell:
+    return BoardShell(time.time(), generations, board.pk, frozenset(group.pk for group in board.read_roles.all()),
                       frozenset(group.pk for group in board.start_roles.all()), _split(html), tuple(rows), start)
 
 
-def serve_board(request: HttpRequest, *, build: Callable[[Roles], BoardShell]) -> HttpResponse:
+# Each worker remembers which board a slug named, with the "all" generation it
+# was seen under (which moves when a board is renamed), so the first round
+# trip can fetch the board's generation with the shell. Only boards that served
+# a page are remembered.
+_board_ids: dict[str, tuple[str, int]] = {}
+
+
+def serve_board(request: HttpRequest, slug: str, *, build: Callable[[Roles], BoardShell]) -> HttpResponse:
     """The board page for a signed-in reader, from its shell (built by ``build`` when missing or stale).
 
-    Costs, on a shell found: two cache round trips (the shell names its board's
-    generation), and one query for the reader's read marks of its threads.
+    Costs, on a shell found: one cache round trip (two for moderators, and
+    for the first request of a worker), and one query for the reader's read
+    marks of the page's threads.
     """
     all_key = pagecache.generation_key("all", 0)
-    roles, shell, found = _fetch(request, "board", [all_key, ROLES_GENERATION_KEY])
-    if shell is not None and _expired(shell):
-        shell = None
-    if shell is not None:
-        # The shell names its board: the board's generation comes with the authors' tokens.
+    known = _board_ids.get(slug)
+    known_key = pagecache.generation_key("board", known[1]) if known else None
+    roles, shell, found = _fetch(request, "board", [all_key, ROLES_GENERATION_KEY, *([known_key] if known else [])])
+    if shell is not None and not _expired(shell):
         board_key = pagecache.generation_key("board", shell.board_id)
-        more = {board_key: None}
-        if (not _authors_unchanged(shell.authors, more)
-                or shell.generations != (more[board_key], found.get(all_key), found.get(ROLES_GENERATION_KEY))):
+        board_generation = found[board_key] if board_key == known_key and board_key in found else cache.get(board_key)
+        if shell.generations != (board_generation, found.get(all_key), found.get(ROLES_GENERATION_KEY)):
             shell = None
+    else:
+        shell = None
     if shell is None:
         shell = build(roles)
         _store(request, "board", roles, shell)
+    _board_ids[slug] = (shell.generations[1], shell.board_id)
     if not roles.may_read(shell.read_role_ids):
         raise Http404  # as forum.access.access_board
-    user_id = request.user.pk
-    marks = dict(ThreadRead.objects.filter(user_id=user_id, thread_id__in=[row[0] for row in shell.rows])
-                 .values_list("thread_id", "last_read_at"))
-    # As forum.pages.board_page: unread when never opened or active since the mark.
-    rows = "".join(
-        html[thread_id not in marks or last_activity > marks[thread_id]]
-        for thread_id, last_activity, html in shell.rows
-    )
+    read = _read_threads(request.user.pk, [(thread_id, last_activity) for thread_id, last_activity, _ in shell.rows])
+    rows = "".join(html[thread_id not in read] for thread_id, _, html in shell.rows)
     start = shell.start if roles.may_start(shell.read_role_ids, shell.start_role_ids) else ""
     parts = {"account": _account_nav(request, found), "rows": rows, "start": start}
     return HttpResponse(_fill(shell.pieces, parts, get_token(request)))
+
+
+def _read_threads(user_id: int, threads: list[tuple[int, object]]) -> set[int]:
+    """Which of (thread id, last activity) the reader has read since that activity: one query.
+
+    As forum.pages.board_page: a thread is unread when never opened or active
+    since the reader's mark. Plain SQL for the reason _thread_state gives.
+    """
+    if not threads:
+        return set()
+    quote, adapt = connection.ops.quote_name, connection.ops.adapt_datetimefield_value
+    each = " OR ".join([f"({quote('thread_id')} = %s AND {quote('last_read_at')} >= %s)"] * len(threads))
+    params = [user_id] + [value for thread_id, activity in threads for value in (thread_id, adapt(activity))]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {quote('thread_id')} FROM {quote(ThreadRead._meta.db_table)}"
+                       f" WHERE {quote('user_id')} = %s AND ({each})", params)
+        return {thread_id for (thread_id,) in cursor.fetchall()}

@@ -21,7 +21,7 @@ def index(request):
 
 def board(request, slug):
     if shells.is_servable(request):
-        return shells.serve_board(request, build=lambda roles: _board_shell(request, slug, roles))
+        return shells.serve_board(request, slug, build=lambda roles: _board_shell(request, slug, roles))
     if not pagecache.is_cacheable(request):
         return _render_board(request, access.access_board(request.user, slug))
     # The cached page is found by the board's id, remembered per slug, so a
@@ -50,8 +50,6 @@ def _board_shell(request, slug, roles) -> shells.BoardShell:
     generations = shells.generations_of("board", board.pk)
     page = pages.board_page(request.user, board, request.GET.get("page"))
     rows = page.object_list
-    authors = shells.author_tokens({row[column] for row in rows for column in ("author_id", "last_poster_id")
-                                    if row[column]})
     html = render_to_string("forum/board.html", {
         "board": board, "page": page, "start_box": shells.hole("start"), "account_nav": shells.hole("account"),
         "csrf_token": shells.hole("csrf"),
@@ -59,7 +57,7 @@ def _board_shell(request, slug, roles) -> shells.BoardShell:
         "rows": shells.hole("rows") if rows else "",
     }, request)
     return shells.board_shell(
-        generations=generations, authors=authors, board=board, html=html, start=shells.render_part("forum/_start_thread.html",
+        generations=generations, board=board, html=html, start=shells.render_part("forum/_start_thread.html",
                                                                                    {"board": board}),
         rows=[(row["id"], row["last_activity_at"], states)
               for row, states in zip(rows, fragments.render_thread_row_states(rows))],
@@ -113,7 +111,6 @@ def _thread_shell(request, thread_id, roles) -> shells.ThreadShell:
         return shells.whole_thread_shell(generations=generations, read_role_ids=read_role_ids)
     page = pages.thread_page(request.user, thread, request.GET.get("page"))
     rows = page.object_list
-    authors = shells.author_tokens({row["author_id"] for row in rows})
     may_reply = access.may_reply(request.user, thread)
     reader = fragments.Reader(user_id=None, moderator=roles.moderator, may_reply=may_reply, page_number=page.number)
     form = PostForm()
@@ -125,7 +122,7 @@ def _thread_shell(request, thread_id, roles) -> shells.ThreadShell:
     follow = [shells.render_part("forum/_follow.html", {"thread": thread, "following": state, "request": request})
               for state in (False, True)]
     return shells.thread_shell(
-        generations=generations, read_role_ids=read_role_ids, authors=authors, html=html, follow=follow,
+        generations=generations, read_role_ids=read_role_ids, html=html, follow=follow,
         posts=[(row["id"], row["author_id"], relations)
                for row, relations in zip(rows, fragments.render_post_relations(rows, reader))],
         last_post_id=rows[-1]["id"] if rows else None,

@@ -231,3 +231,36 @@ def test_pages_with_more_of_their_own_are_rendered_whole(busy_thread):
     liking.toggle_like(post=thread.posts.first(), user=reader)
     client.post(f"/p/{thread.posts.first().pk}/like/", {})  # a flash message waits
     assert rendered_page(client.get(thread.get_absolute_url()))
+
+
+def test_a_posters_new_name_shows_at_once_to_anonymous_readers_too(client, busy_thread):
+    thread, reader = busy_thread
+    url = thread.get_absolute_url() + "?page=2"
+    assert ">reader<" in client.get(url).content.decode()
+    profiles.update_profile(user=reader, display_name="Renamed", city="", phone_model="", bio="")
+    html = client.get(url).content.decode()
+    assert "Renamed" in html and ">reader<" not in html
+    assert "Renamed" in client.get(thread.board.get_absolute_url()).content.decode()
+
+
+def test_a_renamed_board_is_found_at_its_new_address_only():
+    reader = signed_in(UserFactory())
+    board = BoardFactory(slug="old-name")
+    make_thread(board=board)
+    assert reader.get("/b/old-name/").status_code == 200
+    board.slug = "new-name"
+    board.save()
+    assert reader.get("/b/old-name/").status_code == 404
+    assert reader.get("/b/new-name/").status_code == 200
+
+
+def test_a_signup_or_a_sign_in_leaves_the_shells_alone(busy_thread, django_assert_num_queries, settings):
+    from tests.queries import session_queries
+
+    thread, reader = busy_thread
+    client = signed_in(reader)
+    client.get(thread.get_absolute_url())
+    UserFactory()
+    signed_in(UserFactory())
+    with django_assert_num_queries(2 + session_queries(settings)):
+        client.get(thread.get_absolute_url())
