@@ -1,0 +1,68 @@
+"""Authentication backends: Django's and allauth's, with the user loaded by a query compiled once.
+
+Every signed-in request loads its user by primary key. Through the ORM that
+costs about 0.28 ms of CPU, two thirds of it building the same SELECT again;
+here Django's own compiler builds it once per database, with the converters
+it would apply, and each request only runs it (about 0.09 ms). Measured with
+bench/forum_bench.py: the signed-in rows (see bench/README.md).
+
+The user is the same object the ORM gives (``Model.from_db``, every column,
+converted as the ORM converts them); accounts/tests/test_backends.py compares
+the two field by field.
+"""
+
+import functools
+
+from allauth.account import auth_backends as allauth_backends
+from django.contrib.auth import backends as django_backends
+from django.db import connections, router
+
+from accounts.models import User
+
+
+def load_user(user_id) -> User | None:
+    """The user with this primary key, or None: one query, as ``User.objects.filter(pk=user_id).first()``."""
+    try:
+        user_id = User._meta.pk.to_python(user_id)
+    except Exception:  # a session holding something that is not an id: nobody
+        return None
+    alias = router.db_for_read(User)
+    sql, converters, names = _compiled(alias)
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for position, (functions, expression) in converters:
+        value = values[position]
+        for convert in functions:
+            value = convert(value, expression, connection)
+        values[position] = value
+    return User.from_db(alias, names, values)
+
+
+@functools.cache
+def _compiled(alias: str):
+    """The SELECT of every column by primary key (its one parameter), its converters, the attribute names."""
+    compiler = User._default_manager.db_manager(alias).filter(pk=0).query.get_compiler(alias)
+    sql, params = compiler.as_sql()
+    if list(params) != [0]:
+        raise RuntimeError(f"the user query has parameters {params!r}, not just the primary key")
+    columns = [expression for expression, _, _ in compiler.select]
+    return sql, list(compiler.get_converters(columns).items()), [column.target.attname for column in columns]
+
+
+class _LoadsUserOnce:
+    def get_user(self, user_id):
+        user = load_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class ModelBackend(_LoadsUserOnce, django_backends.ModelBackend):
+    pass
+
+
+class AuthenticationBackend(_LoadsUserOnce, allauth_backends.AuthenticationBackend):
+    pass
