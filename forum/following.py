@@ -11,6 +11,7 @@ Both functions are idempotent, whatever runs at the same time: the unique
 
 from django.db import transaction
 
+from forum import pagecache
 from forum.models import Thread, ThreadFollow
 
 
@@ -24,12 +25,14 @@ def follow_thread(*, user, thread: Thread) -> None:
         # INSERT ... ON CONFLICT DO NOTHING: one statement, no savepoint, and a
         # double tap or a concurrent reply cannot raise IntegrityError.
         ThreadFollow.objects.bulk_create([ThreadFollow(thread=thread, user=user)], ignore_conflicts=True)
+        pagecache.forget_reader(user.pk)
 
 
 @transaction.atomic(durable=True)
 def unfollow_thread(*, user, thread: Thread) -> bool:
     """Stop following; returns whether there was anything to stop."""
     deleted, _ = ThreadFollow.objects.filter(thread=thread, user=user).delete()
+    pagecache.forget_reader(user.pk)
     return bool(deleted)
 
 

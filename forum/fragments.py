@@ -52,8 +52,12 @@ FRAGMENT_URLS = (("forum:post", 1), ("forum:like", 1), ("forum:report_post", 1),
                  ("notifications:list", None), ("accounts:preferences", None), ("account_logout", None))
 
 
+CODE_MODULES = ("fragments.py", "shells.py", "views.py")
+
+
 def code_version() -> str:
-    """A digest of the code that renders fragments: templates, URLs, translations, Django, MEDIA_URL.
+    """A digest of the code that renders fragments and shells: templates, URLs, translations, Django,
+    MEDIA_URL, and the modules that build them.
 
     Part of every key, so after a deploy that changes any of them no fragment
     rendered by the old code is served. Computed once per process, except with
@@ -76,6 +80,10 @@ def _code_version() -> str:
     for locale_path in settings.LOCALE_PATHS:
         for catalogue in sorted(Path(locale_path).glob("*/LC_MESSAGES/django.mo")):
             digest.update(catalogue.read_bytes())
+    # The Python that builds what is kept (forum.shells keeps tuples of its own
+    # making: a deploy that changes their shape must not read the old ones).
+    for module in CODE_MODULES:
+        digest.update(Path(__file__).with_name(module).read_bytes())
     return digest.hexdigest()
 
 

@@ -146,6 +146,13 @@ def forget_after_commit(*, thread_ids: Iterable[int] = (), board_ids: Iterable[i
     transaction.on_commit(lambda: forget(thread_ids=thread_ids, board_ids=board_ids))
 
 
+def forget_reader(user_id: int) -> None:
+    """Call from inside a process function that changes what a signed-in reader has done that their pages
+    show (a like, a follow, a read mark): forum.shells reads it again. Now and after commit, as above."""
+    forget(scopes=[("reader", user_id)])
+    transaction.on_commit(lambda: forget(scopes=[("reader", user_id)]))
+
+
 def forget_everything(**kwargs) -> None:
     """Signal receiver: a board was changed in the admin (name, parent, roles). Now and after commit,
     as forget_after_commit."""

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from forum import pagecache
 from forum.models import Post, Thread, ThreadRead
 
 
@@ -28,6 +29,9 @@ def move_read_mark(*, user_id: int, thread_id: int, post_id: int, mark: int | No
         ThreadRead.objects.filter(user_id=user_id, thread_id=thread_id, last_read_post_id__lt=post_id).update(
             last_read_post_id=post_id, last_read_at=now
         )
+    else:
+        return
+    pagecache.forget_reader(user_id)  # their pages show the new mark (forum.shells)
 
 
 def first_unread_post(user, thread: Thread, posts):

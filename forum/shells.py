@@ -33,6 +33,7 @@ poll panel, ``?quote=``, a pending flash message) are rendered whole as before.
 
 import functools
 import hashlib
+import os
 import re
 import time
 import uuid
@@ -114,7 +115,7 @@ class Roles(NamedTuple):
 
 
 def _roles_key(user_id: int) -> str:
-    return f"forum:roles:{user_id}"
+    return f"forum:roles:{fragments.code_version()}:{user_id}"
 
 
 def _user_roles_generation_key(user_id: int) -> str:
@@ -225,7 +226,8 @@ def _fetch(request: HttpRequest, scope: str, extra_keys: list[str]) -> tuple[Rol
     user = request.user
     plain_key = _shell_key(scope, request, moderator=False)
     found = cache.get_many([ROLES_GENERATION_KEY, _user_roles_generation_key(user.pk), _roles_key(user.pk),
-                            unread_key(user.pk), _account_nav_key(user.pk), plain_key, *extra_keys])
+                            unread_key(user.pk), _account_nav_key(user.pk), pagecache.generation_key("reader", user.pk),
+                            _reader_state_key(request), plain_key, *extra_keys])
     roles = _roles_of(user, found)
     shell = cache.get(_shell_key(scope, request, moderator=True)) if roles.moderator else found.get(plain_key)
     return roles, shell, found
@@ -235,6 +237,33 @@ def _store(request: HttpRequest, scope: str, roles: Roles, shell) -> None:
     cache.set(_shell_key(scope, request, roles.moderator), shell, settings.FORUM_PAGE_CACHE_SECONDS)
 
 
+# --- What the reader has done ----------------------------------------------------
+# Their likes, follow and read marks on a page, kept per reader and page for as
+# long as the page's shell, under the reader's generation: forum.following and
+# forum.reading move it (pagecache.forget_reader) with every change, so their
+# own parts are never stale. A new shell (new posts, a like, which changes the
+# count, posts hidden, a new "last activity") reads them again.
+
+
+def _reader_state_key(request: HttpRequest) -> str:
+    path = hashlib.blake2b(request.get_full_path().encode(), digest_size=8).hexdigest()
+    return f"forum:reader-state:{fragments.code_version()}:{request.user.pk}:{path}"
+
+
+def _reader_state(request: HttpRequest, found: dict, shell, read: Callable[[], object]):
+    """The reader's state on this page from ``found``, or ``read()`` and kept."""
+    generation_key = pagecache.generation_key("reader", request.user.pk)
+    kept = found.get(_reader_state_key(request))
+    generation = found.get(generation_key)
+    if kept is not None and generation is not None and kept[:2] == (generation, shell.built_at):
+        return kept[2]
+    # Read before the rows: a change committing meanwhile moves it, and what is kept here is not used.
+    generation = pagecache.generation("reader", request.user.pk)
+    state = read()
+    cache.set(_reader_state_key(request), (generation, shell.built_at, state), settings.FORUM_PAGE_CACHE_SECONDS)
+    return state
+
+
 def _expired(shell) -> bool:
     # "3 minutes ago" and view counts are at most this old, also where the
     # cache keeps keys longer (or the clock is a test's).
@@ -242,7 +271,7 @@ def _expired(shell) -> bool:
 
 
 def _account_nav_key(user_id: int) -> str:
-    return f"forum:account-nav:{user_id}"
+    return f"forum:account-nav:{fragments.code_version()}:{user_id}"
 
 
 def _account_nav(request: HttpRequest, found: dict) -> str:
@@ -251,7 +280,7 @@ def _account_nav(request: HttpRequest, found: dict) -> str:
     count = found.get(unread_key(user.pk))
     if count is None:
         count = unread_count(user)
-    shows = (user.username, user.shown_name, count, translation.get_language(), fragments.code_version())
+    shows = (user.username, user.shown_name, count, translation.get_language())
     kept = found.get(_account_nav_key(user.pk))
     if kept is not None and kept[0] == shows:
         return kept[1]
@@ -270,8 +299,8 @@ class ThreadShell(NamedTuple):
     # The page shows more per reader than the holes hold (an idea's panel): render it whole.
     whole: bool
     pieces: tuple[str, ...] = ()
-    # (post id, author id, its <article> in each of fragments.POST_RELATIONS)
-    posts: tuple[tuple[int, int, tuple[str, ...]], ...] = ()
+    # (post id, author id, the start of its <article>, the rest in each of fragments.POST_RELATIONS)
+    posts: tuple[tuple[int, int, str, tuple[str, ...]], ...] = ()
     follow: tuple[str, str] = ("", "")  # not following, following
     last_post_id: int | None = None
 
@@ -282,17 +311,25 @@ def whole_thread_shell(*, generations, read_role_ids) -> ThreadShell:
 
 
 def thread_shell(*, generations, read_role_ids, html: str, posts, follow, last_post_id) -> ThreadShell:
-    return ThreadShell(time.time(), generations, frozenset(read_role_ids), False, _split(html), tuple(posts),
+    """``posts``: (post id, author id, its <article> in each of fragments.POST_RELATIONS)."""
+    return ThreadShell(time.time(), generations, frozenset(read_role_ids), False, _split(html),
+                       tuple((post_id, author_id, *_shared_start(variants)) for post_id, author_id, variants in posts),
                        tuple(follow), last_post_id)
+
+
+def _shared_start(variants: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """The variants of a post differ only in their buttons: keep what they share once (a third of the shell)."""
+    start = os.path.commonprefix(variants)
+    return start, tuple(variant[len(start):] for variant in variants)
 
 
 def serve_thread(request: HttpRequest, thread_id: int, *, build: Callable[[Roles], ThreadShell],
                  render_whole: Callable[[], HttpResponse]) -> HttpResponse:
     """The thread page for a signed-in reader, from its shell (built by ``build`` when missing or stale).
 
-    Costs, on a shell found: one cache round trip (two for moderators), one
-    query for the reader's likes, follow and read mark, and a write only when
-    the read mark moves.
+    Costs, on a shell found: one cache round trip (two for moderators); one
+    query for the reader's likes, follow and read mark when they are not kept
+    yet, and a write only when the read mark moves.
     """
     generation_keys = [pagecache.generation_key("thread", thread_id), pagecache.generation_key("all", 0),
                        ROLES_GENERATION_KEY]
@@ -303,20 +340,21 @@ def serve_thread(request: HttpRequest, thread_id: int, *, build: Callable[[Roles
     if shell.whole or not roles.may_read(shell.read_role_ids):
         return render_whole()  # which answers 404 when the reader may not read
     user_id = request.user.pk
-    liked, following, mark = _thread_state(user_id, thread_id, [post_id for post_id, _, _ in shell.posts])
+    liked, following, mark = _reader_state(request, found, shell, lambda: _thread_state(
+        user_id, thread_id, [post[0] for post in shell.posts]))
     if shell.last_post_id is not None:
         reading.move_read_mark(user_id=user_id, thread_id=thread_id, post_id=shell.last_post_id, mark=mark)
     own, liked_index, other = (fragments.POST_RELATIONS.index(relation) for relation in
                                ((True, False), (False, True), (False, False)))
     posts = "".join(
-        html[own if author_id == user_id else liked_index if post_id in liked else other]
-        for post_id, author_id, html in shell.posts
+        start + rest[own if author_id == user_id else liked_index if post_id in liked else other]
+        for post_id, author_id, start, rest in shell.posts
     )
     parts = {"account": _account_nav(request, found), "follow": shell.follow[following], "posts": posts}
     return HttpResponse(_fill(shell.pieces, parts, get_token(request)))
 
 
-def _thread_state(user_id: int, thread_id: int, post_ids: list[int]) -> tuple[set[int], bool, int | None]:
+def _thread_state(user_id: int, thread_id: int, post_ids: list[int]) -> tuple[frozenset[int], bool, int | None]:
     """Which of ``post_ids`` the reader liked, whether they follow the thread and their read mark: one query.
 
     Plain SQL for a measured reason: three ORM queries cost the page about a
@@ -336,7 +374,7 @@ def _thread_state(user_id: int, thread_id: int, post_ids: list[int]) -> tuple[se
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
-    liked = {value for kind, value in rows if kind == 1}
+    liked = frozenset(value for kind, value in rows if kind == 1)
     following = any(kind == 2 for kind, _ in rows)
     mark = next((value for kind, value in rows if kind == 3), None)
     return liked, following, mark
@@ -374,7 +412,7 @@ def serve_board(request: HttpRequest, slug: str, *, build: Callable[[Roles], Boa
 
     Costs, on a shell found: one cache round trip (two for moderators, and
     for the first request of a worker), and one query for the reader's read
-    marks of the page's threads.
+    marks of the page's threads when they are not kept yet.
     """
     all_key = pagecache.generation_key("all", 0)
     known = _board_ids.get(slug)
@@ -393,25 +431,26 @@ def serve_board(request: HttpRequest, slug: str, *, build: Callable[[Roles], Boa
     _board_ids[slug] = (shell.generations[1], shell.board_id)
     if not roles.may_read(shell.read_role_ids):
         raise Http404  # as forum.access.access_board
-    read = _read_threads(request.user.pk, [(thread_id, last_activity) for thread_id, last_activity, _ in shell.rows])
+    read = _reader_state(request, found, shell, lambda: _read_threads(
+        request.user.pk, [(thread_id, last_activity) for thread_id, last_activity, _ in shell.rows]))
     rows = "".join(html[thread_id not in read] for thread_id, _, html in shell.rows)
     start = shell.start if roles.may_start(shell.read_role_ids, shell.start_role_ids) else ""
     parts = {"account": _account_nav(request, found), "rows": rows, "start": start}
     return HttpResponse(_fill(shell.pieces, parts, get_token(request)))
 
 
-def _read_threads(user_id: int, threads: list[tuple[int, object]]) -> set[int]:
+def _read_threads(user_id: int, threads: list[tuple[int, object]]) -> frozenset[int]:
     """Which of (thread id, last activity) the reader has read since that activity: one query.
 
     As forum.pages.board_page: a thread is unread when never opened or active
     since the reader's mark. Plain SQL for the reason _thread_state gives.
     """
     if not threads:
-        return set()
+        return frozenset()
     quote, adapt = connection.ops.quote_name, connection.ops.adapt_datetimefield_value
     each = " OR ".join([f"({quote('thread_id')} = %s AND {quote('last_read_at')} >= %s)"] * len(threads))
     params = [user_id] + [value for thread_id, activity in threads for value in (thread_id, adapt(activity))]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {quote('thread_id')} FROM {quote(ThreadRead._meta.db_table)}"
                        f" WHERE {quote('user_id')} = %s AND ({each})", params)
-        return {thread_id for (thread_id,) in cursor.fetchall()}
+        return frozenset(thread_id for (thread_id,) in cursor.fetchall())

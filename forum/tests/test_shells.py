@@ -264,3 +264,50 @@ def test_a_signup_or_a_sign_in_leaves_the_shells_alone(busy_thread, django_asser
     signed_in(UserFactory())
     with django_assert_num_queries(2 + session_queries(settings)):
         client.get(thread.get_absolute_url())
+
+
+def test_following_and_unfollowing_show_at_once(busy_thread):
+    thread, reader = busy_thread
+    client = signed_in(reader)
+    url = thread.get_absolute_url()
+    client.get(url)
+    assert "You follow this thread." in client.get(url).content.decode()  # they replied
+    following.unfollow_thread(user=reader, thread=thread)
+    assert "You follow this thread." not in client.get(url).content.decode()
+    following.follow_thread(user=reader, thread=thread)
+    assert "You follow this thread." in client.get(url).content.decode()
+
+
+def test_unliking_shows_at_once(busy_thread):
+    thread, reader = busy_thread
+    client = signed_in(reader)
+    post = thread.posts.order_by("id")[1]  # liked by the reader
+    client.get(thread.get_absolute_url())
+    assert f'formaction="/p/{post.pk}/like/" class="like liked"' in client.get(thread.get_absolute_url()).content.decode()
+    liking.toggle_like(post=post, user=reader)
+    assert f'formaction="/p/{post.pk}/like/" class="like"' in client.get(thread.get_absolute_url()).content.decode()
+
+
+def test_a_thread_read_shows_as_read_on_its_board_at_once():
+    reader = signed_in(UserFactory())
+    thread = make_thread()
+    board_url = thread.board.get_absolute_url()
+    reader.get(board_url)
+    assert 'class="tag new"' in reader.get(board_url).content.decode()
+    reader.get(thread.get_absolute_url())
+    assert 'class="tag new"' not in reader.get(board_url).content.decode()
+    posting.reply(thread=thread, author=UserFactory(), source="News")
+    assert 'class="tag new"' in reader.get(board_url).content.decode()
+
+
+def test_shells_kept_by_other_code_are_not_read(monkeypatch):
+    """A deploy that changes how shells are built changes every key (a shell of another shape is never read)."""
+    from pathlib import Path
+
+    from forum import fragments
+
+    before = fragments._code_version()
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes",
+                        lambda path: read_bytes(path) + (b"# changed" if path.name == "shells.py" else b""))
+    assert fragments._code_version() != before
