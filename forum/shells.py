@@ -99,7 +99,7 @@ def render_part(template_name: str, context: dict) -> str:
 class Roles(NamedTuple):
     """What a signed-in reader's roles allow in the forum, cached per user."""
 
-    generation: str
+    generation: tuple[str, str]  # the site's and the user's role generations it was read under
     superuser: bool
     role_ids: frozenset[int]
     moderator: bool
