@@ -64,8 +64,14 @@ def is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
 
 def is_cacheable(request: HttpRequest) -> bool:
     """Whether this request may get (and store) a shared page; if not, skip the cache round trips."""
+    return not request.user.is_authenticated and is_plain_page_get(request)
+
+
+def is_plain_page_get(request: HttpRequest) -> bool:
+    """Page caching on, GET, nothing in the query string but a numeric ``page``, no pending flash message:
+    anonymous visitors get a shared page (above), signed-in readers a shared shell (forum.shells)."""
     return (settings.FORUM_PAGE_CACHE_SECONDS > 0 and request.GET.get("page", "1").isdigit()
-            and is_plain_anonymous_get(request, parameters=PAGE_ONLY))
+            and is_plain_get(request, parameters=PAGE_ONLY))
 
 
 def generation(scope: str, object_id: int) -> str:
@@ -142,19 +148,22 @@ def forget_after_commit(*, thread_ids: Iterable[int] = (), board_ids: Iterable[i
     generation, and the second makes that page unreachable.
     """
     thread_ids, board_ids = list(thread_ids), list(board_ids)
-    forget(thread_ids=thread_ids, board_ids=board_ids)
-    transaction.on_commit(lambda: forget(thread_ids=thread_ids, board_ids=board_ids))
+    now_and_after_commit(lambda: forget(thread_ids=thread_ids, board_ids=board_ids))
+
+
+def now_and_after_commit(change: Callable[[], None]) -> None:
+    """Run a cache invalidation now and again after commit, for the reasons forget_after_commit gives."""
+    change()
+    transaction.on_commit(change)
 
 
 def forget_reader(user_id: int) -> None:
     """Call from inside a process function that changes what a signed-in reader has done that their pages
-    show (a like, a follow, a read mark): forum.shells reads it again. Now and after commit, as above."""
-    forget(scopes=[("reader", user_id)])
-    transaction.on_commit(lambda: forget(scopes=[("reader", user_id)]))
+    show (a follow, a read mark): forum.shells reads it again. Now and after commit, as above."""
+    now_and_after_commit(lambda: forget(scopes=[("reader", user_id)]))
 
 
 def forget_everything(**kwargs) -> None:
     """Signal receiver: a board was changed in the admin (name, parent, roles). Now and after commit,
     as forget_after_commit."""
-    forget(everything=True)
-    transaction.on_commit(lambda: forget(everything=True))
+    now_and_after_commit(lambda: forget(everything=True))

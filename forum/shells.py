@@ -43,7 +43,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
@@ -58,10 +58,8 @@ ROLES_GENERATION_KEY = pagecache.generation_key("roles", 0)
 
 
 def is_servable(request: HttpRequest) -> bool:
-    """Signed in, GET, nothing in the query string but a numeric ``page``, no pending flash message."""
-    return (settings.FORUM_PAGE_CACHE_SECONDS > 0 and request.user.is_authenticated
-            and request.GET.get("page", "1").isdigit()
-            and pagecache.is_plain_get(request, parameters=pagecache.PAGE_ONLY))
+    """Signed in, and a request whose page may be shared (forum.pagecache.is_plain_page_get)."""
+    return request.user.is_authenticated and pagecache.is_plain_page_get(request)
 
 
 # --- Holes -------------------------------------------------------------------
@@ -143,7 +141,7 @@ def forget_role_changes(sender, action: str, reverse: bool, instance, pk_set, **
     A user's own groups or permissions: that user's roles are read again and
     their badge redrawn. A group's permissions (or a group's members cleared
     at once): every reader's roles, and every shell, since badges name groups.
-    Now and after commit, for the reasons forum.pagecache.forget_after_commit gives.
+    Now and after commit (forum.pagecache.now_and_after_commit).
     """
     if action not in ("post_add", "post_remove", "post_clear"):
         return
@@ -153,12 +151,12 @@ def forget_role_changes(sender, action: str, reverse: bool, instance, pk_set, **
         user_ids = {instance.pk}
     else:
         user_ids = pk_set  # None when a group's members were cleared
-    _now_and_after_commit(lambda: _move_role_generations(user_ids))
+    pagecache.now_and_after_commit(lambda: _move_role_generations(user_ids))
 
 
 def forget_groups(**kwargs) -> None:
     """Signal receiver: a group was saved or deleted (deleting one removes memberships without m2m_changed)."""
-    _now_and_after_commit(lambda: _move_role_generations(None))
+    pagecache.now_and_after_commit(lambda: _move_role_generations(None))
 
 
 def _move_role_generations(user_ids) -> None:
@@ -167,11 +165,6 @@ def _move_role_generations(user_ids) -> None:
         return
     pagecache.forget(scopes=[("user-roles", user_id) for user_id in user_ids])
     _forget_places_of(user_ids)  # the badge on their posts
-
-
-def _now_and_after_commit(change: Callable[[], None]) -> None:
-    change()
-    transaction.on_commit(change)
 
 
 # --- Storing shells ------------------------------------------------------------
@@ -199,7 +192,7 @@ SHOWN_USER_FIELDS = frozenset({"username", "display_name", "avatar", "phone_mode
 
 def forget_author(*, user_id: int) -> None:
     """Now and after commit, as forum.pagecache.forget_after_commit."""
-    _now_and_after_commit(lambda: _forget_places_of([user_id]))
+    pagecache.now_and_after_commit(lambda: _forget_places_of([user_id]))
 
 
 def _forget_places_of(user_ids) -> None:
@@ -292,6 +285,11 @@ def _account_nav(request: HttpRequest, found: dict) -> str:
 # --- Thread pages --------------------------------------------------------------
 
 
+# Where each relation's <article> is among a post's variants.
+_OWN, _LIKED, _OTHER = (fragments.POST_RELATIONS.index(relation) for relation in
+                        ((True, False), (False, True), (False, False)))
+
+
 class ThreadShell(NamedTuple):
     built_at: float  # time.time(): kept for FORUM_PAGE_CACHE_SECONDS, whatever the cache's own expiry
     generations: tuple[str, str, str]
@@ -305,14 +303,19 @@ class ThreadShell(NamedTuple):
     last_post_id: int | None = None
 
 
-def whole_thread_shell(*, generations, read_role_ids) -> ThreadShell:
+def _role_ids(roles) -> frozenset[int]:
+    """A board's read_roles or start_roles, prefetched by forum.access."""
+    return frozenset(group.pk for group in roles.all())
+
+
+def whole_thread_shell(*, generations, board) -> ThreadShell:
     """For a thread whose page is always rendered whole: remembers that, and who may read it."""
-    return ThreadShell(time.time(), generations, frozenset(read_role_ids), True)
+    return ThreadShell(time.time(), generations, _role_ids(board.read_roles), True)
 
 
-def thread_shell(*, generations, read_role_ids, html: str, posts, follow, last_post_id) -> ThreadShell:
+def thread_shell(*, generations, board, html: str, posts, follow, last_post_id) -> ThreadShell:
     """``posts``: (post id, author id, its <article> in each of fragments.POST_RELATIONS)."""
-    return ThreadShell(time.time(), generations, frozenset(read_role_ids), False, _split(html),
+    return ThreadShell(time.time(), generations, _role_ids(board.read_roles), False, _split(html),
                        tuple((post_id, author_id, *_shared_start(variants)) for post_id, author_id, variants in posts),
                        tuple(follow), last_post_id)
 
@@ -344,10 +347,8 @@ def serve_thread(request: HttpRequest, thread_id: int, *, build: Callable[[Roles
         user_id, thread_id, [post[0] for post in shell.posts]))
     if shell.last_post_id is not None:
         reading.move_read_mark(user_id=user_id, thread_id=thread_id, post_id=shell.last_post_id, mark=mark)
-    own, liked_index, other = (fragments.POST_RELATIONS.index(relation) for relation in
-                               ((True, False), (False, True), (False, False)))
     posts = "".join(
-        start + rest[own if author_id == user_id else liked_index if post_id in liked else other]
+        start + rest[_OWN if author_id == user_id else _LIKED if post_id in liked else _OTHER]
         for post_id, author_id, start, rest in shell.posts
     )
     parts = {"account": _account_nav(request, found), "follow": shell.follow[following], "posts": posts}
@@ -396,8 +397,8 @@ class BoardShell(NamedTuple):
 
 
 def board_shell(*, generations, board, html: str, rows, start: str) -> BoardShell:
-    return BoardShell(time.time(), generations, board.pk, frozenset(group.pk for group in board.read_roles.all()),
-                      frozenset(group.pk for group in board.start_roles.all()), _split(html), tuple(rows), start)
+    return BoardShell(time.time(), generations, board.pk, _role_ids(board.read_roles), _role_ids(board.start_roles),
+                      _split(html), tuple(rows), start)
 
 
 # Each worker remembers which board a slug named, with the "all" generation it

@@ -106,9 +106,8 @@ def _thread_shell(request, thread_id, roles) -> shells.ThreadShell:
     """The thread page for readers with ``roles``, with holes for what each sees of their own."""
     thread = access.access_thread(request.user, thread_id)
     generations = shells.generations_of("thread", thread.pk)
-    read_role_ids = {group.pk for group in thread.board.read_roles.all()}
     if panels.render_panels(request, thread):
-        return shells.whole_thread_shell(generations=generations, read_role_ids=read_role_ids)
+        return shells.whole_thread_shell(generations=generations, board=thread.board)
     page = pages.thread_page(request.user, thread, request.GET.get("page"))
     rows = page.object_list
     may_reply = access.may_reply(request.user, thread)
@@ -122,7 +121,7 @@ def _thread_shell(request, thread_id, roles) -> shells.ThreadShell:
     follow = [shells.render_part("forum/_follow.html", {"thread": thread, "following": state, "request": request})
               for state in (False, True)]
     return shells.thread_shell(
-        generations=generations, read_role_ids=read_role_ids, html=html, follow=follow,
+        generations=generations, board=thread.board, html=html, follow=follow,
         posts=[(row["id"], row["author_id"], relations)
                for row, relations in zip(rows, fragments.render_post_relations(rows, reader))],
         last_post_id=rows[-1]["id"] if rows else None,
