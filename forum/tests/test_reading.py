@@ -50,6 +50,43 @@ def test_the_flush_task_is_scheduled_every_minute():
     assert Thread.objects.get(pk=thread.pk).view_count == 1
 
 
+def _redis_views(thread_id):
+    from django_redis import get_redis_connection
+
+    return int(get_redis_connection("default").hget(viewcounts.REDIS_KEY, thread_id) or 0)
+
+
+def test_views_are_handed_to_redis_once_a_second_not_once_a_view(client, settings):
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL: without Redis the views wait in memory for the database")
+    thread = make_thread()
+    settings.FORUM_VIEW_HOLD_SECONDS = 3600
+    client.get(thread.get_absolute_url())
+    client.get(thread.get_absolute_url())
+    assert _redis_views(thread.pk) == 0  # held in this process
+    settings.FORUM_VIEW_HOLD_SECONDS = 0
+    client.get(thread.get_absolute_url())
+    assert _redis_views(thread.pk) == 3  # all three at once
+    assert viewcounts.flush_views() == 3
+    assert Thread.objects.get(pk=thread.pk).view_count == 3
+
+
+def test_views_held_while_redis_is_down_are_handed_over_later(settings, monkeypatch):
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL: without Redis the views wait in memory for the database")
+    import redis
+
+    thread = make_thread()
+    settings.FORUM_VIEW_HOLD_SECONDS = 0
+    with monkeypatch.context() as down:
+        down.setattr(viewcounts, "_redis", lambda: redis.Redis(port=1, socket_connect_timeout=0.2))
+        viewcounts.record_view(thread.pk)  # Redis refuses: kept, and no error for the page
+        viewcounts.record_view(thread.pk)
+    assert _redis_views(thread.pk) == 0
+    viewcounts.record_view(thread.pk)
+    assert _redis_views(thread.pk) == 3
+
+
 def test_a_thread_with_new_posts_is_marked_unread_until_opened(client):
     thread = make_thread(title="Read me please")
     fan = UserFactory()
