@@ -1,8 +1,8 @@
 import zoneinfo
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import GreaterThanOrEqual
@@ -23,6 +23,25 @@ def validate_time_zone(value: str) -> None:
 
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("Unknown time zone."), code="time_zone")
+
+
+class UserQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Update the rows and forget the cached copies of these users (accounts.usercache): one query
+        more, for their ids. ``save()`` and ``delete()`` forget through signals (accounts.apps)."""
+        from accounts import usercache
+
+        with transaction.atomic(using=self.db, savepoint=False):
+            user_ids = list(self.values_list("pk", flat=True))
+            updated = super().update(**kwargs)
+        usercache.forget(user_ids)
+        return updated
+
+    update.alters_data = True
+
+
+class CanyuUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
 
 
 class User(AbstractUser):
@@ -50,6 +69,8 @@ class User(AbstractUser):
     # once a day by accounts.activity. Counts the week's active fans for the feedback summaries.
     last_active_on = models.DateField(_("last active"), null=True, blank=True, db_index=True)
 
+    objects = CanyuUserManager()
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -75,6 +96,13 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.username
+
+    def get_session_auth_hash(self):
+        # A user from accounts.usercache has no password in memory, only this HMAC of it.
+        kept = self.__dict__.get("_kept_session_auth_hash")
+        if kept is not None and "password" not in self.__dict__:
+            return kept
+        return super().get_session_auth_hash()
 
     def get_absolute_url(self):
         return reverse("accounts:profile", args=[self.username])

@@ -127,8 +127,7 @@ def main(argv=None) -> int:
     print(f"Board: {board.name} ({board.thread_count} threads). Thread #{thread.pk}: {thread.reply_count + 1} posts. "
           f"Signed in as {viewer.username}.")
     queries = {page.kind: count_queries(page, cookie, show=args.show_queries) for page in pages}
-    if queries["floor, signed in"] < 1:  # the floor page shows no name to check the sign-in by
-        raise BenchRefused("the session cookie did not sign in on the floor page: it loaded no user")
+    check_signed_in(cookie)  # the floor page shows no name to check the sign-in by
     connection.close()  # the script's own connection stays out of the measurement
 
     results = []
@@ -242,17 +241,30 @@ def browser_cookies(user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session_for(user)}; {settings.CSRF_COOKIE_NAME}={_get_new_csrf_string()}"
 
 
+def client_with(cookie: str | None):
+    from django.test import Client
+
+    client = Client(HTTP_HOST=HOST)
+    for pair in cookie.split("; ") if cookie else ():
+        name, value = pair.split("=", 1)
+        client.cookies[name] = value
+    return client
+
+
+def check_signed_in(cookie: str) -> None:
+    """The cookie signs in: a page for signed-in users only answers it (anyone else is sent to sign in)."""
+    from django.urls import reverse
+
+    if client_with(cookie).get(reverse("accounts:preferences")).status_code != 200:
+        raise BenchRefused("the session cookie does not sign in: the settings page sent it to sign in")
+
+
 def count_queries(page: Page, cookie: str, *, show: bool) -> int:
     """Queries one request of the page makes, in this process, after a first request has warmed caches."""
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client(HTTP_HOST=HOST)
-    if page.signed_in:
-        for pair in cookie.split("; "):
-            name, value = pair.split("=", 1)
-            client.cookies[name] = value
+    client = client_with(cookie if page.signed_in else None)
     client.get(page.path)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(page.path)

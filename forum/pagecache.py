@@ -19,19 +19,19 @@ Only plain requests are cached: anonymous, GET, no query string but ``page``
 (digits), no pending flash message. Everything else renders as usual.
 """
 
-import uuid
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
-# Generations outlive the pages stored under them; a lost generation only makes
-# the pages under it unreachable (a new random token is drawn), never stale.
-GENERATION_SECONDS = 24 * 60 * 60
+from canyu import generations
+from canyu.generations import now_and_after_commit  # noqa: F401 (forum's invalidations use it from here)
+
+# Generations (canyu.generations) outlive the pages stored under them.
+GENERATION_SECONDS = generations.SECONDS
 PAGE_ONLY = frozenset({"page"})
 
 
@@ -75,13 +75,7 @@ def is_plain_page_get(request: HttpRequest) -> bool:
 
 
 def generation(scope: str, object_id: int) -> str:
-    key = generation_key(scope, object_id)
-    token = cache.get(key)
-    if token is None:
-        token = uuid.uuid4().hex[:12]
-        if not cache.add(key, token, GENERATION_SECONDS):
-            token = cache.get(key) or token
-    return token
+    return generations.current(generation_key(scope, object_id))
 
 
 def serve(request: HttpRequest, *, scope: str, object_id: int, render: Callable[[], HttpResponse]) -> HttpResponse:
@@ -128,15 +122,12 @@ def forget(*, thread_ids: Iterable[int] = (), board_ids: Iterable[int] = (), eve
            scopes: Iterable[tuple[str, int]] = ()) -> None:
     """Make the cached pages of these threads and boards (or of all) unreachable; move the generations of
     other ``scopes`` too (forum.shells keeps readers' roles under theirs)."""
-    tokens = {generation_key("all", 0): uuid.uuid4().hex[:12]} if everything else {}
-    for thread_id in thread_ids:
-        tokens[generation_key("thread", thread_id)] = uuid.uuid4().hex[:12]
-    for board_id in board_ids:
-        tokens[generation_key("board", board_id)] = uuid.uuid4().hex[:12]
-    for scope, object_id in scopes:
-        tokens[generation_key(scope, object_id)] = uuid.uuid4().hex[:12]
-    if tokens:
-        cache.set_many(tokens, GENERATION_SECONDS)
+    generations.move([
+        *([generation_key("all", 0)] if everything else []),
+        *(generation_key("thread", thread_id) for thread_id in thread_ids),
+        *(generation_key("board", board_id) for board_id in board_ids),
+        *(generation_key(scope, object_id) for scope, object_id in scopes),
+    ])
 
 
 def forget_after_commit(*, thread_ids: Iterable[int] = (), board_ids: Iterable[int] = ()) -> None:
@@ -149,12 +140,6 @@ def forget_after_commit(*, thread_ids: Iterable[int] = (), board_ids: Iterable[i
     """
     thread_ids, board_ids = list(thread_ids), list(board_ids)
     now_and_after_commit(lambda: forget(thread_ids=thread_ids, board_ids=board_ids))
-
-
-def now_and_after_commit(change: Callable[[], None]) -> None:
-    """Run a cache invalidation now and again after commit, for the reasons forget_after_commit gives."""
-    change()
-    transaction.on_commit(change)
 
 
 def forget_reader(user_id: int) -> None:

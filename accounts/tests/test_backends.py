@@ -1,7 +1,9 @@
 """The signed-in user loaded by accounts.backends is the user the ORM loads."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts import activity, backends
 from accounts.models import User
@@ -10,11 +12,19 @@ from accounts.tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_the_loaded_user_is_the_orms_field_by_field():
+@pytest.mark.parametrize("kept", [False, True], ids=["read", "kept"])
+def test_the_loaded_user_is_the_orms_field_by_field(kept):
     user = UserFactory(display_name="小王", phone_model="Xiaomi 14", time_zone="Europe/Berlin", language="en")
     activity.mark_active(user)
-    loaded, expected = backends.load_user(user.pk), User.objects.get(pk=user.pk)
+    if kept:
+        backends.load_user(user.pk)  # read, and kept for the next (accounts.usercache)
+    with CaptureQueriesContext(connection) as queries:
+        loaded = backends.load_user(user.pk)
+    assert len(queries) == (0 if kept else 1)
+    expected = User.objects.get(pk=user.pk)
     for field in User._meta.concrete_fields:
+        if kept and field.attname == "password":
+            continue  # not kept: read when asked for (test_usercache)
         assert getattr(loaded, field.attname) == getattr(expected, field.attname), field.name
         assert type(getattr(loaded, field.attname)) is type(getattr(expected, field.attname)), field.name
     assert loaded.date_joined.tzinfo is not None

@@ -144,9 +144,9 @@ def test_the_list_queries_signed_in(client, product, fan, django_assert_num_quer
     propose(product, title="Idea")
     client.get(list_url(product))
     session = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
-    # session, user, product + board, read roles, start roles, counts, their votes: the filters and
-    # rows come from the cache.
-    with django_assert_num_queries(6 + session):
+    # session, product + board, read roles, start roles, counts, their votes: the user, the filters and
+    # the rows come from the cache.
+    with django_assert_num_queries(5 + session):
         client.get(list_url(product))
 
 
