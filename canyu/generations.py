@@ -8,7 +8,7 @@ token with the copy in one round trip and compare. A lost token only makes the
 copies under it unreachable (a new one is drawn), never stale.
 """
 
-import uuid
+import secrets
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
@@ -18,11 +18,16 @@ from django.db import transaction
 SECONDS = 24 * 60 * 60
 
 
-def current(key: str) -> str:
+def _new_token() -> int:
+    # An int: django-redis stores ints as they are and reads them back without unpickling.
+    return secrets.randbits(48)
+
+
+def current(key: str) -> int:
     """The token at ``key``, drawn if there is none."""
     token = cache.get(key)
     if token is None:
-        token = uuid.uuid4().hex[:12]
+        token = _new_token()
         if not cache.add(key, token, SECONDS):
             token = cache.get(key) or token
     return token
@@ -30,7 +35,7 @@ def current(key: str) -> str:
 
 def move(keys: Iterable[str]) -> None:
     """Give each key a new token (one round trip)."""
-    tokens = {key: uuid.uuid4().hex[:12] for key in keys}
+    tokens = {key: _new_token() for key in keys}
     if tokens:
         cache.set_many(tokens, SECONDS)
 

@@ -74,7 +74,7 @@ def is_plain_page_get(request: HttpRequest) -> bool:
             and is_plain_get(request, parameters=PAGE_ONLY))
 
 
-def generation(scope: str, object_id: int) -> str:
+def generation(scope: str, object_id: int) -> int:
     return generations.current(generation_key(scope, object_id))
 
 

@@ -104,7 +104,7 @@ def render_part(template_name: str, context: dict) -> str:
 class Roles(NamedTuple):
     """What a signed-in reader's roles allow in the forum, cached per user."""
 
-    generation: tuple[str, str]  # the site's and the user's role generations it was read under
+    generation: tuple[int, int]  # the site's and the user's role generations it was read under
     superuser: bool
     role_ids: frozenset[int]
     moderator: bool
@@ -183,7 +183,7 @@ def _shell_key(scope: str, request: HttpRequest, moderator: bool) -> str:
             f":{fragments.code_version()}:{int(moderator)}")
 
 
-def generations_of(scope: str, object_id: int) -> tuple[str, str, str]:
+def generations_of(scope: str, object_id: int) -> tuple[int, int, int]:
     """Read before rendering a shell, and stored with it: the page's, the boards' and the roles' (badges)."""
     return pagecache.generation(scope, object_id), pagecache.generation("all", 0), pagecache.generation("roles", 0)
 
@@ -299,7 +299,7 @@ _OWN, _LIKED, _OTHER = (fragments.POST_RELATIONS.index(relation) for relation in
 
 class ThreadShell(NamedTuple):
     built_at: float  # time.time(): kept for FORUM_PAGE_CACHE_SECONDS, whatever the cache's own expiry
-    generations: tuple[str, str, str]
+    generations: tuple[int, int, int]
     read_role_ids: frozenset[int]
     # The page shows more per reader than the holes hold (an idea's panel): render it whole.
     whole: bool
@@ -394,7 +394,7 @@ def _thread_state(user_id: int, thread_id: int, post_ids: list[int]) -> tuple[fr
 
 class BoardShell(NamedTuple):
     built_at: float
-    generations: tuple[str, str, str]
+    generations: tuple[int, int, int]
     board_id: int
     read_role_ids: frozenset[int]
     start_role_ids: frozenset[int]

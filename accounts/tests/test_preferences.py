@@ -1,8 +1,11 @@
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +59,10 @@ def test_language_switch_does_not_redirect_off_site(client):
 def test_language_switch_refuses_an_unknown_language(client):
     response = client.post(reverse("accounts:set_language"), {"language": "xx", "next": "/"})
     assert response.status_code == 400
+
+
+def test_views_get_the_user_itself_not_a_lazy_wrapper(client):
+    user = UserFactory()
+    client.force_login(user)
+    assert type(client.get("/settings/").wsgi_request.user) is User
+    assert type(Client().get("/settings/").wsgi_request.user) is AnonymousUser
