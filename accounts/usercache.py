@@ -16,9 +16,11 @@ The password hash is not kept: the copy holds the session's HMAC of it instead
 deferred field that reads the database if something asks for it.
 """
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.core.cache import cache
 
 from canyu import generations
@@ -32,9 +34,15 @@ def _generation_key(user_id: int) -> str:
 
 
 def _row_key(user_id: int, names: tuple[str, ...]) -> str:
-    # The columns are part of the key: a migration that changes them never reads an old shape.
-    shape = hashlib.blake2b("\0".join(names).encode(), digest_size=6).hexdigest()
-    return f"accounts:user:{shape}:{user_id}"
+    return f"accounts:user:{_shape(names, settings.SECRET_KEY)}:{user_id}"
+
+
+@functools.lru_cache(maxsize=8)
+def _shape(names: tuple[str, ...], secret_key: str) -> str:
+    # The columns: a migration that changes them never reads an old shape. The secret key: the kept
+    # session hash is an HMAC under it, so a new key (with no fallback) signs everyone out, as without
+    # the cache.
+    return hashlib.blake2b("\0".join((*names, secret_key)).encode(), digest_size=6).hexdigest()
 
 
 def load(user_id: int, names: tuple[str, ...], read: Callable[[], list | None], build: Callable):

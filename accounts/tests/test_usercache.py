@@ -134,3 +134,16 @@ def test_a_kept_user_saved_whole_keeps_its_password():
     loaded.save()
     saved = User.objects.get(pk=user.pk)
     assert saved.display_name == "Saved" and saved.check_password(PASSWORD)
+
+
+def test_a_new_secret_key_moves_sessions_to_it_as_without_the_cache(settings):
+    from django.contrib.auth import HASH_SESSION_KEY
+
+    user = UserFactory()
+    client = signed_in(user)
+    assert client.get("/settings/").status_code == 200  # kept now, with its session hash under the old key
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "another-secret-key-" + "x" * 40, [old_key]
+    assert client.get("/settings/").status_code == 200  # the old key is a fallback: still signed in...
+    # ...and Django moved the session to the new key's hash, which a hash kept under the old key would skip
+    assert client.session[HASH_SESSION_KEY] == User.objects.get(pk=user.pk).get_session_auth_hash()
