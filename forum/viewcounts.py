@@ -4,10 +4,9 @@ A view is counted in this process's memory. With Redis, each process hands
 what it counted to Redis at most once every ``FORUM_VIEW_HOLD_SECONDS`` (1 s:
 one pipelined HINCRBY per thread, on the first view after that time, and at
 exit), and a Celery beat task moves the counts from Redis into
-Thread.view_count in batches. One round trip fewer on every page view: on a
-signed-in thread page served from its shell that was about a tenth of its work
-(bench/forum_bench.py); at 1M daily readers it also spares Redis a write per
-view. The hash is renamed before it is read, so views counted during a flush
+Thread.view_count in batches. One round trip fewer on every page view (a
+signed-in thread page served from its shell makes three: session, user,
+shell); at 1M daily readers it also spares Redis a write per view. The hash is renamed before it is read, so views counted during a flush
 land in the next one; a flush that dies between its UPDATE and clearing the
 claim re-applies that batch (view counts are approximate; this is the only
 way one is counted twice). A process killed outright loses at most its last
