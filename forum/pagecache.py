@@ -28,7 +28,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 from canyu import generations
-from canyu.generations import now_and_after_commit  # noqa: F401 (forum's invalidations use it from here)
+from canyu.generations import now_and_after_commit
 
 # Generations (canyu.generations) outlive the pages stored under them.
 GENERATION_SECONDS = generations.SECONDS

@@ -83,7 +83,7 @@ def _split(html: str) -> tuple[bytes | str, ...]:
 
 def _fill(pieces: tuple[bytes | str, ...], parts: dict[str, bytes], token: str) -> bytes:
     """The page's bytes. Shells keep UTF-8, not text: no decoding from the cache, no encoding for the response
-    (together a fifth of a shell page's work; measured with bench/forum_bench.py)."""
+    (together about a fifth of the view's instructions, counted with callgrind: bench/README.md)."""
     html = b"".join(piece if index % 2 == 0 else parts[piece] for index, piece in enumerate(pieces))
     return html.replace(_csrf_hole(), token.encode())
 
