@@ -10,7 +10,8 @@ shell); at 1M daily readers it also spares Redis a write per view. The hash is r
 land in the next one; a flush that dies between its UPDATE and clearing the
 claim re-applies that batch (view counts are approximate; this is the only
 way one is counted twice). A process killed outright loses at most its last
-second of views. Without Redis (the embedded set-up) the counts wait in this
+second of views; one that stops getting thread pages keeps its last views until
+its next thread page or its exit. Without Redis (the embedded set-up) the counts wait in this
 process's memory and are flushed to the database at most once a minute by
 the next request.
 """
