@@ -8,6 +8,11 @@ and the like first) and a fixed number on those it does, because the thread
 page's query count is pinned by tests. Panels render into the anonymous page
 cache too: whatever changes what they show must call
 ``forum.pagecache.forget_after_commit``.
+
+A panel registers with ``concerns``, which says without a query whether it may
+show anything on a thread. Signed-in readers' pages come from shells
+(forum.shells): a thread some panel concerns gets a hole where the panels go,
+and each request renders its reader's panels into it.
 """
 
 from collections.abc import Callable
@@ -18,15 +23,21 @@ from django.utils.safestring import SafeString
 from forum.models import Thread
 
 Panel = Callable[[HttpRequest, Thread], SafeString | None]
+Concerns = Callable[[Thread], bool]
 
-_panels: list[Panel] = []
+_panels: list[tuple[Panel, Concerns]] = []
 
 
-def register(panel: Panel) -> Panel:
-    if panel not in _panels:
-        _panels.append(panel)
+def register(panel: Panel, *, concerns: Concerns) -> Panel:
+    if panel not in [registered for registered, _ in _panels]:
+        _panels.append((panel, concerns))
     return panel
 
 
+def concern(thread: Thread) -> bool:
+    """Whether any panel may show something on this thread (no query)."""
+    return any(concerns(thread) for _, concerns in _panels)
+
+
 def render_panels(request: HttpRequest, thread: Thread) -> list[SafeString]:
-    return [html for html in (panel(request, thread) for panel in _panels) if html]
+    return [html for html in (panel(request, thread) for panel, concerns in _panels if concerns(thread)) if html]

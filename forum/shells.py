@@ -27,8 +27,10 @@ reader's own parts are always current. Who may read is checked on every
 request against the board's read roles kept in the shell and the reader's
 roles (cached per user, under the site's and the user's role generations).
 
-Pages that show more per reader than these holes (a thread with an idea or
-poll panel, ``?quote=``, a pending flash message) are rendered whole as before.
+A thread some panel concerns (forum.panels: an idea's box, polls) gets one
+more hole, filled with the panels rendered for the reader on each request.
+Pages that show more per reader than these holes (``?quote=``, a pending flash
+message) are rendered whole as before.
 """
 
 import functools
@@ -77,7 +79,7 @@ def hole(name: str) -> SafeString:
 
 def _split(html: str) -> tuple[bytes | str, ...]:
     """The page as [text, hole name, text, hole name, ..., text], the text in UTF-8; CSRF markers stay in it."""
-    pieces = re.split(f"\x00{_hole_token()}:(account|follow|posts|rows|start)\x00", html)
+    pieces = re.split(f"\x00{_hole_token()}:(account|follow|panels|posts|rows|start)\x00", html)
     return tuple(piece.encode() if index % 2 == 0 else piece for index, piece in enumerate(pieces))
 
 
@@ -301,8 +303,8 @@ class ThreadShell(NamedTuple):
     built_at: float  # time.time(): kept for FORUM_PAGE_CACHE_SECONDS, whatever the cache's own expiry
     generations: tuple[int, int, int]
     read_role_ids: frozenset[int]
-    # The page shows more per reader than the holes hold (an idea's panel): render it whole.
-    whole: bool
+    # Some panel concerns the thread (forum.panels): the "panels" hole is filled per request.
+    panels: bool
     pieces: tuple[bytes | str, ...] = ()  # as _split gives them
     # (post id, author id, the start of its <article>, the rest in each of fragments.POST_RELATIONS), in UTF-8
     posts: tuple[tuple[int, int, bytes, tuple[bytes, ...]], ...] = ()
@@ -315,14 +317,9 @@ def _role_ids(roles) -> frozenset[int]:
     return frozenset(group.pk for group in roles.all())
 
 
-def whole_thread_shell(*, generations, board) -> ThreadShell:
-    """For a thread whose page is always rendered whole: remembers that, and who may read it."""
-    return ThreadShell(time.time(), generations, _role_ids(board.read_roles), True)
-
-
-def thread_shell(*, generations, board, html: str, posts, follow, last_post_id) -> ThreadShell:
+def thread_shell(*, generations, board, html: str, posts, follow, last_post_id, panels: bool) -> ThreadShell:
     """``posts``: (post id, author id, its <article> in each of fragments.POST_RELATIONS)."""
-    return ThreadShell(time.time(), generations, _role_ids(board.read_roles), False, _split(html),
+    return ThreadShell(time.time(), generations, _role_ids(board.read_roles), panels, _split(html),
                        tuple((post_id, author_id, *_shared_start(variants)) for post_id, author_id, variants in posts),
                        tuple(variant.encode() for variant in follow), last_post_id)
 
@@ -335,12 +332,13 @@ def _shared_start(variants: tuple[str, ...]) -> tuple[bytes, tuple[bytes, ...]]:
 
 
 def serve_thread(request: HttpRequest, thread_id: int, *, build: Callable[[Roles], ThreadShell],
-                 render_whole: Callable[[], HttpResponse]) -> HttpResponse:
+                 render_whole: Callable[[], HttpResponse], render_panels: Callable[[], list[str]]) -> HttpResponse:
     """The thread page for a signed-in reader, from its shell (built by ``build`` when missing or stale).
 
     Costs, on a shell found: one cache round trip (two for moderators); one
     query for the reader's likes, follow and read mark when they are not kept
-    yet, and a write only when the read mark moves.
+    yet, and a write only when the read mark moves; on a thread with panels,
+    what ``render_panels`` costs.
     """
     generation_keys = [pagecache.generation_key("thread", thread_id), pagecache.generation_key("all", 0),
                        ROLES_GENERATION_KEY]
@@ -348,8 +346,8 @@ def serve_thread(request: HttpRequest, thread_id: int, *, build: Callable[[Roles
     if shell is None or _expired(shell) or shell.generations != tuple(found.get(key) for key in generation_keys):
         shell = build(roles)
         _store(request, "thread", roles, shell)
-    if shell.whole or not roles.may_read(shell.read_role_ids):
-        return render_whole()  # which answers 404 when the reader may not read
+    if not roles.may_read(shell.read_role_ids):
+        return render_whole()  # which answers 404
     user_id = request.user.pk
     liked, following, mark = _reader_state(request, found, shell, lambda: _thread_state(
         user_id, thread_id, [post[0] for post in shell.posts]))
@@ -360,6 +358,8 @@ def serve_thread(request: HttpRequest, thread_id: int, *, build: Callable[[Roles
         for post_id, author_id, start, rest in shell.posts
     )
     parts = {"account": _account_nav(request, found), "follow": shell.follow[following], "posts": posts}
+    if shell.panels:
+        parts["panels"] = "".join(render_panels()).encode()
     return HttpResponse(_fill(shell.pieces, parts, get_token(request)))
 
 

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,7 +11,7 @@ from canyu.images import ImageRefused
 from forum import (access, attachments, following, fragments, liking, pagecache, pages, panels, posting, ratelimits,
                    reading, shells, viewcounts)
 from forum.forms import PostForm, ThreadForm
-from forum.models import POST_MAX, Post
+from forum.models import POST_MAX, Post, Thread
 from forum.quoting import quote_markdown
 
 
@@ -67,7 +67,8 @@ def _board_shell(request, slug, roles) -> shells.BoardShell:
 def thread(request, thread_id):
     if shells.is_servable(request):
         response = shells.serve_thread(request, thread_id, build=lambda roles: _thread_shell(request, thread_id, roles),
-                                       render_whole=lambda: _render_thread(request, thread_id))
+                                       render_whole=lambda: _render_thread(request, thread_id),
+                                       render_panels=lambda: _reader_panels(request, thread_id))
     else:
         # The cached page was stored only after this visitor's kind (anonymous)
         # was allowed to read it; hiding or moving the thread forgets it.
@@ -106,8 +107,7 @@ def _thread_shell(request, thread_id, roles) -> shells.ThreadShell:
     """The thread page for readers with ``roles``, with holes for what each sees of their own."""
     thread = access.access_thread(request.user, thread_id)
     generations = shells.generations_of("thread", thread.pk)
-    if panels.render_panels(request, thread):
-        return shells.whole_thread_shell(generations=generations, board=thread.board)
+    has_panels = panels.concern(thread)
     page = pages.thread_page(request.user, thread, request.GET.get("page"))
     rows = page.object_list
     may_reply = access.may_reply(request.user, thread)
@@ -115,7 +115,8 @@ def _thread_shell(request, thread_id, roles) -> shells.ThreadShell:
     form = PostForm()
     html = render_to_string("forum/thread.html", {
         "thread": thread, "page": page, "form": form, "reply_fields": fragments.form_fields(form),
-        "posts": shells.hole("posts"), "may_reply": may_reply, "moderator": roles.moderator, "panels": [],
+        "posts": shells.hole("posts"), "may_reply": may_reply, "moderator": roles.moderator,
+        "panels": [shells.hole("panels")] if has_panels else [],
         "follow_box": shells.hole("follow"), "account_nav": shells.hole("account"), "csrf_token": shells.hole("csrf"),
     }, request)
     follow = [shells.render_part("forum/_follow.html", {"thread": thread, "following": state, "request": request})
@@ -124,8 +125,15 @@ def _thread_shell(request, thread_id, roles) -> shells.ThreadShell:
         generations=generations, board=thread.board, html=html, follow=follow,
         posts=[(row["id"], row["author_id"], relations)
                for row, relations in zip(rows, fragments.render_post_relations(rows, reader))],
-        last_post_id=rows[-1]["id"] if rows else None,
+        last_post_id=rows[-1]["id"] if rows else None, panels=has_panels,
     )
+
+
+def _reader_panels(request, thread_id) -> list[str]:
+    """The panels of a thread whose shell the reader may read (forum.shells checked): one query for the
+    thread and its board, and what the panels cost."""
+    thread = get_object_or_404(Thread.objects.select_related("board"), pk=thread_id)
+    return panels.render_panels(request, thread)
 
 
 @login_required

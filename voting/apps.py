@@ -11,8 +11,8 @@ class VotingConfig(AppConfig):
         from forum import panels
         from voting import idea_panel
 
-        panels.register(idea_panel.idea_panel)
+        panels.register(idea_panel.idea_panel, concerns=idea_panel.concerns)
 
         from voting import poll_panel
 
-        panels.register(poll_panel.poll_panel)
+        panels.register(poll_panel.poll_panel, concerns=idea_panel.concerns)

@@ -5,6 +5,11 @@ from django.template.loader import render_to_string
 from voting import ideapages, votebutton
 
 
+def concerns(thread) -> bool:
+    """Ideas, and polls on them, live in ideas boards only (forum.panels)."""
+    return thread.board.holds_ideas
+
+
 def idea_panel(request, thread):
     """Nothing (and no query) outside ideas boards; a fixed number of queries inside."""
     if not thread.board.holds_ideas:

@@ -312,3 +312,46 @@ def test_shells_kept_by_other_code_are_not_read(monkeypatch):
     monkeypatch.setattr(Path, "read_bytes",
                         lambda path: read_bytes(path) + (b"# changed" if path.name == "shells.py" else b""))
     assert fragments._code_version() != before
+
+
+# --- Threads with panels (forum.panels: an idea's box, polls) ------------------------------------
+
+
+def test_an_idea_thread_comes_from_its_shell_with_each_readers_own_panel(settings):
+    from voting import ideavoting
+    from voting.tests.factories import ideas_product, make_pm, propose
+
+    idea = propose(ideas_product(slug="ideas"), title="A shell around my box", votes=[UserFactory()])
+    voter, other, pm = UserFactory(), UserFactory(), make_pm()
+    ideavoting.toggle_vote(idea=idea, user=voter)
+    url = idea.get_absolute_url()
+    pages = {}
+    for name, reader in (("voter", voter), ("other", other), ("pm", pm)):
+        client = signed_in(reader)
+        client.get(url)  # builds the shell, or finds the one the reader before built
+        pages[name] = from_shell(client, url)
+        assert TOKEN.sub("", pages[name]) == TOKEN.sub("", rendered_whole(client, url, settings))
+        assert "\x00" not in pages[name]
+    assert 'class="idea-panel' in pages["other"] and "<strong>2</strong>" in pages["other"]
+    assert 'class="vote-button voted"' in pages["voter"] and 'class="vote-button voted"' not in pages["other"]
+    assert 'class="poll-open"' in pages["pm"] and 'class="poll-open"' not in pages["other"]  # one shell, three boxes
+    ideavoting.toggle_vote(idea=idea, user=other)
+    client = signed_in(other)
+    client.get(url)  # the vote moved the thread's generation: the shell is built again
+    page = from_shell(client, url)
+    assert "<strong>3</strong>" in page and 'class="vote-button voted"' in page
+
+
+def test_an_idea_thread_from_its_shell_reads_only_what_its_panels_show(django_assert_num_queries, settings):
+    from tests.queries import session_queries
+    from voting.tests.factories import ideas_product, propose
+
+    url = propose(ideas_product(slug="ideas"), title="Counted box", votes=[UserFactory()]).get_absolute_url()
+    client = signed_in(UserFactory())
+    client.get(url)
+    client.get(url)
+    # the thread and its board; the panels: the idea, its status changes, the engineers of its release
+    # item, the reader's vote, their permissions (user, groups: may they open a poll), the polls.
+    # Rendered whole, the page made 16.
+    with django_assert_num_queries(8 + session_queries(settings)):
+        client.get(url)
