@@ -45,23 +45,32 @@ def _shape(names: tuple[str, ...], secret_key: str) -> str:
     return hashlib.blake2b("\0".join((*names, secret_key)).encode(), digest_size=6).hexdigest()
 
 
+@functools.lru_cache(maxsize=8)
+def _kept(names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The names kept and their positions in a row."""
+    positions = tuple(position for position, name in enumerate(names) if name not in UNKEPT)
+    return tuple(names[position] for position in positions), positions
+
+
 def load(user_id: int, names: tuple[str, ...], read: Callable[[], list | None], build: Callable):
     """The user with this id, as ``build(names, values)``: from the cache, or ``read()``'s row (values in
     ``names`` order, or None for nobody), kept for the next request without its unkept columns."""
     generation_key, row_key = _generation_key(user_id), _row_key(user_id, names)
     found = cache.get_many([generation_key, row_key])
     generation, kept = found.get(generation_key), found.get(row_key)
-    kept_names = tuple(name for name in names if name not in UNKEPT)
+    kept_names, kept_positions = _kept(names)
     if generation is not None and kept is not None and kept[0] == generation:
         user = build(kept_names, kept[1])
         user._kept_session_auth_hash = kept[2]
         return user
-    generation = generations.current(generation_key)  # before the row: see canyu.generations
+    if generation is None:
+        generation = generations.current(generation_key)
+    # Either way read before the row: see canyu.generations.
     values = read()
     if values is None:
         return None
     user = build(names, values)
-    row = tuple(value for name, value in zip(names, values) if name not in UNKEPT)
+    row = tuple(values[position] for position in kept_positions)
     cache.set(row_key, (generation, row, user.get_session_auth_hash()), SECONDS)
     return user
 

@@ -51,6 +51,7 @@ from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
+from canyu import generations
 from forum import access, fragments, pagecache, reading
 from forum.models import Like, Thread, ThreadFollow, ThreadRead
 from notifications.delivery import unread_count, unread_key
@@ -138,10 +139,15 @@ def _roles_of(user, found: dict) -> Roles:
     if roles is not None and None not in generation and roles.generation == generation \
             and roles.superuser == user.is_superuser:
         return roles
-    generation = (pagecache.generation("roles", 0), pagecache.generation("user-roles", user.pk))
+    # What ``found`` holds was read before the roles are, as needed; only missing tokens are drawn.
+    generation = (_or_current(generation[0], "roles", 0), _or_current(generation[1], "user-roles", user.pk))
     roles = Roles(generation, user.is_superuser, frozenset(access.role_ids(user)), access.is_moderator(user))
     cache.set(_roles_key(user.pk), roles, pagecache.GENERATION_SECONDS)
     return roles
+
+
+def _or_current(token, scope: str, object_id: int):
+    return pagecache.generation(scope, object_id) if token is None else token
 
 
 def forget_role_changes(sender, action: str, reverse: bool, instance, pk_set, **kwargs) -> None:
@@ -150,7 +156,7 @@ def forget_role_changes(sender, action: str, reverse: bool, instance, pk_set, **
     A user's own groups or permissions: that user's roles are read again and
     their badge redrawn. A group's permissions (or a group's members cleared
     at once): every reader's roles, and every shell, since badges name groups.
-    Now and after commit (forum.pagecache.now_and_after_commit).
+    Now and after commit (canyu.generations.now_and_after_commit).
     """
     if action not in ("post_add", "post_remove", "post_clear"):
         return
@@ -160,12 +166,12 @@ def forget_role_changes(sender, action: str, reverse: bool, instance, pk_set, **
         user_ids = {instance.pk}
     else:
         user_ids = pk_set  # None when a group's members were cleared
-    pagecache.now_and_after_commit(lambda: _move_role_generations(user_ids))
+    generations.now_and_after_commit(lambda: _move_role_generations(user_ids))
 
 
 def forget_groups(**kwargs) -> None:
     """Signal receiver: a group was saved or deleted (deleting one removes memberships without m2m_changed)."""
-    pagecache.now_and_after_commit(lambda: _move_role_generations(None))
+    generations.now_and_after_commit(lambda: _move_role_generations(None))
 
 
 def _move_role_generations(user_ids) -> None:
@@ -201,7 +207,7 @@ SHOWN_USER_FIELDS = frozenset({"username", "display_name", "avatar", "phone_mode
 
 def forget_author(*, user_id: int) -> None:
     """Now and after commit, as forum.pagecache.forget_after_commit."""
-    pagecache.now_and_after_commit(lambda: _forget_places_of([user_id]))
+    generations.now_and_after_commit(lambda: _forget_places_of([user_id]))
 
 
 def _forget_places_of(user_ids) -> None:
@@ -259,8 +265,9 @@ def _reader_state(request: HttpRequest, found: dict, shell, read: Callable[[], o
     generation = found.get(generation_key)
     if kept is not None and generation is not None and kept[:2] == (generation, shell.built_at):
         return kept[2]
-    # Read before the rows: a change committing meanwhile moves it, and what is kept here is not used.
-    generation = pagecache.generation("reader", request.user.pk)
+    # Read before the rows (in ``found``, or now): a change committing meanwhile moves it, and what is kept
+    # here is not used.
+    generation = _or_current(generation, "reader", request.user.pk)
     state = read()
     cache.set(_reader_state_key(request), (generation, shell.built_at, state), settings.FORUM_PAGE_CACHE_SECONDS)
     return state
