@@ -13,8 +13,8 @@ run: export VOTING_AWARD_MIN_REPORTS ?= 3
 run: install compilemessages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	@echo "Canyu is at http://127.0.0.1:$(PORT)/"
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Canyu is at http://127.0.0.1:$(PORT)/ (with a worker and beat: the weekly loop runs by itself)"
+	$(BIN)/python manage.py serve 127.0.0.1:$(PORT)
 
 test: install compilemessages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

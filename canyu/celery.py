@@ -8,6 +8,7 @@ the database, not the broker, decides that something happens once.
 import os
 
 from celery import Celery
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "canyu.settings")
 
@@ -18,7 +19,7 @@ app.conf.update(
     task_acks_late=True,
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,
-    broker_transport_options={"visibility_timeout": 60 * 60},
+    broker_transport_options={"visibility_timeout": 60 * 60, **getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})},
     broker_connection_retry_on_startup=True,
     task_serializer="json",
     accept_content=["json"],

@@ -143,7 +143,16 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "canyu"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
-    CELERY_BROKER_URL = "memory://"
+    # The embedded loop (`make run`, canyu/management/commands/serve.py): the web process, a worker and
+    # beat pass messages through files under var/celery (kombu's filesystem transport), no service needed.
+    CELERY_BROKER_URL = "filesystem://"
+    _BROKER_DIR = VAR_DIR / "celery"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_BROKER_DIR / "queue"),
+        "data_folder_out": str(_BROKER_DIR / "queue"),
+        "control_folder": str(_BROKER_DIR / "control"),
+    }
+    (_BROKER_DIR / "queue").mkdir(parents=True, exist_ok=True)
     CELERY_RESULT_BACKEND = "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
