@@ -63,7 +63,21 @@ class PublishersOnly:
         return may_publish(request.user)
 
 
-class FeatureAreaInline(PublishersOnly, admin.TabularInline):
+class LabelledColumns:
+    """A tabular inline names its inputs only in its column headings, which assistive technology does
+    not tie to each row's inputs: each input carries its column's name as its accessible name."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        class Labelled(super().get_formset(request, obj, **kwargs)):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)  # the formset's own too: "Delete"
+                for name, field in form.fields.items():
+                    field.widget.attrs.setdefault("aria-label", str(field.label or name))
+
+        return Labelled
+
+
+class FeatureAreaInline(LabelledColumns, PublishersOnly, admin.TabularInline):
     model = FeatureArea
     extra = 1
 
@@ -209,7 +223,7 @@ class BuildForm(forms.ModelForm):
         return self.cleaned_data["sha256"].strip().lower()
 
 
-class BuildInline(EditableWhileUnpublished, admin.TabularInline):
+class BuildInline(LabelledColumns, EditableWhileUnpublished, admin.TabularInline):
     model = Build
     form = BuildForm
     formset = BuildFormSet

@@ -75,7 +75,7 @@ def test_a_thread_from_its_shell_is_the_whole_page_for_its_reader(busy_thread, s
     # Another fan builds the shell; the reader's likes, own post, follow and name are filled in.
     signed_in(UserFactory()).get(thread.get_absolute_url() + page)
     html = assert_same_page(signed_in(reader), thread.get_absolute_url() + page, settings)
-    assert ">reader<" in html
+    assert 'class="me" aria-label="reader: my profile"' in html  # the header's link is the reader's
 
 
 def test_a_moderators_thread_page_from_its_shell_is_the_whole_page(busy_thread, settings):

@@ -17,7 +17,7 @@ def sign_in(phone, base, username):
 
 
 def sign_out(phone):
-    phone.locator(".account-nav form button").click()
+    phone.locator("footer form.sign-out button").click()
     expect(phone.locator(".account-nav .me")).to_have_count(0)
 
 

@@ -45,14 +45,14 @@ def test_a_new_fan_signs_up_confirms_switches_to_chinese_and_uploads_an_avatar(l
     expect(phone.locator("html")).to_have_attribute("lang", "en")
     assert User.objects.get(username="orangefan").language == ""
 
-    # Switch to Chinese with the header's switch; the account remembers it.
-    switch = phone.locator("form.language-switch")
+    # Switch to Chinese with the footer's switch; the account remembers it.
+    switch = phone.locator("footer form.language-switch")
     switch.locator("#language-select").select_option("zh-hans")
     switch.locator("button[type=submit]").click()
     expect(phone.locator("html")).to_have_attribute("lang", "zh-hans")
-    header = phone.locator("header.site-header")
-    expect(header.get_by_role("link", name="设置")).to_be_visible()
-    expect(header.get_by_role("button", name="退出")).to_be_visible()
+    footer = phone.locator("footer.site-footer")
+    expect(footer.get_by_role("link", name="设置")).to_be_visible()
+    expect(footer.get_by_role("button", name="退出")).to_be_visible()
     assert User.objects.get(username="orangefan").language == "zh-hans"
 
     # Edit the profile, in Chinese, with a photo.
