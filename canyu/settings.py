@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.weibo",
     "allauth.socialaccount.providers.weixin",
     "csp",
+    "outbox",
     "accounts",
     "notifications",
     "forum",
@@ -149,6 +150,8 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    # Follow-up jobs whose send after commit failed (broker down): outbox.relay.
+    "relay-outbox": {"task": "outbox.tasks.relay_waiting_jobs", "schedule": 15, "options": {"expires": 14}},
     "flush-thread-views": {"task": "forum.tasks.flush_thread_views", "schedule": 60},
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",

@@ -31,6 +31,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+import outbox
 from notifications import preferences
 from notifications.models import EmailChoice, Kind, Notification
 from notifications.unsubscribing import unsubscribe_url
@@ -54,11 +55,9 @@ def queue_immediate_emails(*, kind: str, key: str, recipient_ids: list[int]) -> 
     it commits (a rolled-back reply mails nobody). Re-queuing for recipients
     already mailed (a retried fan-out) is harmless: the task skips them.
     """
-    from notifications import tasks
-
     user_ids = list(preferences.users_who_get_mail(kind=kind, choice=EmailChoice.IMMEDIATE, user_ids=recipient_ids))
     for start in range(0, len(user_ids), EMAIL_BATCH):
-        tasks.send_notification_emails.delay_on_commit(key, user_ids[start:start + EMAIL_BATCH])
+        outbox.enqueue("notifications.tasks.send_notification_emails", key, user_ids[start:start + EMAIL_BATCH])
 
 
 def send_notification_emails(*, key: str, user_ids: list[int]) -> int:
@@ -105,8 +104,6 @@ def send_daily_digests(*, now: datetime | None = None) -> int:
     Running it twice (two beat processes) only queues tasks that find their
     notifications already claimed.
     """
-    from notifications import tasks
-
     since = (now or timezone.now()) - DIGEST_WINDOW
     last_id, batches = 0, 0
     while True:
@@ -118,7 +115,7 @@ def send_daily_digests(*, now: datetime | None = None) -> int:
         )
         if not recipient_ids:
             return batches
-        tasks.send_digest_batch.delay(recipient_ids, since.isoformat())
+        outbox.enqueue("notifications.tasks.send_digest_batch", recipient_ids, since.isoformat())
         last_id, batches = recipient_ids[-1], batches + 1
 
 
