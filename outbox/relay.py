@@ -149,7 +149,10 @@ def _claim(*, now: datetime, everything: bool) -> list[Job]:
 
 
 def waiting_count() -> int | None:
-    """How many jobs wait to be sent (a healthy site has none older than a few seconds); None if the database is down."""
+    """How many jobs wait to be sent (a healthy site has none older than a few seconds).
+
+    None if the database does not answer: /healthz says so elsewhere and must not fail here.
+    """
     try:
         return Job.objects.count()
     except DatabaseError:

@@ -120,11 +120,11 @@ def test_the_command_shows_what_waits_and_relays_it(thread, broker_down, django_
         posting.reply(thread=thread, author=UserFactory(), source="Me too")
     out = StringIO()
     call_command("outbox", stdout=out)
-    assert "waiting: 1" in out.getvalue()
+    assert "jobs waiting: 1" in out.getvalue()
     broker_back()
     out = StringIO()
     call_command("outbox", "--relay", stdout=out)
-    assert "waiting: 0" in out.getvalue()
+    assert "jobs waiting: 0" in out.getvalue()
     assert replies_told(thread.author) == 1
 
 
