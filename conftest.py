@@ -9,6 +9,8 @@ def _isolated_state(settings, tmp_path):
     # Uploaded files go to a per-test folder; rate-limit counters start empty.
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Mails delivered from the queue land in django.core.mail.outbox, like those sent directly.
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     cache.clear()
     yield
     cache.clear()

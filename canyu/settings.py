@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.weibo",
     "allauth.socialaccount.providers.weixin",
     "csp",
+    "outbox",
     "accounts",
     "notifications",
     "forum",
@@ -162,6 +163,11 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    # Follow-up jobs whose send after commit failed (broker down): outbox.relay.
+    "relay-outbox": {"task": "outbox.tasks.relay_waiting_jobs", "schedule": 15, "options": {"expires": 14}},
+    # Mails whose delivery failed for a reason that may pass, tried again with growing delays (outbox.mailing).
+    "deliver-waiting-mail": {"task": "outbox.tasks.deliver_waiting_mail", "schedule": 60, "options": {"expires": 55}},
+    "forget-old-mail": {"task": "outbox.tasks.forget_old_mail", "schedule": crontab(minute=20, hour=4)},
     "flush-thread-views": {"task": "forum.tasks.flush_thread_views", "schedule": 60},
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
@@ -338,15 +344,19 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 
 # --- E-mail ---------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")
+# Sending a mail records it; a worker delivers it with EMAIL_DELIVERY_BACKEND,
+# retrying while the server is away (outbox.mailing). A request never waits
+# for, or fails with, the mail server.
+EMAIL_BACKEND = "outbox.mailing.QueuedEmailBackend"
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_DELIVERY_BACKEND = "outbox.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Canyu <noreply@canyu.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in e-mails (notifications, digests, unsubscribe) are made from this:

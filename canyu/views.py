@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 
 from canyu.health import service_states
 from forum.pages import board_list
+from outbox.relay import waiting_count
 from releases.pages import home_releases
 
 
@@ -18,7 +19,8 @@ def healthz(request):
     states = service_states()
     status = 200 if states["database"] == "ok" else 503
     healthy = all(state in {"ok", "eager"} for state in states.values())
-    return JsonResponse({"status": "ok" if healthy else "degraded", **states}, status=status)
+    return JsonResponse({"status": "ok" if healthy else "degraded", **states, "jobs_waiting": waiting_count()},
+                        status=status)
 
 
 def csrf_failure(request, reason=""):

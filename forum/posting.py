@@ -13,7 +13,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forum import access, following, pagecache, tasks
+import outbox
+from forum import access, following, pagecache
 from forum.models import Board, Post, PostRevision, Thread
 from forum.ratelimits import is_new_account
 from forum.rendering import render_post
@@ -81,7 +82,7 @@ def add_thread(*, board: Board, author, title: str, source: str, pinned: bool = 
                                html=_render(source, author, spam_limits=spam_limits), created_at=now)
     Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + 1)
     # @mentions are told after commit, by a task.
-    tasks.notify_about_post.delay_on_commit(post.pk)
+    outbox.enqueue("forum.tasks.notify_about_post", post.pk)
     pagecache.forget_after_commit(board_ids=[board.pk])
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     return thread
@@ -104,7 +105,7 @@ def reply(*, thread: Thread, author, source: str) -> Post:
     # A replier follows the thread from now on; followers and @mentions are
     # told after commit, by a task (a thread may have thousands of followers).
     following.follow_thread(user=author, thread=thread)
-    tasks.notify_about_post.delay_on_commit(post.pk)
+    outbox.enqueue("forum.tasks.notify_about_post", post.pk)
     pagecache.forget_after_commit(thread_ids=[thread.pk], board_ids=[thread.board_id])
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     return post

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from forum import attachments, recounting, viewcounts
+from forum import attachments, notifying, recounting, viewcounts
 
 
 @shared_task
@@ -20,6 +20,4 @@ def remove_unattached_images():
 
 @shared_task
 def notify_about_post(post_id: int):
-    from forum import notifying  # notifying → posting → this module
-
     notifying.notify_about_post(post_id=post_id)

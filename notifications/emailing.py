@@ -5,11 +5,13 @@ EmailPreference row, else DEFAULT_EMAIL) is "immediate" or "daily", and who
 has a verified primary address. Unverified addresses get nothing.
 
 Exactly once: a notification is claimed with a conditional UPDATE
-(``emailed_at IS NULL`` → now) before its mail is sent, so a task that runs
-twice (retried, or redelivered after a worker died) mails no one twice. If
-sending fails, the claim is given back and the error re-raised, so the task's
-retry sends it later. Notifications read on the site before their mail went
-out are not mailed at all.
+(``emailed_at IS NULL`` → now), and its mail is recorded (outbox.mailing) in
+the same transaction, so a task that runs twice (retried, or redelivered after
+a worker died) mails no one twice. The mail is delivered right after; a mail
+server that is down or times out only delays it (outbox.mailing retries it
+with growing delays), and a mail the server may have taken is never sent
+again. Notifications read on the site before their mail was recorded are not
+mailed at all.
 
 The digest: ``send_daily_digests`` (Celery beat, daily at 08:00 Beijing time)
 walks the recipients of recent un-mailed notifications in batches by user id
@@ -25,15 +27,17 @@ import zoneinfo
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+import outbox
 from notifications import preferences
 from notifications.models import EmailChoice, Kind, Notification
 from notifications.unsubscribing import unsubscribe_url
+from outbox import mailing
 
 logger = logging.getLogger(__name__)
 
@@ -54,16 +58,14 @@ def queue_immediate_emails(*, kind: str, key: str, recipient_ids: list[int]) -> 
     it commits (a rolled-back reply mails nobody). Re-queuing for recipients
     already mailed (a retried fan-out) is harmless: the task skips them.
     """
-    from notifications import tasks
-
     user_ids = list(preferences.users_who_get_mail(kind=kind, choice=EmailChoice.IMMEDIATE, user_ids=recipient_ids))
     for start in range(0, len(user_ids), EMAIL_BATCH):
-        tasks.send_notification_emails.delay_on_commit(key, user_ids[start:start + EMAIL_BATCH])
+        outbox.enqueue("notifications.tasks.send_notification_emails", key, user_ids[start:start + EMAIL_BATCH])
 
 
 def send_notification_emails(*, key: str, user_ids: list[int]) -> int:
     """Mail each of these users their notification ``key``, at most once
-    however often this runs. Returns how many mails were sent."""
+    however often this runs. Returns how many mails were recorded (and tried)."""
     pending = list(
         Notification.objects.filter(key=key, recipient_id__in=user_ids, emailed_at=None, read_at=None)
         .order_by("recipient_id")
@@ -74,27 +76,21 @@ def send_notification_emails(*, key: str, user_ids: list[int]) -> int:
     # their address since the notification was made.
     addresses = preferences.verified_addresses(n.recipient_id for n in pending)
     choices = preferences.effective_email_choices(n.recipient_id for n in pending)
-    sent = 0
-    with get_connection() as connection:
-        for notification in pending:
-            recipient = addresses.get(notification.recipient_id)
-            if recipient is None or choices[notification.recipient_id][notification.kind] != EmailChoice.IMMEDIATE:
-                continue
-            now = timezone.now()
-            if not _claim([notification.pk], now):
+    mail_ids = []
+    for notification in pending:
+        recipient = addresses.get(notification.recipient_id)
+        if recipient is None or choices[notification.recipient_id][notification.kind] != EmailChoice.IMMEDIATE:
+            continue
+        user, address = recipient
+        with transaction.atomic():  # the claim and the mail commit together
+            if not _claim([notification.pk], timezone.now()):
                 continue  # another run mailed it, or it was read meanwhile
-            user, address = recipient
-            try:
-                _send(
-                    connection=connection, user=user, address=address, kinds=[notification.kind],
-                    template="notification",
-                    context={"notification": notification, "link": absolute_url(notification.url)},
-                )
-            except Exception:
-                _release([notification.pk], now)
-                raise
-            sent += 1
-    return sent
+            mail_ids.append(_record(
+                user=user, address=address, kinds=[notification.kind], template="notification",
+                context={"notification": notification, "link": absolute_url(notification.url)},
+            ))
+    mailing.deliver_mails(mail_ids)
+    return len(mail_ids)
 
 
 def send_daily_digests(*, now: datetime | None = None) -> int:
@@ -105,8 +101,6 @@ def send_daily_digests(*, now: datetime | None = None) -> int:
     Running it twice (two beat processes) only queues tasks that find their
     notifications already claimed.
     """
-    from notifications import tasks
-
     since = (now or timezone.now()) - DIGEST_WINDOW
     last_id, batches = 0, 0
     while True:
@@ -118,50 +112,39 @@ def send_daily_digests(*, now: datetime | None = None) -> int:
         )
         if not recipient_ids:
             return batches
-        tasks.send_digest_batch.delay(recipient_ids, since.isoformat())
+        outbox.enqueue("notifications.tasks.send_digest_batch", recipient_ids, since.isoformat())
         last_id, batches = recipient_ids[-1], batches + 1
 
 
 def send_digests(*, user_ids: list[int], since: datetime) -> int:
     """One digest mail to each of these users who chose "daily" for some kind
-    and has un-mailed notifications of it since ``since``. Returns mails sent."""
+    and has un-mailed notifications of it since ``since``. Returns mails recorded (and tried)."""
     addresses = preferences.verified_addresses(user_ids)
     choices = preferences.effective_email_choices(addresses)
-    sent = 0
-    with get_connection() as connection:
-        for user_id, (user, address) in sorted(addresses.items()):
-            kinds = [kind for kind, choice in choices[user_id].items() if choice == EmailChoice.DAILY]
-            if not kinds:
-                continue
-            now = timezone.now()
-            items = _claim_digest(user_id=user_id, kinds=kinds, since=since, now=now)
+    mail_ids = []
+    for user_id, (user, address) in sorted(addresses.items()):
+        kinds = [kind for kind, choice in choices[user_id].items() if choice == EmailChoice.DAILY]
+        if not kinds:
+            continue
+        with transaction.atomic():  # the claims and the mail commit together
+            items = _claim_digest(user_id=user_id, kinds=kinds, since=since, now=timezone.now())
             if not items:
                 continue
             for item in items:
                 item.link = absolute_url(item.url)
-            try:
-                _send(
-                    connection=connection, user=user, address=address,
-                    kinds=sorted({item.kind for item in items}), template="digest",
-                    context={"items": items[:DIGEST_MAX_ITEMS], "total": len(items),
-                             "more": max(0, len(items) - DIGEST_MAX_ITEMS)},
-                )
-            except Exception:
-                _release([item.pk for item in items], now)
-                raise
-            sent += 1
-    return sent
+            mail_ids.append(_record(
+                user=user, address=address, kinds=sorted({item.kind for item in items}), template="digest",
+                context={"items": items[:DIGEST_MAX_ITEMS], "total": len(items),
+                         "more": max(0, len(items) - DIGEST_MAX_ITEMS)},
+            ))
+    mailing.deliver_mails(mail_ids)
+    return len(mail_ids)
 
 
 def _claim(notification_ids: list[int], now: datetime) -> bool:
     """The conditional UPDATE that makes sending exactly-once: only one run moves emailed_at off NULL."""
     claimed = Notification.objects.filter(pk__in=notification_ids, emailed_at=None, read_at=None).update(emailed_at=now)
     return claimed == len(notification_ids)
-
-
-def _release(notification_ids: list[int], now: datetime) -> None:
-    """Sending failed: give the claim back (only ours: emailed_at is still our timestamp)."""
-    Notification.objects.filter(pk__in=notification_ids, emailed_at=now).update(emailed_at=None)
 
 
 def _claim_digest(*, user_id: int, kinds: list[str], since: datetime, now: datetime) -> list[Notification]:
@@ -197,9 +180,10 @@ def _zone(user) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
-def _send(*, connection, user, address: str, kinds: list[str], template: str, context: dict) -> None:
+def _record(*, user, address: str, kinds: list[str], template: str, context: dict) -> int:
     """Render templates/notifications/email/<template>_{subject,body}.txt and _body.html
-    in the user's language and time zone, and send with one-click unsubscribe headers."""
+    in the user's language and time zone, with one-click unsubscribe headers, and record
+    the mail in the current transaction (outbox.mailing). Returns the mail's id."""
     unsubscribe = unsubscribe_url(user_id=user.pk, kinds=kinds)
     with translation.override(user.language or settings.LANGUAGE_CODE), timezone.override(_zone(user)):
         context = {
@@ -215,7 +199,7 @@ def _send(*, connection, user, address: str, kinds: list[str], template: str, co
         body = render_to_string(f"notifications/email/{template}_body.txt", context)
         html = render_to_string(f"notifications/email/{template}_body.html", context)
     message = EmailMultiAlternatives(
-        subject, body, settings.DEFAULT_FROM_EMAIL, [address], connection=connection,
+        subject, body, settings.DEFAULT_FROM_EMAIL, [address],
         headers={
             # RFC 2369 and RFC 8058: mail clients show an "Unsubscribe" button
             # that POSTs "List-Unsubscribe=One-Click" to this URL.
@@ -226,4 +210,4 @@ def _send(*, connection, user, address: str, kinds: list[str], template: str, co
         },
     )
     message.attach_alternative(html, "text/html")
-    message.send()
+    return mailing.record_mail(message).pk

@@ -13,11 +13,13 @@ Exactly once, however many workers, beat processes and retries run:
    thread is made with ``forum.posting.add_thread``, not the durable
    ``start_thread``: a thread committed in its own transaction after the claim
    could be lost (claim committed, worker killed) or doubled (thread first).
-3. The fan-out is queued with ``delay_on_commit``: only the claimer queues it,
-   and only once the publication is visible. The notifications' unique
-   (recipient, key) constraint makes a retried fan-out tell no one twice; if
-   the queueing itself is lost (a crash between commit and send), the next
-   tick queues it again for a release published but not yet ``notified_at``.
+3. The fan-out is recorded in the claim's transaction (``outbox.enqueue``):
+   only the claimer records it, and it is sent only once the publication is
+   visible, or later by the outbox relay if the broker is down. The
+   notifications' unique (recipient, key) constraint makes a retried fan-out
+   tell no one twice; if the fan-out itself is lost (a worker that gave up),
+   the next tick queues it again for a release published but not yet
+   ``notified_at``.
 """
 
 import logging
@@ -29,6 +31,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+import outbox
 from forum import pagecache, posting
 from forum.models import POST_MAX, TITLE_MAX, Board, Thread
 from notifications.delivery import notify
@@ -77,9 +80,8 @@ def publish_release(*, release: Release, now: datetime | None = None, immediatel
     release = Release.objects.select_related("product", "created_by").get(pk=release.pk)
     thread = announce_release(release=release, board=board)
     Release.objects.filter(pk=release.pk).update(announcement=thread)
-    from releases.tasks import notify_followers  # the task module imports this one
 
-    notify_followers.delay_on_commit(release.pk)
+    outbox.enqueue("releases.tasks.notify_followers", release.pk)
     logger.info("Published %s (announcement thread %s)", release, thread.pk)
     return True
 
@@ -191,8 +193,6 @@ def publish_due_releases(*, now: datetime | None = None) -> int:
 
 def resend_lost_notifications(*, now: datetime) -> int:
     """Queue the fan-out again for releases published a while ago whose followers were not all told."""
-    from releases.tasks import notify_followers
-
     ids = list(
         Release.objects.filter(
             state=State.PUBLISHED, notified_at=None,
@@ -201,7 +201,7 @@ def resend_lost_notifications(*, now: datetime) -> int:
     )
     for release_id in ids:
         logger.warning("Release id %s: followers not all notified; queueing the fan-out again", release_id)
-        notify_followers.delay(release_id)
+        outbox.enqueue("releases.tasks.notify_followers", release_id)
     return len(ids)
 
 

@@ -28,6 +28,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _, ngettext
 
+import outbox
 from canyu import counters
 from forum import access, pagecache, posting
 from forum.models import Thread, ThreadFollow
@@ -253,9 +254,7 @@ def close_poll(*, poll: Poll, by=None, now: datetime | None = None) -> bool:
         post = posting.add_reply(thread=poll.thread, author=poll.opened_by, source=result_markdown(poll, result))
         Poll.objects.filter(pk=poll.pk).update(result_post=post)
     pagecache.forget_after_commit(thread_ids=[poll.thread_id])
-    from voting.tasks import notify_poll_result  # the task module imports this one
-
-    notify_poll_result.delay_on_commit(poll.pk, by.pk if by is not None else None)
+    outbox.enqueue("voting.tasks.notify_poll_result", poll.pk, by.pk if by is not None else None)
     logger.info("Poll %s closed with %s ballots", poll.pk, result.ballots)
     return True
 

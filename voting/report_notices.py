@@ -22,6 +22,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+import outbox
 from notifications.delivery import notify
 from notifications.models import Kind as NotificationKind
 from releases.models import ProductFollow
@@ -72,23 +73,21 @@ def invite_voters(*, release_id: int, now: datetime | None = None) -> int:
 def remind_due(*, now: datetime | None = None) -> int:
     """The tick: claim each reminder whose time has come (in an open window) and queue its fan-out;
     queue again the fan-outs claimed a while ago and not finished. Returns how many it claimed."""
-    from voting.tasks import invite_voters as invite_task, send_reminders
-
     now = now or timezone.now()
     open_windows = ReleaseTally.objects.filter(frozen_at=None, closes_at__gt=now)
     claimed = 0
     for release_id in list(open_windows.filter(reminded_at=None, remind_at__lte=now).values_list("pk", flat=True)):
         with transaction.atomic():
             if ReleaseTally.objects.filter(pk=release_id, reminded_at=None).update(reminded_at=now) == 1:
-                send_reminders.delay_on_commit(release_id)
+                outbox.enqueue("voting.tasks.send_reminders", release_id)
                 claimed += 1
     stale = now - RESEND_AFTER
     for release_id in open_windows.filter(reminded_at__lte=stale, reminders_sent_at=None).values_list("pk", flat=True):
         logger.warning("Release id %s: report reminders not all sent; queueing them again", release_id)
-        send_reminders.delay(release_id)
+        outbox.enqueue("voting.tasks.send_reminders", release_id)
     for release_id in open_windows.filter(invited_at=None, created_at__lte=stale).values_list("pk", flat=True):
         logger.warning("Release id %s: report invitations not all sent; queueing them again", release_id)
-        invite_task.delay(release_id)
+        outbox.enqueue("voting.tasks.invite_voters", release_id)
     return claimed
 
 

@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _, ngettext
 
+import outbox
 from releases.models import ChangelogItem, Product, Release
 from releases.scheduling import SHANGHAI, in_shanghai
 from voting import levels
@@ -116,9 +117,7 @@ def open_window(*, release: Release, now: datetime | None = None) -> ReleaseTall
     tally, created = ReleaseTally.objects.get_or_create(release_id=release.pk, defaults={
         "opens_at": window.opens_at, "closes_at": window.closes_at, "remind_at": window.remind_at, "created_at": now})
     if created:
-        from voting.tasks import invite_voters  # the task module imports this one
-
-        transaction.on_commit(lambda: invite_voters.delay(release.pk))
+        outbox.enqueue("voting.tasks.invite_voters", release.pk)
         logger.info("Report window of release %s open from %s to %s", release.pk, window.opens_at, window.closes_at)
     return tally
 

@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+import outbox
 from forum import pagecache
 from forum.models import ThreadFollow
 from notifications.delivery import notify
@@ -91,9 +92,7 @@ def set_status(*, idea: Idea, by, status: str, note: str = "", target_release: R
     change = StatusChange.objects.create(idea=idea, from_status=idea.status, to_status=status, note=note, by=by,
                                          at=now)
     pagecache.forget_after_commit(thread_ids=[idea.thread_id])
-    from voting.tasks import notify_status_change  # the task module imports this one
-
-    notify_status_change.delay_on_commit(change.pk)
+    outbox.enqueue("voting.tasks.notify_status_change", change.pk)
     for name, value in fields.items():
         setattr(idea, name, value)
     idea.status, idea.status_note, idea.status_changed_at = status, note, now
@@ -162,9 +161,7 @@ def merge_idea(*, idea: Idea, into: Idea, by, note: str = "") -> StatusChange:
     change = StatusChange.objects.create(idea=idea, from_status=from_status, to_status=Status.DUPLICATE, note=note,
                                          by=by, at=now)
     pagecache.forget_after_commit(thread_ids=[idea.thread_id, target.thread_id])
-    from voting.tasks import notify_status_change
-
-    notify_status_change.delay_on_commit(change.pk, sorted(audience - {by.pk}))
+    outbox.enqueue("voting.tasks.notify_status_change", change.pk, sorted(audience - {by.pk}))
     idea.status, idea.merged_into, idea.status_note, idea.status_changed_at = Status.DUPLICATE, target, note, now
     return change
 
@@ -216,9 +213,7 @@ def ship_idea(*, idea_id: int, changelog_item_id: int, thread_id: int, now: date
     change = StatusChange.objects.create(idea_id=idea_id, from_status=Status.IN_BUILD, to_status=Status.SHIPPED,
                                          by=None, at=now)
     pagecache.forget_after_commit(thread_ids=[thread_id])
-    from voting.tasks import notify_status_change
-
-    notify_status_change.delay_on_commit(change.pk)
+    outbox.enqueue("voting.tasks.notify_status_change", change.pk)
     logger.info("Idea %s shipped (changelog item %s)", idea_id, changelog_item_id)
     return True
 

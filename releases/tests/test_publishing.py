@@ -229,7 +229,8 @@ def test_a_lost_fan_out_is_queued_again_by_a_later_tick(board, django_capture_on
         publishing.publish_release(release=release, now=FRIDAY_17)
     assert publishing.publish_due_releases(now=FRIDAY_17 + timedelta(minutes=1)) == 0
     assert not release_notifications().exists()  # too early to call it lost
-    publishing.publish_due_releases(now=FRIDAY_17 + timedelta(minutes=6))
+    with django_capture_on_commit_callbacks(execute=True):  # the fan-out is sent once the tick commits
+        publishing.publish_due_releases(now=FRIDAY_17 + timedelta(minutes=6))
     assert release_notifications().count() == 2
 
 

@@ -1,0 +1,15 @@
+"""The transactional outbox: follow-up jobs recorded in the transaction of the change they follow.
+
+``outbox.enqueue("forum.tasks.notify_about_post", post.pk)`` writes a row in
+the caller's transaction: the job commits with the change, or not at all. Right
+after the commit the row is sent to Celery and deleted (``outbox.relay``); what
+could not be sent (the broker down) waits and is relayed by the beat task
+``outbox.tasks.relay_waiting_jobs`` or by ``manage.py outbox --relay``.
+"""
+
+
+def enqueue(task, *args, **kwargs):
+    """Record a job for the task (a task or its name) with these JSON arguments; relayed after commit."""
+    from outbox.relay import enqueue as record  # models are not importable while apps load
+
+    return record(task, *args, **kwargs)
