@@ -11,13 +11,20 @@ from django.db import DatabaseError, connections
 
 
 def database_state() -> str:
+    """"ok", "read-only" (PostgreSQL refuses writes: a standby, or a fail-over under way) or "down"."""
+    connection = connections["default"]
     try:
-        with connections["default"].cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SHOW transaction_read_only")
+                read_only = cursor.fetchone()[0] == "on"
+            else:
+                cursor.execute("SELECT 1")
+                read_only = False
+                cursor.fetchone()
     except DatabaseError:
         return "down"
-    return "ok"
+    return "read-only" if read_only else "ok"
 
 
 def cache_state() -> str:

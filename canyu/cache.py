@@ -1,0 +1,155 @@
+"""The Redis cache, optional at run time: when Redis does not answer, the site works without it.
+
+django-redis already turns a cache error into a miss (DJANGO_REDIS_IGNORE_EXCEPTIONS). Two things
+are added here:
+
+- A circuit breaker per process: after a connection error or timeout, this process does not ask
+  Redis again for ``CACHE_RETRY_SECONDS``; every cache call meanwhile fails at once (a miss, a
+  dropped write) instead of paying the connect or socket timeout again. A page makes several
+  cache calls; without it a Redis that hangs costs each of them the full timeout. It works on
+  the connection (``BreakerConnection``), so every command and pipeline of the pool goes through it.
+- ``add`` fails open: it answers True ("the slot was free, it is yours") when Redis cannot say.
+  Every ``add`` in Canyu and its libraries takes a slot: allauth's rate-limit lock (a False there
+  means "limited", so with Redis down every sign-in answered 429), django-ratelimit's first
+  count, a generation token (canyu.generations). Without a shared store there is no one to share
+  the slot with, so limits let requests through, and say so in the log.
+
+Sessions are cached_db: with the cache down they are read from and written to the database.
+"""
+
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django_redis.cache import RedisCache as DjangoRedisCache
+from django_redis.exceptions import ConnectionInterrupted
+from redis.connection import Connection, SSLConnection
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+# Seconds between two "limits fail open" warnings of one process.
+FAIL_OPEN_LOG_SECONDS = 60
+
+
+class Breaker:
+    """Whether this process should ask the Redis server at ``address`` now (one per server and process)."""
+
+    def __init__(self, address: str):
+        self.address = address
+        self.skip_until = 0.0  # time.monotonic(); 0 when closed (Redis answered last time)
+        self.tripped = False
+        self.lock = threading.Lock()
+
+    def check(self) -> None:
+        """Raise at once while the breaker is open."""
+        if self.tripped and time.monotonic() < self.skip_until:
+            raise RedisConnectionError(f"Redis at {self.address} is not asked: it failed less than "
+                                       f"{settings.CACHE_RETRY_SECONDS} s ago")
+
+    def trip(self, error: Exception) -> None:
+        with self.lock:
+            first = not self.tripped
+            self.tripped = True
+            self.skip_until = time.monotonic() + settings.CACHE_RETRY_SECONDS
+        if first:
+            logger.warning(
+                "Redis cache at %s unreachable (%s): not asked again for %s s at a time. Meanwhile cache reads "
+                "miss, writes are dropped, sessions come from the database and rate limits fail open "
+                "(let requests through).", self.address, error, settings.CACHE_RETRY_SECONDS)
+
+    def close(self) -> None:
+        if self.tripped:
+            with self.lock:
+                was, self.tripped, self.skip_until = self.tripped, False, 0.0
+            if was:
+                logger.warning("Redis cache at %s answers again.", self.address)
+
+
+_breakers: dict[str, Breaker] = {}
+_breakers_lock = threading.Lock()
+
+
+def breaker_for(address: str) -> Breaker:
+    breaker = _breakers.get(address)
+    if breaker is None:
+        with _breakers_lock:
+            breaker = _breakers.setdefault(address, Breaker(address))
+    return breaker
+
+
+class _BreakerMixin:
+    """A redis-py connection that goes through its server's breaker."""
+
+    @property
+    def breaker(self) -> Breaker:
+        breaker = self.__dict__.get("_breaker")
+        if breaker is None:
+            breaker = self.__dict__["_breaker"] = breaker_for(f"{self.host}:{self.port}")
+        return breaker
+
+    def connect_check_health(self, *args, **kwargs):
+        if not self._sock:
+            self.breaker.check()
+        try:
+            return super().connect_check_health(*args, **kwargs)
+        except (RedisConnectionError, RedisTimeoutError) as error:
+            self.breaker.trip(error)
+            raise
+
+    def send_packed_command(self, *args, **kwargs):
+        self.breaker.check()
+        try:
+            return super().send_packed_command(*args, **kwargs)
+        except (RedisConnectionError, RedisTimeoutError) as error:
+            self.breaker.trip(error)
+            raise
+
+    def read_response(self, *args, **kwargs):
+        try:
+            response = super().read_response(*args, **kwargs)
+        except (RedisConnectionError, RedisTimeoutError) as error:
+            self.breaker.trip(error)
+            raise
+        self.breaker.close()
+        return response
+
+
+class BreakerConnection(_BreakerMixin, Connection):
+    pass
+
+
+class BreakerSSLConnection(_BreakerMixin, SSLConnection):
+    pass
+
+
+_last_fail_open_log = 0.0
+
+
+class RedisCache(DjangoRedisCache):
+    """django-redis's cache whose connections go through the breaker, and whose ``add`` grants the slot
+    when Redis cannot answer (see the module)."""
+
+    def __init__(self, server, params):
+        options = params.setdefault("OPTIONS", {})
+        pool_kwargs = options.setdefault("CONNECTION_POOL_KWARGS", {})
+        scheme = str(server).partition("://")[0]
+        if scheme in {"redis", "rediss"}:  # a unix:// socket keeps redis-py's own connection
+            pool_kwargs.setdefault("connection_class", BreakerSSLConnection if scheme == "rediss" else BreakerConnection)
+        super().__init__(server, params)
+
+    def add(self, key, *args, **kwargs):
+        try:
+            return self.client.add(key, *args, **kwargs)
+        except ConnectionInterrupted as interrupted:
+            if not self._ignore_exceptions:
+                raise interrupted.__cause__ from None
+            global _last_fail_open_log
+            now = time.monotonic()
+            if now - _last_fail_open_log >= FAIL_OPEN_LOG_SECONDS or not _last_fail_open_log:
+                _last_fail_open_log = now
+                logger.warning("Cache unavailable (%s): slots are granted without it, so rate limits fail open "
+                               "(this message at most once a minute).", interrupted.__cause__)
+            return True
