@@ -12,9 +12,9 @@ in views; ``canyu.errorpages.server_error`` (handler500) for those raised in mid
 user lookup). The writes a page makes on the side while being read (the day a user was active, how
 far they read a thread) go through ``skipped_when_read_only``: skipped, and logged once a minute.
 
-A connection that failed is not reused: Django closes a connection that errored and no longer
-answers (``conn_health_checks``) at the end of the request; one that answered "read-only" is closed
-too, because after a fail-over the server behind it stays a read-only standby while the next
+A connection that failed is not reused: one the server ended is closed here (Django's
+``conn_health_checks`` would also replace it at the start of the next request); one that answered
+"read-only" is closed too, because after a fail-over the server behind it stays a read-only standby while the next
 connection reaches the new primary.
 """
 
@@ -70,6 +70,14 @@ def close_read_only_connection(alias: str = "default") -> None:
         connection.close()
 
 
+def close_broken_connection(alias: str = "default") -> None:
+    """Close a connection the server ended (terminated, restarted), so that nothing in this request or
+    the next uses it. (Between requests, ``conn_health_checks`` does the same.)"""
+    connection = connections[alias]
+    if connection.connection is not None and not connection.in_atomic_block and not connection.is_usable():
+        connection.close()
+
+
 @contextmanager
 def skipped_when_read_only(what: str):
     """Run a write that reading a page makes on the side; while the database is read-only, skip it.
@@ -93,6 +101,7 @@ def outage_response(request, error: BaseException):
         close_read_only_connection()
     else:
         _log_now_and_then("down", "Database unavailable: requests answer 503 (%s)", error)
+        close_broken_connection()
     retry_after = settings.OUTAGE_RETRY_AFTER_SECONDS
     response = errorpages.standalone_page(request, "503.html", status=503,
                                           context={"read_only": read_only, "retry_after": retry_after})

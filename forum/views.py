@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from canyu import outages
 from canyu.images import ImageRefused
 from forum import (access, attachments, following, fragments, liking, pagecache, pages, panels, posting, ratelimits,
                    reading, shells, viewcounts)
@@ -90,8 +89,7 @@ def _render_thread(request, thread_id):
         if quoted:
             initial["source"] = quote_markdown(quoted)
     if request.user.is_authenticated and page.object_list:
-        with outages.skipped_when_read_only("moving a reader's unread mark"):
-            reading.mark_read(user=request.user, thread=thread, post=Post(pk=page.object_list[-1]["id"], thread=thread))
+        reading.mark_read(user=request.user, thread=thread, post=Post(pk=page.object_list[-1]["id"], thread=thread))
     moderator = access.is_moderator(request.user)
     form = PostForm(initial=initial)
     reader = fragments.Reader(user_id=request.user.pk, moderator=moderator, may_reply=may_reply,
