@@ -34,26 +34,29 @@ logger = logging.getLogger(__name__)
 FAIL_OPEN_LOG_SECONDS = 60
 
 
+class NotAsked(RedisConnectionError):
+    """Redis failed a moment ago and is left alone (not a new failure: it does not restart the wait)."""
+
+
 class Breaker:
     """Whether this process should ask the Redis server at ``address`` now (one per server and process)."""
 
     def __init__(self, address: str):
         self.address = address
-        self.skip_until = 0.0  # time.monotonic(); 0 when closed (Redis answered last time)
-        self.tripped = False
+        self.tripped = False  # True from a failure until Redis answers again
+        self.tripped_at = 0.0  # time.monotonic() of the last failure
         self.lock = threading.Lock()
 
     def check(self) -> None:
         """Raise at once while the breaker is open."""
-        if self.tripped and time.monotonic() < self.skip_until:
-            raise RedisConnectionError(f"Redis at {self.address} is not asked: it failed less than "
+        if self.tripped and time.monotonic() - self.tripped_at < settings.CACHE_RETRY_SECONDS:
+            raise NotAsked(f"Redis at {self.address} is not asked: it failed less than "
                                        f"{settings.CACHE_RETRY_SECONDS} s ago")
 
     def trip(self, error: Exception) -> None:
         with self.lock:
             first = not self.tripped
-            self.tripped = True
-            self.skip_until = time.monotonic() + settings.CACHE_RETRY_SECONDS
+            self.tripped, self.tripped_at = True, time.monotonic()
         if first:
             logger.warning(
                 "Redis cache at %s unreachable (%s): not asked again for %s s at a time. Meanwhile cache reads "
@@ -63,7 +66,7 @@ class Breaker:
     def close(self) -> None:
         if self.tripped:
             with self.lock:
-                was, self.tripped, self.skip_until = self.tripped, False, 0.0
+                was, self.tripped = self.tripped, False
             if was:
                 logger.warning("Redis cache at %s answers again.", self.address)
 
@@ -95,6 +98,8 @@ class _BreakerMixin:
             self.breaker.check()
         try:
             return super().connect_check_health(*args, **kwargs)
+        except NotAsked:
+            raise
         except (RedisConnectionError, RedisTimeoutError) as error:
             self.breaker.trip(error)
             raise
@@ -103,6 +108,8 @@ class _BreakerMixin:
         self.breaker.check()
         try:
             return super().send_packed_command(*args, **kwargs)
+        except NotAsked:
+            raise
         except (RedisConnectionError, RedisTimeoutError) as error:
             self.breaker.trip(error)
             raise
@@ -110,6 +117,8 @@ class _BreakerMixin:
     def read_response(self, *args, **kwargs):
         try:
             response = super().read_response(*args, **kwargs)
+        except NotAsked:
+            raise
         except (RedisConnectionError, RedisTimeoutError) as error:
             self.breaker.trip(error)
             raise
