@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connections
 
+from canyu import outages
+
 
 def database_state() -> str:
     """"ok", "read-only" (PostgreSQL refuses writes: a standby, or a fail-over under way) or "down"."""
@@ -24,7 +26,11 @@ def database_state() -> str:
                 cursor.fetchone()
     except DatabaseError:
         return "down"
-    return "read-only" if read_only else "ok"
+    if read_only:
+        # The next check (or request) connects again: after a fail-over that reaches the new primary.
+        outages.close_read_only_connection()
+        return "read-only"
+    return "ok"
 
 
 def cache_state() -> str:

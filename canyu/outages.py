@@ -10,7 +10,8 @@ What a visitor sees (templates/503.html, rendered without the database or the ca
 Both carry ``Retry-After: OUTAGE_RETRY_AFTER_SECONDS``. ``OutageMiddleware`` answers for errors raised
 in views; ``canyu.errorpages.server_error`` (handler500) for those raised in middleware (a session or
 user lookup). The writes a page makes on the side while being read (the day a user was active, how
-far they read a thread) go through ``skipped_when_read_only``: skipped, and logged once a minute.
+far they read a thread, a session changed by a GET: ``SessionMiddleware``) go through
+``skipped_when_read_only``: skipped, and logged once a minute.
 
 A connection that failed is not reused: one the server ended is closed here (Django's
 ``conn_health_checks`` would also replace it at the start of the next request); one that answered
@@ -23,6 +24,7 @@ import time
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 
 from canyu import errorpages
@@ -30,6 +32,11 @@ from canyu import errorpages
 logger = logging.getLogger(__name__)
 
 READ_ONLY_SQLSTATE = "25006"  # read_only_sql_transaction
+# Connection exceptions (08), insufficient resources (53: too many connections, disk full), the server
+# shutting down, crashed or starting up (57P01-57P05).
+OUTAGE_SQLSTATE_CLASSES = ("08", "53", "57P")
+# SQLite: busy, locked, read-only, I/O error, disk full, cannot open the file.
+SQLITE_OUTAGE_CODES = {5, 6, 8, 10, 13, 14}
 LOG_EVERY_SECONDS = 60
 _last_logged: dict[str, float] = {}
 
@@ -48,9 +55,21 @@ def is_read_only(error: BaseException) -> bool:
 
 
 def is_outage(error: BaseException) -> bool:
-    """Whether ``error`` says the database is unreachable, restarting or read-only (not a bug of ours)."""
-    return isinstance(error, (OperationalError, InterfaceError)) or (
-        isinstance(error, DatabaseError) and is_read_only(error))
+    """Whether ``error`` says the database is unreachable, restarting, overloaded or read-only, rather
+    than that our SQL is wrong (a missing table is a bug: it stays a 500)."""
+    if isinstance(error, InterfaceError):  # the connection is gone
+        return True
+    if not isinstance(error, DatabaseError):
+        return False
+    for cause in _causes(error):
+        sqlstate = getattr(cause, "sqlstate", None)
+        if sqlstate:  # PostgreSQL's answer
+            return sqlstate.startswith(OUTAGE_SQLSTATE_CLASSES) or sqlstate == READ_ONLY_SQLSTATE
+        code = getattr(cause, "sqlite_errorcode", None)
+        if code is not None:
+            return code & 0xFF in SQLITE_OUTAGE_CODES
+    # No answer at all: the connection could not be made or was lost.
+    return isinstance(error, OperationalError)
 
 
 def _log_now_and_then(kind: str, message: str, *args) -> None:
@@ -122,3 +141,16 @@ class OutageMiddleware:
         if is_outage(exception):
             return outage_response(request, exception)
         return None
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a page that only reads (GET, HEAD) is still shown when saving the session
+    it changed fails because the database is read-only: that change is lost, the page is not. A write
+    (a POST: signing in, posting) still answers the read-only 503."""
+
+    def process_response(self, request, response):
+        if request.method not in {"GET", "HEAD", "OPTIONS"}:
+            return super().process_response(request, response)
+        with skipped_when_read_only("saving a session changed while reading a page"):
+            return super().process_response(request, response)
+        return response

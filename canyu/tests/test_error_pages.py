@@ -68,7 +68,7 @@ def test_too_many_sign_ins_get_the_styled_429_page(client, settings, headers, wh
     assert why in html and retry in html
 
 
-@pytest.mark.urls("canyu.tests.failing_urls")
+@pytest.mark.urls("canyu.tests.extra_urls")
 @pytest.mark.parametrize(("headers", "lang", "why", "retry"), [
     (CHINESE, "zh-hans", "我们这边出了错", "请过几分钟再试"),
     (ENGLISH, "en", "An error on our side", "Please try again in a few minutes"),

@@ -148,3 +148,11 @@ def test_a_connection_the_server_ended_is_not_reused():
     assert_outage_page(response, DOWN_TEXT)
     assert client.get(thread.get_absolute_url()).status_code == 200
     assert reply(client, thread).status_code == 302
+
+
+@pytest.mark.urls("canyu.tests.extra_urls")
+def test_a_page_read_that_changes_the_session_is_still_shown_on_a_read_only_database():
+    with read_only_database():
+        response = visitor().get("/remember/")
+    assert (response.status_code, response.content) == (200, b"Seen")
+    assert visitor().get("/remember/").cookies.get("sessionid")  # saved again once writable
