@@ -1,6 +1,6 @@
 """The Redis cache, optional at run time: when Redis does not answer, the site works without it.
 
-django-redis already turns a cache error into a miss (DJANGO_REDIS_IGNORE_EXCEPTIONS). Two things
+django-redis already turns a cache error into a miss (DJANGO_REDIS_IGNORE_EXCEPTIONS). Three things
 are added here:
 
 - A circuit breaker per process: after a connection error or timeout, this process does not ask
@@ -13,6 +13,10 @@ are added here:
   means "limited", so with Redis down every sign-in answered 429), django-ratelimit's first
   count, a generation token (canyu.generations). Without a shared store there is no one to share
   the slot with, so limits let requests through, and say so in the log.
+- Writes Redis missed are not undone when it answers again (``BreakerClient``): each process
+  remembers the keys it could not write and deletes them before its next cache call once Redis is
+  back, so a Redis that was cut off with its data does not serve a signed-out session, an old user
+  row or a generation token that should have moved.
 
 Sessions are cached_db: with the cache down they are read from and written to the database.
 """
@@ -22,7 +26,9 @@ import threading
 import time
 
 from django.conf import settings
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django_redis.cache import RedisCache as DjangoRedisCache
+from django_redis.client import DefaultClient
 from django_redis.exceptions import ConnectionInterrupted
 from redis.connection import Connection, SSLConnection
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -134,6 +140,95 @@ class BreakerSSLConnection(_BreakerMixin, SSLConnection):
     pass
 
 
+# Keys whose write this process could not make, per server: deleted first thing once Redis answers again.
+_missed: dict[str, set[str]] = {}
+_missed_lock = threading.Lock()
+MAX_MISSED = 100_000  # keys (some 10 MB); past that, copies may be stale until they expire (logged)
+REPLAY_BATCH = 1000
+
+
+class BreakerClient(DefaultClient):
+    """django-redis's client, which remembers the keys of the writes Redis missed and deletes them as
+    soon as it answers again.
+
+    A write Redis misses leaves its old value there: a session signed out, a user's kept row or a
+    generation token that should have moved. If Redis was unreachable but kept its data (a network
+    cut, a Redis that hung), that old value would be served again once it answers. Deleting the key
+    makes the next reader go to the database. Each process replays its own misses (a process that
+    ends during the outage takes its list with it)."""
+
+    def _remember_missed(self, keys) -> None:
+        server = self._server[0]
+        with _missed_lock:
+            missed = _missed.setdefault(server, set())
+            if len(missed) >= MAX_MISSED:
+                logger.error("More than %d cache writes missed: this one is not remembered, and what it "
+                             "replaced may be served until it expires", MAX_MISSED)
+                return
+            missed.update(str(key) for key in keys)
+
+    def _replay_missed(self) -> None:
+        server = self._server[0]
+        if not _missed.get(server):
+            return
+        with _missed_lock:
+            keys = list(_missed.get(server, ()))
+        try:
+            client = super().get_client(write=True)
+            for start in range(0, len(keys), REPLAY_BATCH):
+                client.delete(*keys[start:start + REPLAY_BATCH])
+        except Exception:  # still unreachable: try again with the next call
+            return
+        with _missed_lock:
+            _missed[server].difference_update(keys)
+        logger.warning("Deleted %d cache keys whose writes were missed while Redis was unreachable", len(keys))
+
+    def get_client(self, write=True, tried=None):
+        self._replay_missed()
+        return super().get_client(write=write, tried=tried)
+
+    def get_client_with_index(self, write=True, tried=None):
+        self._replay_missed()
+        return super().get_client_with_index(write=write, tried=tried)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None, client=None, nx=False, xx=False):
+        try:
+            return super().set(key, value, timeout, version=version, client=client, nx=nx, xx=xx)
+        except ConnectionInterrupted:
+            if not nx:  # a slot not taken changed nothing
+                self._remember_missed([self.make_key(key, version=version)])
+            raise
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None, client=None):
+        try:
+            return super().set_many(data, timeout, version=version, client=client)
+        except ConnectionInterrupted:
+            self._remember_missed(self.make_key(key, version=version) for key in data)
+            raise
+
+    def delete(self, key, version=None, prefix=None, client=None):
+        try:
+            return super().delete(key, version=version, prefix=prefix, client=client)
+        except ConnectionInterrupted:
+            self._remember_missed([self.make_key(key, version=version, prefix=prefix)])
+            raise
+
+    def delete_many(self, keys, version=None, client=None):
+        keys = list(keys)
+        try:
+            return super().delete_many(keys, version=version, client=client)
+        except ConnectionInterrupted:
+            self._remember_missed(self.make_key(key, version=version) for key in keys)
+            raise
+
+    def _incr(self, key, delta=1, version=None, client=None, ignore_key_check=False):
+        try:
+            return super()._incr(key, delta, version=version, client=client, ignore_key_check=ignore_key_check)
+        except ConnectionInterrupted:
+            self._remember_missed([self.make_key(key, version=version)])
+            raise
+
+
 _last_fail_open_log = 0.0
 
 
@@ -147,6 +242,7 @@ class RedisCache(DjangoRedisCache):
         scheme = str(server).partition("://")[0]
         if scheme in {"redis", "rediss"}:  # a unix:// socket keeps redis-py's own connection
             pool_kwargs.setdefault("connection_class", BreakerSSLConnection if scheme == "rediss" else BreakerConnection)
+        options.setdefault("CLIENT_CLASS", "canyu.cache.BreakerClient")
         super().__init__(server, params)
 
     def add(self, key, *args, **kwargs):

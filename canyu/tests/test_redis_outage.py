@@ -4,6 +4,7 @@ redis-server this test starts and stops (never the shared one)."""
 
 import logging
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -53,6 +54,12 @@ class PrivateRedis:
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
+
+    def pause(self):
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        self.process.send_signal(signal.SIGCONT)
 
     def connections_received(self, client) -> int:
         return client.info("stats")["total_connections_received"]
@@ -125,3 +132,32 @@ def test_after_a_failure_the_cache_is_left_alone_for_a_while(private_redis, sett
     cache.set("key", 1)
     assert cache.get("key") == 1
     assert cache.add("key", 2) is False  # answering again, add is a real add
+
+
+def test_a_write_missed_while_redis_hung_is_not_undone_when_it_answers_again(private_redis, settings):
+    cache.set("copy", "old")
+    private_redis.pause()  # a Redis that hangs keeps its data: connections open, no answer
+    try:
+        assert cache.get("other") is None  # times out, and opens the breaker
+        cache.set("copy", "new")  # not sent at all: missed
+    finally:
+        private_redis.resume()
+    settings.CACHE_RETRY_SECONDS = 0
+    assert cache.get("copy") is None  # not "old": the key of the missed write was deleted first
+    cache.set("copy", "newer")
+    assert cache.get("copy") == "newer"
+
+
+def test_a_session_signed_out_while_redis_hung_stays_signed_out(private_redis, settings):
+    fan = UserFactory()
+    client = Client()
+    assert client.post(reverse("account_login"), {"login": fan.username, "password": PASSWORD}).status_code == 302
+    cookie = client.cookies["sessionid"].value
+    private_redis.pause()
+    try:
+        assert client.post(reverse("account_logout")).status_code == 302
+    finally:
+        private_redis.resume()
+    settings.CACHE_RETRY_SECONDS = 0
+    client.cookies["sessionid"] = cookie  # someone who kept the old cookie
+    assert "_auth_user_id" not in client.get(reverse("home")).wsgi_request.session
