@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
+from canyu import outages
 
 SITE_ZONE = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
@@ -28,8 +29,11 @@ def mark_active(user, now=None) -> bool:
     today = site_today(now)
     if user.last_active_on is not None and user.last_active_on >= today:
         return False
-    written = User.objects.filter(pk=user.pk).exclude(last_active_on__gte=today).update(last_active_on=today)
-    user.last_active_on = today
+    written = 0
+    # Written while a page is read: a read-only database (a fail-over) skips it (the next request tries again).
+    with outages.skipped_when_read_only("recording the day a user was active"):
+        written = User.objects.filter(pk=user.pk).exclude(last_active_on__gte=today).update(last_active_on=today)
+        user.last_active_on = today
     return written == 1
 
 

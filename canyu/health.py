@@ -9,14 +9,27 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connections
 
+from canyu import outages
+
 
 def database_state() -> str:
+    """"ok", "read-only" (PostgreSQL refuses writes: a standby, or a fail-over under way) or "down"."""
+    connection = connections["default"]
     try:
-        with connections["default"].cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SHOW transaction_read_only")
+                read_only = cursor.fetchone()[0] == "on"
+            else:
+                cursor.execute("SELECT 1")
+                read_only = False
+                cursor.fetchone()
     except DatabaseError:
         return "down"
+    if read_only:
+        # The next check (or request) connects again: after a fail-over that reaches the new primary.
+        outages.close_read_only_connection()
+        return "read-only"
     return "ok"
 
 

@@ -62,7 +62,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, but a GET still answers when the database is read-only (canyu/outages.py).
+    "canyu.outages.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last: a database outage raised in a view becomes the 503 page (canyu/outages.py).
+    "canyu.outages.OutageMiddleware",
 ]
 
 # Form widgets are rendered with TEMPLATES, so templates/ may correct one (templates/admin/widgets/).
@@ -123,18 +126,23 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Retry-After of the 503 page shown while the database is down, restarting or read-only (canyu.outages).
+OUTAGE_RETRY_AFTER_SECONDS = env_int("OUTAGE_RETRY_AFTER_SECONDS", 30, minimum=1)
 
 # --- Cache, sessions, Celery ----------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis with a circuit breaker, and rate limits that fail open (canyu/cache.py).
+            "BACKEND": "canyu.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "canyu"),
             "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
+                # Redis sits next to the web processes and answers in well under a millisecond:
+                # short timeouts, so a Redis that hangs costs a request little (then the breaker).
+                "SOCKET_CONNECT_TIMEOUT": env_int("CACHE_CONNECT_TIMEOUT_MS", 250, minimum=1) / 1000,
+                "SOCKET_TIMEOUT": env_int("CACHE_SOCKET_TIMEOUT_MS", 500, minimum=1) / 1000,
             },
         }
     }
@@ -142,7 +150,8 @@ if REDIS_URL:
     # Redis down must not take reading down: cache errors become misses
     # (sessions fall back to the database, rate limits let posts through).
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # Not one traceback per cache call: canyu.cache logs once when Redis stops and starts answering.
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
 else:
@@ -159,6 +168,8 @@ else:
     }
     (_BROKER_DIR / "queue").mkdir(parents=True, exist_ok=True)
     CELERY_RESULT_BACKEND = "cache+memory://"
+# After a connection error or timeout, each process leaves the Redis cache alone this long (canyu.cache).
+CACHE_RETRY_SECONDS = env_int("CACHE_RETRY_SECONDS", 5)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"

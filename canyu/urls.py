@@ -21,5 +21,9 @@ urlpatterns = [
     path("", include("voting.urls")),
     path("admin/", admin.site.urls),
 ]
+# Django's own 400 is bare English, and its 500 cannot tell a database outage (503) from a bug.
+handler400 = "canyu.errorpages.bad_request"
+handler500 = "canyu.errorpages.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -15,12 +15,17 @@ def home(request):
 
 @never_cache
 def healthz(request):
-    """200 while the database answers (cache or broker trouble degrades, not kills, the site)."""
+    """200 while the database answers (cache or broker trouble degrades, not kills, the site; a read-only
+    database still serves every page that reads); "status" is "ok", "degraded", "read-only" or "down"."""
     states = service_states()
-    status = 200 if states["database"] == "ok" else 503
-    healthy = all(state in {"ok", "eager"} for state in states.values())
-    return JsonResponse({"status": "ok" if healthy else "degraded", **states, "jobs_waiting": waiting_count()},
-                        status=status)
+    status = 503 if states["database"] == "down" else 200
+    if states["database"] in {"down", "read-only"}:
+        summary = states["database"]
+    elif all(state in {"ok", "eager"} for state in states.values()):
+        summary = "ok"
+    else:
+        summary = "degraded"
+    return JsonResponse({"status": summary, **states, "jobs_waiting": waiting_count()}, status=status)
 
 
 def csrf_failure(request, reason=""):

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from canyu import outages
 from forum import pagecache
 from forum.models import Post, Thread, ThreadRead
 
@@ -20,18 +21,20 @@ def move_read_mark(*, user_id: int, thread_id: int, post_id: int, mark: int | No
     """Move the mark, last read as ``mark`` (None: never read), forward to ``post_id``; no write if it
     is there already. The UPDATE is guarded by the old value, so a reader with two tabs never moves it back."""
     now = timezone.now()
-    if mark is None:
-        ThreadRead.objects.bulk_create(
-            [ThreadRead(user_id=user_id, thread_id=thread_id, last_read_post_id=post_id, last_read_at=now)],
-            ignore_conflicts=True,
-        )
-    elif mark < post_id:
-        ThreadRead.objects.filter(user_id=user_id, thread_id=thread_id, last_read_post_id__lt=post_id).update(
-            last_read_post_id=post_id, last_read_at=now
-        )
-    else:
+    if mark is not None and mark >= post_id:
         return
-    pagecache.forget_reader(user_id)  # their pages show the new mark (forum.shells)
+    # Written while the page is read: a read-only database (a fail-over) skips it, the page is still shown.
+    with outages.skipped_when_read_only("moving a reader's unread mark"):
+        if mark is None:
+            ThreadRead.objects.bulk_create(
+                [ThreadRead(user_id=user_id, thread_id=thread_id, last_read_post_id=post_id, last_read_at=now)],
+                ignore_conflicts=True,
+            )
+        else:
+            ThreadRead.objects.filter(user_id=user_id, thread_id=thread_id, last_read_post_id__lt=post_id).update(
+                last_read_post_id=post_id, last_read_at=now
+            )
+        pagecache.forget_reader(user_id)  # their pages show the new mark (forum.shells)
 
 
 def first_unread_post(user, thread: Thread, posts):
