@@ -5,6 +5,7 @@ transaction as the rows they count (liking.recount_likes rebuilds like counts
 from the rows; the other counters have no recount job yet).
 """
 
+import math
 import unicodedata
 from datetime import timedelta
 
@@ -16,6 +17,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from canyu.durations import describe_wait
 from forum import access, following, pagecache, tasks
 from forum.models import Board, Post, PostRevision, Thread
 from forum.ratelimits import hold_to_daily_cap, is_exempt, is_new_account
@@ -74,13 +76,15 @@ def _hold_to_posting_limits(*, author, post: Post, kind: str, now) -> None:
     if is_exempt(author):
         return
     own = Post.objects.filter(author=author).exclude(pk=post.pk)
-    if settings.FORUM_DUPLICATE_SECONDS:
-        recent = own.filter(created_at__gt=now - timedelta(seconds=settings.FORUM_DUPLICATE_SECONDS),
-                            deleted_at=None).values_list("source", flat=True)
+    window = timedelta(seconds=settings.FORUM_DUPLICATE_SECONDS)
+    if window:
         text = _same_text(post.source)
-        if any(_same_text(earlier) == text for earlier in recent):
-            raise PostingRefused(_("You posted this same text a moment ago. Please write something new, or wait a "
-                                   "few minutes."))
+        for earlier, created_at in own.filter(created_at__gt=now - window, deleted_at=None).order_by(
+                "-created_at").values_list("source", "created_at"):
+            if _same_text(earlier) == text:
+                wait = max(1, math.ceil((created_at + window - now).total_seconds()))
+                raise PostingRefused(_("You posted this same text a moment ago. Please write something new, or "
+                                       "post it again in %(wait)s.") % {"wait": describe_wait(wait)})
     if kind == "thread":
         hold_to_daily_cap(user=author, kind="thread", rows=Thread.objects.filter(author=author)
                           .exclude(pk=post.thread_id), now=now)

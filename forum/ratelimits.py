@@ -44,7 +44,7 @@ DAY = timedelta(days=1)
 @dataclass(frozen=True)
 class Refusal:
     retry_after: int  # seconds until the window that refused ends
-    message: str = ""
+    message: str  # what the fan reads, in their language
 
 
 class LimitReached(Exception):
@@ -52,7 +52,7 @@ class LimitReached(Exception):
 
     def __init__(self, message: str, *, retry_after: int):
         super().__init__(message)
-        self.retry_after = retry_after
+        self.message, self.retry_after = message, retry_after
 
 
 def is_new_account(user) -> bool:
@@ -127,7 +127,7 @@ def hold_to_daily_cap(*, user, kind: str, rows: QuerySet, now: datetime | None =
 def limited_response(request, template: str, context: dict, refusal: Refusal | LimitReached) -> HttpResponse:
     """The form page again with status 429 and Retry-After, saying how long to wait; the form
     (``context["form"]``) keeps what the fan typed, so nothing is lost."""
-    context["form"].add_error(None, getattr(refusal, "message", None) or str(refusal))
+    context["form"].add_error(None, refusal.message)
     response = render(request, template, context, status=429)
     response["Retry-After"] = str(refusal.retry_after)
     return response

@@ -28,7 +28,8 @@ def test_the_same_reply_again_is_refused_with_a_form_error_keeping_the_text(clie
         clock.shift(10)
         response = reply(client, thread, "Great release, thanks!")
     assert response.status_code == 400
-    assert "You posted this same text a moment ago" in str(response.context["form"].non_field_errors())
+    assert ("You posted this same text a moment ago. Please write something new, or post it again in 5 minutes."
+            in response.context["form"].non_field_errors())
     assert response.context["form"]["source"].value() == "Great release, thanks!"
     assert Post.objects.filter(author=fan).count() == 1
 
