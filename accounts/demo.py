@@ -1,7 +1,10 @@
 """Demo accounts: one per role, with a known password."""
 
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role, grant_role
@@ -28,6 +31,9 @@ def create_demo_users() -> int:
         user = User(
             username=username, email=email, display_name=display_name, phone_model=phone,
             city=city, is_staff=staff, is_superuser=(role == Role.ADMIN),
+            # Members for a year: the demo's posts, ideas and votes are held to an established
+            # account's limits, not a first day's (forum.ratelimits).
+            date_joined=timezone.now() - timedelta(days=365),
         )
         user.set_password(DEMO_PASSWORD)
         user.save()

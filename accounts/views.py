@@ -1,6 +1,8 @@
+from allauth.account.views import LoginView as AllauthLoginView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -10,9 +12,10 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from accounts import profiles
+from accounts import profiles, ratelimits
 from accounts.forms import LanguageForm, PreferencesForm, ProfileForm
 from accounts.models import User
+from canyu.durations import describe_wait
 
 
 def profile(request, username):
@@ -99,3 +102,25 @@ def set_language(request):
         httponly=False, samesite="Lax",
     )
     return response
+
+
+class LoginView(AllauthLoginView):
+    """allauth's sign-in, except that a sign-in locked out by its ``login_failed`` limit (too
+    many wrong passwords for this login or from this address) answers 429 with Retry-After,
+    so that a proxy, a script or a monitor can tell; the page says when to try again and
+    keeps the login typed. allauth still does the counting (in the cache)."""
+
+    def form_invalid(self, form):
+        if not form.has_error(NON_FIELD_ERRORS, "too_many_login_attempts"):
+            return super().form_invalid(form)
+        retry_after = ratelimits.login_retry_after(self.request, form.user_credentials())
+        form.errors[NON_FIELD_ERRORS] = form.error_class([
+            _("Too many failed sign-in attempts. Please try again in %(wait)s.")
+            % {"wait": describe_wait(retry_after)}])
+        response = super().form_invalid(form)
+        response.status_code = 429
+        response["Retry-After"] = str(retry_after)
+        return response
+
+
+login = LoginView.as_view()

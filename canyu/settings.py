@@ -255,10 +255,15 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Canyu] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # allauth's own limits (login, sign-up, password reset...). They live in the
 # cache, so in production REDIS_URL must be set or each process counts alone.
+# Sign-up attempts (each POST of the form) per client address: a burst limit and
+# hourly and daily caps (accounts.ratelimits gives the 429 its Retry-After).
+SIGNUPS_PER_IP_HOUR = env_int("SIGNUPS_PER_IP_HOUR", 10, minimum=1)
+SIGNUPS_PER_IP_DAY = env_int("SIGNUPS_PER_IP_DAY", 30, minimum=1)
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # A sign-in refused by these answers 429 with Retry-After (accounts.views.LoginView).
     "login_failed": "10/m/ip,5/5m/key",
-    "signup": "20/m/ip",
+    "signup": f"20/m/ip,{SIGNUPS_PER_IP_HOUR}/h/ip,{SIGNUPS_PER_IP_DAY}/d/ip",
 }
 # Behind nginx the client address is the last X-Forwarded-For hop added by our
 # own proxies; with 0 we use REMOTE_ADDR and ignore the header entirely.
@@ -304,6 +309,19 @@ FORUM_VIEW_HOLD_SECONDS = env_int("FORUM_VIEW_HOLD_SECONDS", 1)
 IDEAS_LIST_CACHE_SECONDS = env_int("IDEAS_LIST_CACHE_SECONDS", 30)
 FORUM_NEW_ACCOUNT_MAX_LINKS = 2
 FORUM_NEW_ACCOUNT_MAX_IMAGES = 2
+FORUM_NEW_ACCOUNT_MAX_MENTIONS = env_int("FORUM_NEW_ACCOUNT_MAX_MENTIONS", 2)
+# Caps per account over the last 24 hours, counted from the account's own rows
+# (forum.ratelimits.hold_to_daily_cap): (any account, an account's first day).
+# Staff and moderators are exempt, as from every posting limit.
+FORUM_DAILY_CAPS = {
+    "thread": (env_int("FORUM_DAILY_THREADS", 20, minimum=1), env_int("FORUM_FIRST_DAY_THREADS", 3, minimum=1)),
+    "reply": (env_int("FORUM_DAILY_REPLIES", 200, minimum=1), env_int("FORUM_FIRST_DAY_REPLIES", 10, minimum=1)),
+    "like": (env_int("FORUM_DAILY_LIKES", 50, minimum=1), env_int("FORUM_FIRST_DAY_LIKES", 20, minimum=1)),
+    "idea_vote": (env_int("VOTING_DAILY_IDEA_VOTES", 50, minimum=1), env_int("VOTING_FIRST_DAY_IDEA_VOTES", 10,
+                                                                             minimum=1)),
+}
+# The same text posted again by the same fan within this many seconds is refused as a duplicate; 0 allows it.
+FORUM_DUPLICATE_SECONDS = env_int("FORUM_DUPLICATE_SECONDS", 5 * 60)
 POST_IMAGE_MAX_BYTES = 10 * 1024 * 1024
 POST_IMAGE_MAX_PIXELS = 40_000_000
 

@@ -4,6 +4,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as accounts_views
 from canyu import views
 
 # The admin signs in through allauth's form, so its rate limits cover it too.
@@ -13,6 +14,8 @@ admin.site.site_header = "Canyu"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # allauth's sign-in, answering 429 with Retry-After when its failed-attempt limit locks it.
+    path("accounts/login/", accounts_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("forum.urls")),
@@ -24,6 +27,8 @@ urlpatterns = [
 # Django's own 400 is bare English, and its 500 cannot tell a database outage (503) from a bug.
 handler400 = "canyu.errorpages.bad_request"
 handler500 = "canyu.errorpages.server_error"
+# allauth answers requests its limits refuse with this (a 429 saying when to try again).
+handler429 = "accounts.ratelimits.respond_429"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from canyu import counters
 from forum import pagecache
 from forum.models import Like, Post
+from forum.ratelimits import hold_to_daily_cap
 
 
 class LikeRefused(Exception):
@@ -18,15 +19,22 @@ def toggle_like(*, post: Post, user) -> bool:
 
     The unique constraint decides a race between two taps; the counter moves
     in the same transaction as the row, by the number of rows really changed.
+    A like beyond the user's daily cap raises ratelimits.LimitReached and
+    leaves nothing behind; taking a like back is always allowed.
     """
     if post.author_id == user.pk:
         raise LikeRefused(_("You cannot like your own post."))
     pagecache.forget_after_commit(thread_ids=[post.thread_id])
-    return counters.toggle_row(
+    liked = counters.toggle_row(
         existing=Like.objects.filter(post=post, user=user),
         create=lambda: Like.objects.create(post=post, user=user),
         counted=Post.objects.filter(pk=post.pk), field="like_count",
     )
+    if liked:
+        # After the like's row and counter (the post's row is locked before the
+        # user's, as when a post is deleted): the refusal rolls both back.
+        hold_to_daily_cap(user=user, kind="like", rows=Like.objects.filter(user=user).exclude(post=post))
+    return liked
 
 
 def recount_likes(post_ids=None) -> int:

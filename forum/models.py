@@ -101,6 +101,8 @@ class Thread(models.Model):
         indexes = [
             # The board page: pinned first, then most recently active.
             models.Index(fields=["board", "-pinned", "-last_activity_at"], name="forum_thread_board_list"),
+            # The daily cap on new threads: an author's threads of the last 24 hours (forum.ratelimits).
+            models.Index(fields=["author", "created_at"], name="forum_thread_author_recent"),
         ]
 
     def __str__(self):
@@ -135,6 +137,9 @@ class Post(models.Model):
         indexes = [
             # The thread page and permalinks: posts of a thread in order.
             models.Index(fields=["thread", "id"], name="forum_post_thread_order"),
+            # The daily cap on replies and the duplicate check: an author's posts of the last
+            # 24 hours or minutes, newest first (forum.posting, forum.ratelimits).
+            models.Index(fields=["author", "created_at"], name="forum_post_author_recent"),
         ]
 
     def __str__(self):
@@ -169,6 +174,10 @@ class Like(models.Model):
         verbose_name = _("like")
         verbose_name_plural = _("likes")
         constraints = [models.UniqueConstraint(fields=["post", "user"], name="forum_one_like_per_user")]
+        indexes = [
+            # The daily cap on likes: a user's likes of the last 24 hours (forum.ratelimits).
+            models.Index(fields=["user", "created_at"], name="forum_like_user_recent"),
+        ]
 
 
 class ThreadRead(models.Model):

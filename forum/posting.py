@@ -5,6 +5,10 @@ transaction as the rows they count (liking.recount_likes rebuilds like counts
 from the rows; the other counters have no recount job yet).
 """
 
+import math
+import unicodedata
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -14,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import outbox
+from canyu.durations import describe_wait
 from forum import access, following, pagecache
 from forum.models import Board, Post, PostRevision, Thread
-from forum.ratelimits import is_new_account
+from forum.ratelimits import hold_to_daily_cap, is_exempt, is_new_account
 from forum.rendering import render_post
 
 User = get_user_model()
@@ -39,16 +44,55 @@ def existing_usernames(candidates: set[str]) -> set[str]:
 
 
 def _render(source: str, author, *, spam_limits: bool = True) -> str:
-    """Render, and hold accounts younger than a day to a few links and images (spam)."""
+    """Render, and hold accounts younger than a day to a few links, images and @mentions (spam)."""
     rendered = render_post(source, mention_exists=existing_usernames)
-    if spam_limits and is_new_account(author):
+    if spam_limits and is_new_account(author) and not is_exempt(author):
         if rendered.link_count > settings.FORUM_NEW_ACCOUNT_MAX_LINKS:
             raise PostingRefused(_("New accounts may put at most %(n)d links in a post.")
                                  % {"n": settings.FORUM_NEW_ACCOUNT_MAX_LINKS})
         if rendered.image_count > settings.FORUM_NEW_ACCOUNT_MAX_IMAGES:
             raise PostingRefused(_("New accounts may put at most %(n)d images in a post.")
                                  % {"n": settings.FORUM_NEW_ACCOUNT_MAX_IMAGES})
+        # Only @names of real accounts count: they are the ones that notify someone.
+        if len(rendered.mentions) > settings.FORUM_NEW_ACCOUNT_MAX_MENTIONS:
+            raise PostingRefused(_("New accounts may mention at most %(n)d people in a post.")
+                                 % {"n": settings.FORUM_NEW_ACCOUNT_MAX_MENTIONS})
     return rendered.html
+
+
+def _same_text(source: str) -> str:
+    """What two texts must share to be "the same": compatibility forms, case and every space ignored."""
+    return "".join(unicodedata.normalize("NFKC", source).casefold().split())
+
+
+def _hold_to_posting_limits(*, author, post: Post, kind: str, now) -> None:
+    """Refuse ``post`` (just written, not committed) if its author posted the same text within
+    FORUM_DUPLICATE_SECONDS, or has reached the day's cap of ``kind`` ("thread" or "reply").
+
+    Runs after the author's row is updated, so it is locked: a second post of
+    the same author, sent at once, waits for this transaction and then sees
+    its post. The refusal rolls the whole transaction back: nothing is saved.
+    Staff and moderators are exempt.
+    """
+    if is_exempt(author):
+        return
+    own = Post.objects.filter(author=author).exclude(pk=post.pk)
+    window = timedelta(seconds=settings.FORUM_DUPLICATE_SECONDS)
+    if window:
+        text = _same_text(post.source)
+        for earlier, created_at in own.filter(created_at__gt=now - window, deleted_at=None).order_by(
+                "-created_at").values_list("source", "created_at"):
+            if _same_text(earlier) == text:
+                wait = max(1, math.ceil((created_at + window - now).total_seconds()))
+                raise PostingRefused(_("You posted this same text a moment ago. Please write something new, or "
+                                       "post it again in %(wait)s.") % {"wait": describe_wait(wait)})
+    if kind == "thread":
+        hold_to_daily_cap(user=author, kind="thread", rows=Thread.objects.filter(author=author)
+                          .exclude(pk=post.thread_id), now=now)
+    else:
+        # A thread's first post has its thread's author and creation time: not a reply.
+        hold_to_daily_cap(user=author, kind="reply", now=now, rows=own.exclude(
+            thread__author=author, thread__created_at=F("created_at")))
 
 
 @transaction.atomic(durable=True)
@@ -85,6 +129,8 @@ def add_thread(*, board: Board, author, title: str, source: str, pinned: bool = 
     outbox.enqueue("forum.tasks.notify_about_post", post.pk)
     pagecache.forget_after_commit(board_ids=[board.pk])
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
+    if spam_limits:
+        _hold_to_posting_limits(author=author, post=post, kind="thread", now=now)
     return thread
 
 
@@ -108,6 +154,7 @@ def reply(*, thread: Thread, author, source: str) -> Post:
     outbox.enqueue("forum.tasks.notify_about_post", post.pk)
     pagecache.forget_after_commit(thread_ids=[thread.pk], board_ids=[thread.board_id])
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
+    _hold_to_posting_limits(author=author, post=post, kind="reply", now=now)
     return post
 
 

@@ -162,6 +162,11 @@ def _write_post(request, form, write):
         form.add_error("image", refusal)
     except posting.PostingRefused as refusal:
         form.add_error(None, str(refusal))
+    except ratelimits.LimitReached:
+        # The caller answers 429 with the form; the picture goes, as with any refusal.
+        if image:
+            attachments.discard_post_image(image)
+        raise
     if image:
         attachments.discard_post_image(image)
     return None
@@ -186,9 +191,14 @@ def new_thread(request, slug):
     if request.method == "POST" and form.is_valid():
         too_fast = ratelimits.consume_posting(request, kind="thread")
         if too_fast:
-            return ratelimits.too_fast_response(request, "forum/new_thread.html", {"board": board, "form": form}, too_fast)
-        thread = _write_post(request, form, lambda source: posting.start_thread(
-            board=board, author=request.user, title=form.cleaned_data["title"], source=source))
+            return ratelimits.limited_response(request, "forum/new_thread.html", {"board": board, "form": form},
+                                               too_fast)
+        try:
+            thread = _write_post(request, form, lambda source: posting.start_thread(
+                board=board, author=request.user, title=form.cleaned_data["title"], source=source))
+        except ratelimits.LimitReached as limit:
+            return ratelimits.limited_response(request, "forum/new_thread.html", {"board": board, "form": form},
+                                               limit)
         if thread:
             return redirect(thread)
     status = 400 if request.method == "POST" else 200
@@ -203,9 +213,12 @@ def reply(request, thread_id):
     if form.is_valid():
         too_fast = ratelimits.consume_posting(request, kind="post")
         if too_fast:
-            return ratelimits.too_fast_response(request, "forum/reply.html", {"thread": thread, "form": form}, too_fast)
-        post = _write_post(request, form, lambda source: posting.reply(
-            thread=thread, author=request.user, source=source))
+            return ratelimits.limited_response(request, "forum/reply.html", {"thread": thread, "form": form}, too_fast)
+        try:
+            post = _write_post(request, form, lambda source: posting.reply(
+                thread=thread, author=request.user, source=source))
+        except ratelimits.LimitReached as limit:
+            return ratelimits.limited_response(request, "forum/reply.html", {"thread": thread, "form": form}, limit)
         if post:
             return redirect(post)
     # The text typed comes back in the form: nothing is lost.
@@ -249,4 +262,6 @@ def like(request, post_id):
         liking.toggle_like(post=post, user=request.user)
     except liking.LikeRefused as refusal:
         messages.error(request, str(refusal))
+    except ratelimits.LimitReached as limit:
+        return ratelimits.limit_page(request, limit, back=post.get_absolute_url())
     return redirect(post)

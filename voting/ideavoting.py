@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from canyu import counters
 from forum import pagecache
+from forum.ratelimits import hold_to_daily_cap
 from voting import trending
 from voting.ideas import IdeaRefused
 from voting.models import OPEN, Idea, IdeaVote
@@ -21,7 +22,9 @@ def toggle_vote(*, idea: Idea, user) -> bool:
     refused), and on PostgreSQL the votes of one idea queue behind each other
     and behind a merge, so no vote is moved and counted at the same time. The
     unique (idea, user) constraint stays the last word; the counter moves with
-    F() in the same transaction as the row.
+    F() in the same transaction as the row. A vote beyond the user's daily cap
+    raises forum.ratelimits.LimitReached and leaves nothing behind; taking a
+    vote back is always allowed.
     """
     if Idea.objects.filter(pk=idea.pk, status__in=OPEN).update(vote_count=F("vote_count")) != 1:
         raise IdeaRefused(_("This idea is closed: it no longer takes votes."))
@@ -30,6 +33,8 @@ def toggle_vote(*, idea: Idea, user) -> bool:
         create=lambda: IdeaVote.objects.create(idea=idea, user=user),
         counted=Idea.objects.filter(pk=idea.pk), field="vote_count",
     )
+    if voted:
+        hold_to_daily_cap(user=user, kind="idea_vote", rows=IdeaVote.objects.filter(user=user).exclude(idea=idea))
     trending.bump(idea.pk, voted=voted)
     pagecache.forget_after_commit(thread_ids=[idea.thread_id])
     return voted

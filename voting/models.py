@@ -119,6 +119,8 @@ class IdeaVote(models.Model):
         indexes = [
             # "Trending": votes of an idea in the last days.
             models.Index(fields=["idea", "created_at"], name="voting_vote_recent"),
+            # The daily cap on votes: a fan's votes of the last 24 hours (forum.ratelimits).
+            models.Index(fields=["user", "created_at"], name="voting_vote_user_recent"),
         ]
 
     def __str__(self):

@@ -101,13 +101,16 @@ def propose(request, product):
         else:
             too_fast = ratelimits.consume_posting(request, kind="thread")
             if too_fast:
-                return ratelimits.too_fast_response(request, "voting/propose.html",
-                                                    {"product": product, "form": form, "suggestions": []}, too_fast)
+                return ratelimits.limited_response(request, "voting/propose.html",
+                                                   {"product": product, "form": form, "suggestions": []}, too_fast)
             try:
                 idea = ideas.propose_idea(board=product.ideas_board, author=request.user, title=data["title"],
                                           source=data["source"], product=product, area=data["area"])
             except ideas.IdeaRefused as refusal:
                 form.add_error(None, str(refusal))
+            except ratelimits.LimitReached as limit:
+                return ratelimits.limited_response(request, "voting/propose.html",
+                                                   {"product": product, "form": form, "suggestions": []}, limit)
             else:
                 messages.success(request, _("Your idea is up. Tell your friends to vote for it!"))
                 return redirect(idea)
@@ -120,24 +123,33 @@ def propose(request, product):
 @login_required
 def vote(request, idea_id):
     idea = _idea(request.user, idea_id)
-    refused = None
+    refused, limit = None, None
     try:
         voted = ideavoting.toggle_vote(idea=idea, user=request.user)
     except ideas.IdeaRefused as refusal:
         refused, voted = str(refusal), False
+    except ratelimits.LimitReached as reached:
+        refused, voted, limit = str(reached), False, reached
     idea.refresh_from_db(fields=["vote_count", "status"])
-    if request.headers.get("HX-Request"):
-        button = votebutton.vote_widget(request, idea_id=idea.pk, thread_url=idea.get_absolute_url(),
-                                        count=idea.vote_count, voted=voted, closed=idea.status in CLOSED,
-                                        next_url=request.POST.get("next"), refused=refused)
-        # 200 even when refused: htmx swaps only successful answers, and the refusal is in the button's box.
-        return HttpResponse(button)
-    if refused:
-        messages.error(request, refused)
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
         back = idea.get_absolute_url()
+    if request.headers.get("HX-Request"):
+        button = votebutton.vote_widget(request, idea_id=idea.pk, thread_url=idea.get_absolute_url(),
+                                        count=idea.vote_count, voted=voted, closed=idea.status in CLOSED,
+                                        next_url=request.POST.get("next"), refused=refused)
+        # The refusal is in the button's box. A closed idea answers 200 (htmx swaps only
+        # successful answers); a daily cap answers 429 with Retry-After, which base.html's
+        # htmx-config tells htmx to swap in too.
+        response = HttpResponse(button, status=429 if limit else 200)
+        if limit:
+            response["Retry-After"] = str(limit.retry_after)
+        return response
+    if limit:
+        return ratelimits.limit_page(request, limit, back=back)
+    if refused:
+        messages.error(request, refused)
     return redirect(back)
 
 

@@ -171,7 +171,7 @@ def test_the_authors_post_count_follows_their_posts_elsewhere(client, fan):
     author = UserFactory()
     thread = make_thread(author=author)
     assert "1 post<" in article(page(client, thread), thread.posts.get())
-    make_thread(author=author)
+    make_thread(author=author, source="Another first post")
     assert "2 posts<" in article(page(client, thread), thread.posts.get())
 
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from forum import posting
 from forum.models import Post, Thread
 from forum.tests.factories import BoardFactory, make_thread
 
@@ -49,7 +50,9 @@ def test_threads_are_limited_to_one_per_30_seconds(client):
     assert Thread.objects.count() == 2
 
 
-def test_new_accounts_have_an_hourly_limit(client):
+def test_new_accounts_have_an_hourly_limit(client, settings):
+    # Out of the way: the first day's cap on replies (tested below) is as low as the hourly limit.
+    settings.FORUM_DAILY_CAPS = settings.FORUM_DAILY_CAPS | {"reply": (200, 50)}
     thread = make_thread()
     with time_machine.travel(NOW, tick=False) as clock:
         client.force_login(UserFactory(date_joined=timezone.now()))
@@ -88,3 +91,46 @@ def test_established_accounts_may_post_three_links(client):
     client.force_login(UserFactory())
     assert reply(client, thread, "[a](https://a.example) [b](https://b.example) [c](https://c.example)").status_code == 302
     assert Post.objects.count() == 2
+
+
+def test_new_accounts_may_mention_at_most_two_people(client):
+    for name in ("ann", "ben", "cat"):
+        UserFactory(username=name)
+    thread = make_thread()
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(UserFactory(date_joined=timezone.now()))
+        response = reply(client, thread, "@ann @ben @cat look at this")
+    assert response.status_code == 400
+    assert response.context["form"]["source"].value() == "@ann @ben @cat look at this"
+    assert thread.posts.count() == 1
+
+
+def test_new_accounts_may_mention_two_people(client):
+    for name in ("ann", "ben", "cat"):
+        UserFactory(username=name)
+    thread = make_thread()
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(UserFactory(date_joined=timezone.now()))
+        assert reply(client, thread, "@ann @ben look at this").status_code == 302
+
+
+def test_established_accounts_may_mention_three_people(client):
+    for name in ("ann", "ben", "cat"):
+        UserFactory(username=name)
+    thread = make_thread()
+    client.force_login(UserFactory())
+    assert reply(client, thread, "@ann @ben @cat look at this").status_code == 302
+
+
+def test_an_account_is_new_until_exactly_one_day_old():
+    for name in ("ann", "ben", "cat"):
+        UserFactory(username=name)
+    thread = make_thread()
+    with time_machine.travel(NOW, tick=False) as clock:
+        fan = UserFactory(date_joined=timezone.now())
+        clock.shift(24 * 3600 - 1)
+        with pytest.raises(posting.PostingRefused):
+            posting.reply(thread=thread, author=fan, source="@ann @ben @cat too early")
+        clock.shift(1)
+        posting.reply(thread=thread, author=fan, source="@ann @ben @cat one day old")
+    assert thread.posts.count() == 2
