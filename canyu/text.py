@@ -21,6 +21,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 # C0 controls but tab, LF and CR; DEL; C1 controls.
@@ -76,10 +77,14 @@ def has_visible_characters(value: str) -> bool:
     return any(unicodedata.category(ch)[0] in "LNPS" and ch not in BLANK_LOOKING for ch in value)
 
 
-def clean_title(value: str) -> str:
+def clean_title(value: str, *, min_length: int = 1, max_length: int) -> str:
     """A one-line title (thread, idea, poll question or answer, release, changelog item):
     NFC-normalised and stripped, refused if it holds invisible or control characters
-    (bidi overrides included) or nothing visible at all. Returns the cleaned title."""
+    (bidi overrides included) or nothing visible at all. Returns the cleaned title.
+
+    The length is checked again after normalising: NFC composes ``e`` + U+0301
+    into one ``é`` but splits a few characters (U+0958) into two, and the
+    database holds the limits too (a ``CheckConstraint``, ``varchar(n)``)."""
     value = unicodedata.normalize("NFC", value).strip()
     if "\t" in value or "\r" in value or "\n" in value or has_invisible_characters(value, allow_joiners=True):
         raise ValidationError(
@@ -88,4 +93,6 @@ def clean_title(value: str) -> str:
         )
     if not has_visible_characters(value):
         raise ValidationError(_("A title needs letters, digits or symbols you can see."), code="blank")
+    MinLengthValidator(min_length)(value)  # Django's own messages, codes min_length and max_length
+    MaxLengthValidator(max_length)(value)
     return value

@@ -274,6 +274,16 @@ def test_bad_ideas_are_refused_with_nothing_written(client, product, fan, change
     assert not Idea.objects.exists() and not Thread.objects.exists()
 
 
+@pytest.mark.parametrize("title, code", [
+    ("Dark mode \u202eplease", "invisible_character"), ("\u3164\u3164\u3164\u3164\u3164", "blank"),
+    ("Dark mode\x00", "null_characters_not_allowed"),
+])
+def test_ideas_with_invisible_or_direction_characters_in_the_title_are_refused(client, product, fan, title, code):
+    response = client.post(propose_url(product), idea_form(product, title=title))
+    assert response.status_code == 400 and response.context["form"].has_error("title", code)
+    assert not Idea.objects.exists() and not Thread.objects.exists()
+
+
 def test_an_area_of_another_product_is_not_a_choice(client, product, fan):
     foreign = FeatureAreaFactory(product=ProductFactory())
     response = client.post(propose_url(product), idea_form(product) | {"area": foreign.pk})

@@ -130,6 +130,27 @@ def test_malformed_poll_forms_are_400(client, changes):
     assert not Poll.objects.exists()
 
 
+@pytest.mark.parametrize("changes, field", [
+    ({"question": "Which \u202eone?"}, "question"), ({"question": "\u200b\u200b\u200b"}, "question"),
+    ({"labels": "Dark mode\nBig\u2066ger font\n"}, "labels"), ({"labels": "Dark mode\n\u2800\u2800\n"}, "labels"),
+    ({"labels": "Dark mode\u2028Bigger font"}, "labels"),  # a line separator is refused, not obeyed
+])
+def test_poll_questions_and_answers_with_invisible_characters_are_refused(client, in_english, changes, field):
+    client.force_login(make_pm())
+    thread = idea_in_ideas_board().thread
+    response = client.post(new_poll_url(thread), poll_form(**changes))
+    assert response.status_code == 400 and field in response.context["form"].errors
+    assert not Poll.objects.exists()
+
+
+def test_a_refused_answer_names_its_line(client, in_english):
+    client.force_login(make_pm())
+    thread = idea_in_ideas_board().thread
+    response = client.post(new_poll_url(thread), poll_form(labels="Dark mode\n\nBig\u202eger font"))
+    assert response.context["form"].errors["labels"] == [
+        "Line 3: Invisible, control or text-direction characters are not allowed."]
+
+
 # --- Answering ---------------------------------------------------------------------
 
 
