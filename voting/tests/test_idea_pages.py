@@ -38,7 +38,7 @@ def titles(response):
     """The idea titles of a list page, in order."""
     import re
 
-    return re.findall(r'class="thread-title" href="[^"]+">([^<]+)</a>', response.content.decode())
+    return re.findall(r'class="thread-title" href="[^"]+" dir="auto">([^<]+)</a>', response.content.decode())
 
 
 def count_queries(client, url):

@@ -258,7 +258,7 @@ def test_closing_asks_first_then_closes_and_posts_the_result(client, in_english)
     poll = open_test_poll(by=pm)
     client.force_login(pm)
     question = client.get(close_url(poll))
-    assert question.status_code == 200 and "Close the poll “Which of these next Friday?” now" in (
+    assert question.status_code == 200 and "Close the poll “<bdi>Which of these next Friday?</bdi>” now" in (
         question.content.decode())
     assert Poll.objects.get(pk=poll.pk).closed_at is None
     response = client.post(close_url(poll))
@@ -338,7 +338,7 @@ def test_a_fan_sees_radio_buttons_then_what_they_answered(in_english):
     assert html.count('type="radio"') == 2 and "Closes in 1" in html
     answer(poll, fan, "Bigger font")
     html = panel_for(fan, poll.thread)
-    assert 'type="radio"' not in html and "You answered:" in html and "<strong>Bigger font</strong>" in html
+    assert 'type="radio"' not in html and "You answered:" in html and '<strong dir="auto">Bigger font</strong>' in html
 
 
 def test_a_multiple_answer_poll_has_checkboxes(in_english):
