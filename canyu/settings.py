@@ -45,9 +45,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
-    "allauth.socialaccount.providers.github",
-    "allauth.socialaccount.providers.weibo",
-    "allauth.socialaccount.providers.weixin",
+    # The social sign-in providers configured in the environment are added below (Accounts).
     "csp",
     "accounts",
     "notifications",
@@ -241,7 +239,8 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 
 
 def _social_apps() -> dict:
-    """Providers configured by environment; others may be added as SocialApp rows in the admin."""
+    """The social sign-in providers configured in the environment, and only those: SocialApp rows in
+    the database are not read (accounts.adapters), and the admin does not offer them."""
     providers = {}
     for provider, prefix in (("github", "GITHUB"), ("weibo", "WEIBO"), ("weixin", "WEIXIN")):
         client_id, secret = env_str(f"{prefix}_CLIENT_ID"), env_str(f"{prefix}_SECRET")
@@ -253,6 +252,9 @@ def _social_apps() -> dict:
 
 
 SOCIALACCOUNT_PROVIDERS = _social_apps()
+# Only configured providers are installed, so only they have sign-in and callback URLs: another
+# provider's /accounts/<provider>/login/ is a 404, not allauth's 500 for a missing app.
+INSTALLED_APPS += [f"allauth.socialaccount.providers.{provider}" for provider in SOCIALACCOUNT_PROVIDERS]
 
 # Forum posting limits per user (django-ratelimit syntax: 1/5s, 10/h). Accounts
 # younger than FORUM_NEW_ACCOUNT_SECONDS also obey the new_account_* rules and
