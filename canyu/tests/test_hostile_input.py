@@ -5,7 +5,10 @@ NUL that reached a query was a DataError; run these there too."""
 import pytest
 from django.urls import reverse
 
+from accounts.roles import Role
 from accounts.tests.factories import UserFactory
+from forum.models import Thread
+from forum.tests.factories import make_thread
 from voting.tests.factories import make_pm
 from voting.tests.reporting import frozen_week
 
@@ -100,3 +103,39 @@ def test_the_refusal_speaks_the_visitors_language(client):
     chinese = client.get("/u/%00/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "Not found" in english
     assert "Not found" not in chinese and 'lang="zh-hans"' in chinese
+
+
+# --- Form fields: left to the forms, which say what is wrong and keep the text ---------------------------
+
+
+def test_a_nul_in_the_sign_in_form_is_a_form_error(client):
+    UserFactory(username="ada")
+    response = client.post(reverse("account_login"), {"login": "ada\x00", "password": "x\x00"})
+    assert response.status_code in (200, 400) and response.context["form"].errors
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_nul_in_the_sign_up_form_is_a_form_error(client):
+    response = client.post(reverse("account_signup"), {"email": "a\x00@example.com", "username": "ada\x00",
+                                                       "password1": "long enough pass", "password2": "long enough pass"})
+    assert response.status_code in (200, 400) and response.context["form"].errors
+
+
+def test_a_nul_in_the_password_reset_form_is_a_form_error(client):
+    response = client.post(reverse("account_reset_password"), {"email": "a\x00@example.com"})
+    assert response.status_code in (200, 400) and response.context["form"].errors
+
+
+def test_a_nul_in_a_board_slug_of_the_move_form_moves_nothing(client):
+    client.force_login(UserFactory(roles=[Role.MODERATOR]))
+    thread = make_thread()
+    response = client.post(reverse("forum:move_thread", args=[thread.pk]), {"board": "x\x00", "reason": "r"})
+    assert response.status_code == 302
+    assert Thread.objects.get(pk=thread.pk).board_id == thread.board_id
+
+
+@pytest.mark.parametrize("next_url", ["/forum/\x00", "\x00/evil.example"])
+def test_a_nul_in_a_next_address_redirects_safely(client, next_url):
+    response = client.post(reverse("accounts:set_language"), {"language": "en", "next": next_url})
+    assert response.status_code in (302, 400)
+    assert "\x00" not in response.get("Location", "")
