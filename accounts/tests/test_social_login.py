@@ -163,7 +163,7 @@ def test_the_environment_decides_which_providers_are_installed():
             "for provider in ('github', 'weibo', 'weixin'):\n"
             "    try:\n        resolve(f'/accounts/{provider}/login/'); print(provider)\n"
             "    except Resolver404:\n        pass\n")
-    result = run_manage("shell", "--verbosity", "0", "-c", code, env={"WEIBO_CLIENT_ID": "wb-id", "WEIBO_SECRET": "wb-secret",
-                                                  "GITHUB_CLIENT_ID": "", "GITHUB_SECRET": ""})
+    env = {"WEIBO_CLIENT_ID": "wb-id", "WEIBO_SECRET": "wb-secret", "GITHUB_CLIENT_ID": "", "GITHUB_SECRET": ""}
+    result = run_manage("shell", "--verbosity", "0", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["weibo"]
