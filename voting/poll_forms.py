@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
-from canyu.text import clean_title
+from canyu.text import clean_title, isolate
 from voting.models import OPTION_MAX, OPTIONS_MAX, QUESTION_MAX, Poll
 from voting.polls import upcoming_ideas
 
@@ -44,7 +44,8 @@ class PollForm(forms.Form):
             del self.fields["ideas"]
         else:
             candidates = upcoming_ideas(product)[:CANDIDATES_SHOWN]
-            self.fields["ideas"].choices = [(idea.pk, idea.thread.title) for idea in candidates]
+            # Each title beside its checkbox, isolated: a right-to-left one does not pull the checkbox across.
+            self.fields["ideas"].choices = [(idea.pk, isolate(idea.thread.title)) for idea in candidates]
             self.fields["ideas"].help_text = gettext("Upcoming ideas of %(product)s, most voted first.") % {
                 "product": product.name}
         self.fields["closes_at"].help_text = gettext("In your time zone, %(zone)s.") % {

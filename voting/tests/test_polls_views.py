@@ -85,7 +85,7 @@ def test_the_open_page_offers_upcoming_ideas_of_the_product(client, in_english):
     other = make_idea(title="Someone else's phone")
     client.force_login(make_pm())
     page = client.get(new_poll_url(idea.thread)).content.decode()
-    assert "Night mode for the camera" in page and other.thread.title not in page
+    assert "<bdi>Night mode for the camera</bdi>" in page and other.thread.title not in page
     assert f'value="{candidate.pk}"' in page
 
 
