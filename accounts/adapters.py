@@ -1,4 +1,4 @@
-"""allauth adapters: our username rules, and the Fan role for every new account."""
+"""allauth adapters: our username rules, the Fan role for every new account, social apps from the environment only."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -23,6 +23,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def list_apps(self, request, provider=None, client_id=None):
+        """The apps configured in the environment (settings.SOCIALACCOUNT_PROVIDERS), never SocialApp
+        rows: a row for a provider that is not installed would show a button leading to a 404, and a
+        second app for an installed one makes allauth's get_app fail."""
+        apps = super().list_apps(request, provider=provider, client_id=client_id)
+        return [app for app in apps if app.pk is None]
+
     def save_user(self, request, sociallogin, form=None):
         with transaction.atomic():
             user = super().save_user(request, sociallogin, form=form)

@@ -1,8 +1,12 @@
+from allauth.socialaccount.models import SocialApp
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+
+# Social sign-in providers come from the environment only (canyu/settings.py, accounts.adapters).
+admin.site.unregister(SocialApp)
 
 
 @admin.register(User)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.profiles import read_avatar
-from accounts.usernames import validate_no_invisible_characters
+from canyu.text import validate_no_invisible_characters
 
 
 def _limit(field_name: str) -> int:

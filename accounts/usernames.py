@@ -4,13 +4,15 @@ Usernames are NFKC-normalised (so full-width ``ａｌｉｃｅ`` *is* ``alice``)
 3–30 characters of letters (any script, CJK included), decimal digits and
 ``_ - .``, and unique regardless of case. Invisible characters (zero-width,
 bidi overrides, controls) are refused with their own message, because they are
-how look-alike names are made.
+how look-alike names are made (``canyu.text``, shared with titles).
 """
 
 import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from canyu.text import validate_no_invisible_characters
 
 MIN_LENGTH = 3
 MAX_LENGTH = 30
@@ -19,22 +21,6 @@ PUNCTUATION = frozenset("_-.")
 
 def normalize_username(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip()
-
-
-INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
-
-
-def has_invisible_characters(value: str) -> bool:
-    """Zero-width, bidi controls (U+202E...), other controls, unassigned code points."""
-    return any(unicodedata.category(ch) in INVISIBLE_CATEGORIES for ch in value if ch not in "\r\n\t")
-
-
-def validate_no_invisible_characters(value: str) -> None:
-    if has_invisible_characters(value):
-        raise ValidationError(
-            _("Invisible, control or text-direction characters are not allowed."),
-            code="invisible_character",
-        )
 
 
 def validate_username(value: str) -> None:

@@ -39,6 +39,10 @@ def open_image(upload, *, max_bytes: int, max_pixels: int) -> Image.Image:
             _("The image is too large: at most %(limit)s.") % {"limit": filesizeformat(max_bytes)},
             code="too_large",
         )
+    too_many_pixels = ImageRefused(
+        _("The image has too many pixels: at most %(mp)s megapixels.") % {"mp": f"{max_pixels / 1_000_000:g}"},
+        code="too_many_pixels",
+    )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -49,15 +53,17 @@ def open_image(upload, *, max_bytes: int, max_pixels: int) -> Image.Image:
                 )
             width, height = image.size
             if width * height > max_pixels:
-                raise ImageRefused(
-                    _("The image has too many pixels: at most %(mp)s megapixels.")
-                    % {"mp": f"{max_pixels / 1_000_000:g}"},
-                    code="too_many_pixels",
-                )
+                raise too_many_pixels
             image.load()
     except ImageRefused:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow's own guard fires inside Image.open, from the header, before
+        # our check above can run: over ~89 MP it warns (an error here), over
+        # ~179 MP it raises. Either way the reason is the pixel count, and a
+        # frame of a GIF bigger than its screen is caught the same way.
+        raise too_many_pixels from None
+    except UnidentifiedImageError:
         raise ImageRefused(
             _("This file is not an image we accept (JPEG, PNG, GIF or WebP)."), code="format"
         ) from None

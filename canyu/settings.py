@@ -46,9 +46,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
-    "allauth.socialaccount.providers.github",
-    "allauth.socialaccount.providers.weibo",
-    "allauth.socialaccount.providers.weixin",
+    # The social sign-in providers configured in the environment are added below (Accounts).
     "csp",
     "outbox",
     "accounts",
@@ -61,6 +59,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the path, query, headers or cookies (static files,
+    # sessions, the user): control characters are a 404/400, never a 500.
+    "canyu.hostile_input.ControlCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Django's, but a GET still answers when the database is read-only (canyu/outages.py).
     "canyu.outages.SessionMiddleware",
@@ -273,7 +274,8 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 
 
 def _social_apps() -> dict:
-    """Providers configured by environment; others may be added as SocialApp rows in the admin."""
+    """The social sign-in providers configured in the environment, and only those: SocialApp rows in
+    the database are not read (accounts.adapters), and the admin does not offer them."""
     providers = {}
     for provider, prefix in (("github", "GITHUB"), ("weibo", "WEIBO"), ("weixin", "WEIXIN")):
         client_id, secret = env_str(f"{prefix}_CLIENT_ID"), env_str(f"{prefix}_SECRET")
@@ -285,6 +287,9 @@ def _social_apps() -> dict:
 
 
 SOCIALACCOUNT_PROVIDERS = _social_apps()
+# Only configured providers are installed, so only they have sign-in and callback URLs: another
+# provider's /accounts/<provider>/login/ is a 404, not allauth's 500 for a missing app.
+INSTALLED_APPS += [f"allauth.socialaccount.providers.{provider}" for provider in SOCIALACCOUNT_PROVIDERS]
 
 # Forum posting limits per user (django-ratelimit syntax: 1/5s, 10/h). Accounts
 # younger than FORUM_NEW_ACCOUNT_SECONDS also obey the new_account_* rules and

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from canyu.text import clean_title
 from forum.models import POST_MAX, TITLE_MAX, TITLE_MIN
 
 
@@ -26,6 +27,9 @@ class PostForm(forms.Form):
 class ThreadForm(PostForm):
     title = forms.CharField(label=_("Title"), min_length=TITLE_MIN, max_length=TITLE_MAX, strip=True)
     field_order = ["title", "source", "image"]
+
+    def clean_title(self):
+        return clean_title(self.cleaned_data["title"], min_length=TITLE_MIN, max_length=TITLE_MAX)
 
 
 class ThreadModerationForm(forms.Form):

@@ -8,7 +8,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
+
+from canyu.text import isolate
 
 
 class Kind(models.TextChoices):
@@ -99,6 +103,16 @@ class Notification(models.Model):
             return str(MESSAGES[self.kind]) % self.params
         except (KeyError, TypeError, ValueError):
             return str(Kind(self.kind).label) if self.kind in Kind.values else self.key
+
+    @property
+    def message_html(self) -> SafeString:
+        """The message for a page: each name and title in its own ``<bdi>``, so a right-to-left
+        title does not reorder the sentence around it."""
+        try:
+            return mark_safe(conditional_escape(str(MESSAGES[self.kind]))
+                             % {name: isolate(value) for name, value in self.params.items()})
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return conditional_escape(self.message)
 
     def get_absolute_url(self):
         return self.url

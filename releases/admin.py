@@ -26,6 +26,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
+from canyu.text import clean_title
 from releases import changelog, preparing, publishing
 from releases.models import Build, ChangelogItem, FeatureArea, Product, ProductFollow, Release
 from releases.preparing import ReleaseRefused
@@ -174,6 +175,9 @@ class ChangelogItemForm(forms.ModelForm):
         self.fields["owners"].choices = [(user.pk, user.shown_name if user.shown_name == user.username
                                           else f"{user.shown_name} (@{user.username})") for user in offered]
 
+    def clean_title(self):
+        return clean_title(self.cleaned_data["title"], max_length=ChangelogItem._meta.get_field("title").max_length)
+
     def clean_screenshot(self):
         screenshot = self.cleaned_data.get("screenshot")
         if screenshot and "screenshot" in self.changed_data and hasattr(screenshot, "content_type"):  # a new upload
@@ -265,6 +269,9 @@ class ReleaseForm(forms.ModelForm):
                 "In your time zone, %(zone)s. The next Orange Friday, 17:00 Beijing time, is %(local)s for you."
             ) % {"zone": timezone.get_current_timezone_name(),
                  "local": formats.date_format(timezone.localtime(friday), "DATETIME_FORMAT")}
+
+    def clean_title(self):
+        return clean_title(self.cleaned_data["title"], max_length=Release._meta.get_field("title").max_length)
 
     def clean_version(self):
         version = self.cleaned_data["version"].strip()

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from canyu.text import clean_title
 from forum.models import POST_MAX, TITLE_MAX, TITLE_MIN
 from releases.models import ChangelogItem, FeatureArea, Release
 from voting.models import NOTE_MAX, Idea
@@ -27,6 +28,9 @@ class IdeaForm(forms.Form):
     def __init__(self, *args, product, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = FeatureArea.objects.filter(product=product).order_by("name")
+
+    def clean_title(self):
+        return clean_title(self.cleaned_data["title"], min_length=TITLE_MIN, max_length=TITLE_MAX)
 
 
 class IdeaListForm(forms.Form):

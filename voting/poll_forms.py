@@ -1,5 +1,6 @@
 """The shapes of the poll forms; the rules (who, where, how many, when) are voting.polls'."""
 
+import re
 from datetime import timedelta
 
 from django import forms
@@ -7,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
+from canyu.text import clean_title, isolate
 from voting.models import OPTION_MAX, OPTIONS_MAX, QUESTION_MAX, Poll
 from voting.polls import upcoming_ideas
 
@@ -42,7 +44,8 @@ class PollForm(forms.Form):
             del self.fields["ideas"]
         else:
             candidates = upcoming_ideas(product)[:CANDIDATES_SHOWN]
-            self.fields["ideas"].choices = [(idea.pk, idea.thread.title) for idea in candidates]
+            # Each title beside its checkbox, isolated: a right-to-left one does not pull the checkbox across.
+            self.fields["ideas"].choices = [(idea.pk, isolate(idea.thread.title)) for idea in candidates]
             self.fields["ideas"].help_text = gettext("Upcoming ideas of %(product)s, most voted first.") % {
                 "product": product.name}
         self.fields["closes_at"].help_text = gettext("In your time zone, %(zone)s.") % {
@@ -51,8 +54,24 @@ class PollForm(forms.Form):
             soon = timezone.localtime() + timedelta(days=2)
             self.initial["closes_at"] = soon.replace(minute=0, second=0, microsecond=0)
 
+    def clean_question(self) -> str:
+        return clean_title(self.cleaned_data["question"], max_length=QUESTION_MAX)
+
     def clean_labels(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data["labels"].splitlines() if line.strip()]
+        # Each answer is cleaned like a title; a refusal names its line. Split at line ends only:
+        # str.splitlines also splits at U+2028, \x1c and others, which must be refused, not obeyed.
+        labels = []
+        for number, line in enumerate(re.split(r"\r\n|\r|\n", self.cleaned_data["labels"]), start=1):
+            if not line.strip():
+                continue
+            try:
+                labels.append(clean_title(line, max_length=OPTION_MAX))
+            except ValidationError as refusal:
+                raise ValidationError(
+                    gettext("Line %(number)d: %(reason)s") % {"number": number, "reason": refusal.messages[0]},
+                    code=refusal.code,
+                ) from None
+        return labels
 
 
 class OptionIdsField(forms.Field):

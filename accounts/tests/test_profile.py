@@ -6,7 +6,7 @@ from PIL import Image
 from accounts.models import User
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
-from accounts.tests.images import SVG, image_bytes, upload
+from accounts.tests.images import SVG, gif_bomb, image_bytes, png_bomb, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +91,16 @@ def test_an_avatar_with_too_many_pixels_is_refused_before_decoding(client, fan):
     data = image_bytes(fmt="PNG", size=(8000, 5000), mode="L", color=0)
     assert len(data) < 1024 * 1024
     response = post_profile(client, avatar=upload(data, "big.png", "image/png"))
+    assert response.status_code == 400
+    assert response.context["form"].has_error("avatar", "too_many_pixels")
+
+
+@pytest.mark.parametrize("data, name, content_type", [
+    (png_bomb(20_000, 20_000), "bomb.png", "image/png"),
+    (gif_bomb(20_000, 20_000), "bomb.gif", "image/gif"),
+], ids=["png-400MP", "gif-400MP"])
+def test_a_decompression_bomb_avatar_is_refused_for_its_pixels(client, fan, data, name, content_type):
+    response = post_profile(client, avatar=upload(data, name, content_type))
     assert response.status_code == 400
     assert response.context["form"].has_error("avatar", "too_many_pixels")
 

@@ -10,7 +10,7 @@ from PIL import Image
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
-from accounts.tests.images import SVG, image_bytes, upload
+from accounts.tests.images import SVG, gif_bomb, image_bytes, png_bomb, upload
 from canyu.images import ImageRefused
 from forum.attachments import image_markdown, store_post_image
 from forum.models import PostImage
@@ -199,6 +199,16 @@ def test_the_pixel_limit_is_checked_from_the_header_before_decoding(fan):
     # Cut after the header: decoding it would fail as damaged.
     data = image_bytes(fmt="PNG", size=(8000, 5001), mode="L", color=0)[:200]
     assert_refused(fan, upload(data, "big.png", "image/png"), "too_many_pixels")
+
+
+@pytest.mark.parametrize("data, name, content_type", [
+    (png_bomb(20_000, 20_000), "bomb.png", "image/png"),  # over Pillow's error threshold (~179 MP)
+    (png_bomb(10_000, 10_000), "bomb.png", "image/png"),  # over its warning threshold (~89 MP)
+    (gif_bomb(20_000, 20_000), "bomb.gif", "image/gif"),
+], ids=["png-400MP", "png-100MP", "gif-400MP"])
+def test_a_decompression_bomb_is_refused_for_its_pixels(fan, data, name, content_type):
+    assert len(data) < 100_000
+    assert_refused(fan, upload(data, name, content_type), "too_many_pixels")
 
 
 def test_the_byte_limit_follows_the_setting(fan, settings):

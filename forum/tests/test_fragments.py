@@ -141,9 +141,9 @@ def test_the_authors_new_avatar_shows_at_once(client, fan):
 def test_the_authors_new_phone_model_shows_at_once(client, fan):
     author = UserFactory(phone_model="Xiaomi 13")
     thread = make_thread(author=author)
-    assert "Xiaomi 13 ·" in page(client, thread)
+    assert "<bdi>Xiaomi 13</bdi> ·" in page(client, thread)
     set_profile(author, phone_model="Xiaomi 15 Ultra")
-    assert "Xiaomi 15 Ultra ·" in page(client, thread)
+    assert "<bdi>Xiaomi 15 Ultra</bdi> ·" in page(client, thread)
 
 
 def test_the_authors_new_role_shows_as_their_badge_at_once(client, fan):

@@ -33,6 +33,35 @@ def test_bad_titles_are_refused_and_the_text_kept(client, fan, title, code):
     assert not Thread.objects.exists()
 
 
+@pytest.mark.parametrize("title, code", [
+    ("\u202egnp.exe a new camera", "invisible_character"),  # a bidi override turns the rest around
+    ("\u200b\u200b\u200b\u200b\u200b", "invisible_character"),  # zero-width spaces only
+    ("\u2800\u2800\u2800\u2800\u2800", "blank"),  # blank Braille: nothing to read
+    ("Title with a NUL\x00", "null_characters_not_allowed"),  # PostgreSQL refuses NUL
+])
+def test_invisible_and_direction_characters_in_a_title_are_refused_and_the_text_kept(client, fan, title, code):
+    board = BoardFactory()
+    response = client.post(reverse("forum:new_thread", args=[board.slug]), {"title": title, "source": "Kept text"})
+    assert response.status_code == 400
+    assert response.context["form"].has_error("title", code)
+    assert "Kept text" in response.content.decode()
+    assert not Thread.objects.exists()
+
+
+def test_a_title_is_stored_normalised(client, fan):
+    board = BoardFactory()
+    client.post(reverse("forum:new_thread", args=[board.slug]), {"title": "  Cafe\u0301 au lait ", "source": "Text"})
+    assert Thread.objects.get().title == "Café au lait"
+
+
+def test_a_nul_in_a_post_is_a_form_error_and_nothing_is_written(client, fan):
+    thread = make_thread()
+    response = client.post(reverse("forum:reply", args=[thread.pk]), {"source": "Hello\x00world"})
+    assert response.status_code == 400
+    assert response.context["form"].has_error("source", "null_characters_not_allowed")
+    assert thread.posts.count() == 1
+
+
 def test_a_post_over_20000_characters_is_refused(client, fan):
     thread = make_thread()
     response = client.post(reverse("forum:reply", args=[thread.pk]), {"source": "长" * 20_001})

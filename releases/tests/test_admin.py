@@ -135,6 +135,22 @@ def test_an_owner_who_is_not_an_engineer_is_refused_by_name(client, publisher):
     assert not Release.objects.exists() and not ChangelogItem.objects.exists()
 
 
+def test_a_release_title_with_a_direction_override_is_a_form_error(client, publisher):
+    response = client.post(add_url(), release_form(ProductFactory(), title="Lunar \u202elock screen"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.has_error("title", "invisible_character")
+    assert not Release.objects.exists()
+
+
+def test_a_changelog_item_title_of_invisible_characters_is_a_form_error(client, publisher):
+    product = ProductFactory()
+    item = an_item(product, [make_engineer()], title="\u200b\u200c\u200d")
+    response = client.post(add_url(), release_form(product, items=[item]))
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][0].formset.forms[0].has_error("title", "invisible_character")
+    assert not Release.objects.exists() and not ChangelogItem.objects.exists()
+
+
 @pytest.mark.parametrize("url, message", [
     ("ftp://dl.example.com/14.zip", "Enter a download URL starting with https:// or http://."),
     ("javascript:alert(1)", "Enter a valid URL."),

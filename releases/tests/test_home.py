@@ -29,7 +29,8 @@ def at(text):
 def test_the_home_page_links_this_weeks_build(client):
     release = make_release(version="26.11.20", title="Lunar calendar")
     html = home(client)
-    assert f'<a class="release-name" href="{release.get_absolute_url()}">MIUI 26.11.20 · Lunar calendar</a>' in html
+    url = release.get_absolute_url()
+    assert f'<a class="release-name" href="{url}">MIUI 26.11.20 · <bdi>Lunar calendar</bdi></a>' in html
 
 
 def test_this_weeks_build_is_the_latest_published_weekly_release_of_each_product(client):

@@ -119,8 +119,8 @@ def test_each_item_shows_its_area_and_credits_its_engineers_with_links(client):
     html = page(client, release.get_absolute_url())
     assert f'id="item-{item.pk}"' in html
     assert "Messages 短信" in html and "Search<br>by sender" in html
-    assert f'<a class="engineer" href="{zhou.get_absolute_url()}">工程师 Zhou</a>' in html
-    assert f'<a class="engineer" href="{wu.get_absolute_url()}">wu_ming</a>' in html
+    assert f'<a class="engineer" href="{zhou.get_absolute_url()}" dir="auto">工程师 Zhou</a>' in html
+    assert f'<a class="engineer" href="{wu.get_absolute_url()}" dir="auto">wu_ming</a>' in html
 
 
 def test_an_item_with_a_screenshot_shows_it(client):

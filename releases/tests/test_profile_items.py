@@ -24,7 +24,7 @@ def test_the_profile_lists_the_items_the_engineer_shipped_with_links(client):
     zhou = make_engineer(username="zhou")
     item = make_item(make_release(version="26.11.20"), title="Lunar calendar", owners=[zhou])
     html = profile(client, zhou)
-    assert f'<a href="{item.get_absolute_url()}">Lunar calendar</a>' in html
+    assert f'<a href="{item.get_absolute_url()}" dir="auto">Lunar calendar</a>' in html
     assert "MIUI 26.11.20" in html
     assert item.get_absolute_url() == f"/releases/miui/26.11.20/#item-{item.pk}"
 

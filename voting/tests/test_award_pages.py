@@ -32,8 +32,8 @@ def test_the_result_page_shows_the_winner_and_the_top_ten(client):
     with time_machine.travel(AFTER, tick=False):
         html = client.get(award_url(release)).content.decode()
     items = items_of(release)
-    assert "🍿" in html and f"<strong>{items[1].title}</strong>" in html and "Zhou Wei" in html
-    assert html.count('<th scope="row">') == 10  # the top ten of twelve
+    assert "🍿" in html and f'<strong dir="auto">{items[1].title}</strong>' in html and "Zhou Wei" in html
+    assert html.count('<th scope="row" dir="auto">') == 10  # the top ten of twelve
     assert "How the ranking works" in html and "μ = (f − w) / (R + 3)" in html
     assert "at least 2 reports came in" in html
 
@@ -70,7 +70,7 @@ def test_the_awards_page_lists_the_weekly_winners_and_the_season_table(client):
     with time_machine.travel(AFTER, tick=False):
         html = client.get(reverse("voting:awards")).content.decode()
     assert f"{release.product.name} {release.version}" in html and items_of(release)[1].title in html
-    assert "Season 2026Q4" in html and f'href="{reverse("accounts:profile", args=["zhou"])}">Zhou Wei</a>' in html
+    assert "Season 2026Q4" in html and f'href="{zhou.get_absolute_url()}" dir="auto">Zhou Wei</a>' in html
 
 
 def test_the_awards_page_invites_to_the_open_reports(client):
@@ -120,7 +120,7 @@ def test_an_engineers_profile_shows_their_awards_and_how_their_work_was_received
     release = frozen_week(engineers=[zhou])
     items = items_of(release)
     html = client.get(reverse("accounts:profile", args=["zhou"])).content.decode()
-    assert "Popcorn Awards" in html and f"🍿 <a href=\"{award_url(release)}\">{items[1].title}</a>" in html
+    assert "Popcorn Awards" in html and f"🍿 <a href=\"{award_url(release)}\" dir=\"auto\">{items[1].title}</a>" in html
     assert "#1 of 3: loved most by 2, weakest for 0" in html
     assert "#3 of 3: loved most by 0, weakest for 1" in html  # items[0]
 

@@ -38,7 +38,7 @@ def titles(response):
     """The idea titles of a list page, in order."""
     import re
 
-    return re.findall(r'class="thread-title" href="[^"]+">([^<]+)</a>', response.content.decode())
+    return re.findall(r'class="thread-title" href="[^"]+" dir="auto">([^<]+)</a>', response.content.decode())
 
 
 def count_queries(client, url):
@@ -271,6 +271,16 @@ def test_the_typed_title_gets_suggestions(client, product):
 def test_bad_ideas_are_refused_with_nothing_written(client, product, fan, change, field):
     response = client.post(propose_url(product), idea_form(product) | change)
     assert response.status_code == 400 and field in response.context["form"].errors
+    assert not Idea.objects.exists() and not Thread.objects.exists()
+
+
+@pytest.mark.parametrize("title, code", [
+    ("Dark mode \u202eplease", "invisible_character"), ("\u3164\u3164\u3164\u3164\u3164", "blank"),
+    ("Dark mode\x00", "null_characters_not_allowed"),
+])
+def test_ideas_with_invisible_or_direction_characters_in_the_title_are_refused(client, product, fan, title, code):
+    response = client.post(propose_url(product), idea_form(product, title=title))
+    assert response.status_code == 400 and response.context["form"].has_error("title", code)
     assert not Idea.objects.exists() and not Thread.objects.exists()
 
 

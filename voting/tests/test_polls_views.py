@@ -85,7 +85,7 @@ def test_the_open_page_offers_upcoming_ideas_of_the_product(client, in_english):
     other = make_idea(title="Someone else's phone")
     client.force_login(make_pm())
     page = client.get(new_poll_url(idea.thread)).content.decode()
-    assert "Night mode for the camera" in page and other.thread.title not in page
+    assert "<bdi>Night mode for the camera</bdi>" in page and other.thread.title not in page
     assert f'value="{candidate.pk}"' in page
 
 
@@ -128,6 +128,27 @@ def test_malformed_poll_forms_are_400(client, changes):
     thread = idea_in_ideas_board().thread
     assert client.post(new_poll_url(thread), poll_form(**changes)).status_code == 400
     assert not Poll.objects.exists()
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"question": "Which \u202eone?"}, "question"), ({"question": "\u200b\u200b\u200b"}, "question"),
+    ({"labels": "Dark mode\nBig\u2066ger font\n"}, "labels"), ({"labels": "Dark mode\n\u2800\u2800\n"}, "labels"),
+    ({"labels": "Dark mode\u2028Bigger font"}, "labels"),  # a line separator is refused, not obeyed
+])
+def test_poll_questions_and_answers_with_invisible_characters_are_refused(client, in_english, changes, field):
+    client.force_login(make_pm())
+    thread = idea_in_ideas_board().thread
+    response = client.post(new_poll_url(thread), poll_form(**changes))
+    assert response.status_code == 400 and field in response.context["form"].errors
+    assert not Poll.objects.exists()
+
+
+def test_a_refused_answer_names_its_line(client, in_english):
+    client.force_login(make_pm())
+    thread = idea_in_ideas_board().thread
+    response = client.post(new_poll_url(thread), poll_form(labels="Dark mode\n\nBig\u202eger font"))
+    assert response.context["form"].errors["labels"] == [
+        "Line 3: Invisible, control or text-direction characters are not allowed."]
 
 
 # --- Answering ---------------------------------------------------------------------
@@ -237,7 +258,7 @@ def test_closing_asks_first_then_closes_and_posts_the_result(client, in_english)
     poll = open_test_poll(by=pm)
     client.force_login(pm)
     question = client.get(close_url(poll))
-    assert question.status_code == 200 and "Close the poll “Which of these next Friday?” now" in (
+    assert question.status_code == 200 and "Close the poll “<bdi>Which of these next Friday?</bdi>” now" in (
         question.content.decode())
     assert Poll.objects.get(pk=poll.pk).closed_at is None
     response = client.post(close_url(poll))
@@ -317,7 +338,7 @@ def test_a_fan_sees_radio_buttons_then_what_they_answered(in_english):
     assert html.count('type="radio"') == 2 and "Closes in 1" in html
     answer(poll, fan, "Bigger font")
     html = panel_for(fan, poll.thread)
-    assert 'type="radio"' not in html and "You answered:" in html and "<strong>Bigger font</strong>" in html
+    assert 'type="radio"' not in html and "You answered:" in html and '<strong dir="auto">Bigger font</strong>' in html
 
 
 def test_a_multiple_answer_poll_has_checkboxes(in_english):
