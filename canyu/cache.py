@@ -143,6 +143,7 @@ class BreakerSSLConnection(_BreakerMixin, SSLConnection):
 # Keys whose write this process could not make, per server: deleted first thing once Redis answers again.
 _missed: dict[str, set[str]] = {}
 _missed_lock = threading.Lock()
+_overflowed: set[str] = set()
 MAX_MISSED = 100_000  # keys (some 10 MB); past that, copies may be stale until they expire (logged)
 REPLAY_BATCH = 1000
 
@@ -162,8 +163,10 @@ class BreakerClient(DefaultClient):
         with _missed_lock:
             missed = _missed.setdefault(server, set())
             if len(missed) >= MAX_MISSED:
-                logger.error("More than %d cache writes missed: this one is not remembered, and what it "
-                             "replaced may be served until it expires", MAX_MISSED)
+                if server not in _overflowed:
+                    _overflowed.add(server)
+                    logger.error("More than %d cache writes missed: later ones are not remembered, and what "
+                                 "they replaced may be served until it expires", MAX_MISSED)
                 return
             missed.update(str(key) for key in keys)
 
@@ -181,6 +184,7 @@ class BreakerClient(DefaultClient):
             return
         with _missed_lock:
             _missed[server].difference_update(keys)
+            _overflowed.discard(server)
         logger.warning("Deleted %d cache keys whose writes were missed while Redis was unreachable", len(keys))
 
     def get_client(self, write=True, tried=None):
