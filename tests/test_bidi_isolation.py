@@ -28,7 +28,7 @@ def test_a_thread_title_heading_takes_its_own_direction(client):
     assert f'<h1 dir="auto">{ARABIC}</h1>' in client.get(thread.get_absolute_url()).content.decode()
 
 
-def test_names_on_a_post_and_in_the_header_are_isolated(client):
+def test_names_on_a_post_and_in_the_header_are_isolated(client, in_english):
     fan = UserFactory(username="ada", display_name=ARABIC, phone_model="نوت 13")
     client.force_login(fan)
     thread = make_thread(author=fan)

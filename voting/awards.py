@@ -93,14 +93,22 @@ def _escape(text: str) -> str:
     return "".join("\\" + char if char in "\\`*_[]|<>#" else char for char in text.replace("\n", " "))
 
 
+def _share(picks: int, reports: int) -> int:
+    """Whole per cent of the reporters, rounded as the pages round it ({% widthratio %})."""
+    return round(picks * 100 / reports) if reports else 0
+
+
 def result_markdown(*, release: Release, ranked: list, reports: int, engineers: list, min_reports: int) -> str:
     lines = [f"## {_('Popcorn Award')} · {_escape(release.product.name)} {_escape(release.version)}", ""]
     if engineers:
         top = ranked[0]
-        lines.append(_("The Popcorn Award goes to **%(item)s** by %(engineers)s: score %(score).3f from "
-                       "%(reports)d reports.") % {
+        lines.append(ngettext(
+            "The Popcorn Award goes to **%(item)s** by %(engineers)s: loved most by %(share)d %% of the %(reports)d "
+            "fan who reported on this build.",
+            "The Popcorn Award goes to **%(item)s** by %(engineers)s: loved most by %(share)d %% of the %(reports)d "
+            "fans who reported on this build.", reports) % {
             "item": _escape(top.item.title), "engineers": ", ".join(f"@{engineer.username}" for engineer in engineers),
-            "score": top.score, "reports": reports})
+            "share": _share(top.loved, reports), "reports": reports})
     elif reports < min_reports:
         lines.append(ngettext(
             "No Popcorn Award this week: %(reports)d report came in, fewer than the %(min)d it needs.",
@@ -110,10 +118,10 @@ def result_markdown(*, release: Release, ranked: list, reports: int, engineers: 
         lines.append(_("No Popcorn Award this week."))
     if reports:
         lines += ["", f"### {_('Top ten')}", "",
-                  f"| # | {_('Update')} | {_('Loved most')} | {_('Weakest')} | {_('Net')} | {_('Score')} |",
-                  "|---|---|---|---|---|---|"]
+                  f"| # | {_('Update')} | {_('Loved most')} | {_('Weakest')} |",
+                  "|---|---|---|---|"]
         for result in ranked[:10]:
-            lines.append(f"| {result.rank} | {_escape(result.item.title)} | {result.loved} | {result.weakest} "
-                         f"| {result.net:+d} | {result.score:.3f} |")
+            lines.append(f"| {result.rank} | {_escape(result.item.title)} | {_share(result.loved, reports)} % "
+                         f"({result.loved}) | {_share(result.weakest, reports)} % ({result.weakest}) |")
     lines += ["", _("[The whole result, and how the score works](%(url)s)") % {"url": award_url(release)}]
     return "\n".join(lines)

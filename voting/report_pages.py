@@ -139,6 +139,7 @@ def awards_page(product: Product | None, season: str | None, page_number, now: d
         "season_rows": season_table(season, product),
         "open_windows": open_windows(now, product),
         "now": now,
+        "z": tally.Z,  # the formula under "How the ranking works"
     }
 
 

@@ -36,6 +36,25 @@ def test_the_result_page_shows_the_winner_and_the_top_ten(client):
     assert html.count('<th scope="row" dir="auto">') == 10  # the top ten of twelve
     assert "How the ranking works" in html and "μ = (f − w) / (R + 3)" in html
     assert "at least 2 reports came in" in html
+    # Fans read plain words: every reporter loved the winner most, a third named item 0 weakest.
+    assert "Loved most by 100 % of the 3 fans who reported on this build." in html
+    assert '<td data-label="Weakest">33 % <span class="meta">(1)</span></td>' in html
+    # The scores and their formula are one tap away, inside the closed "How the ranking works".
+    before_details, details = html.split('<details class="score-rule" id="score">')
+    assert "score" not in before_details.lower().split("<main")[1] and "S = μ − 1.65 ×" in details
+
+
+def test_the_winner_in_plain_words_in_chinese(client):
+    release = frozen_week(engineers=[make_engineer(username="zhou")], picks=[(1, 0), (1, 2), (2, 0)])
+    with time_machine.travel(AFTER, tick=False):
+        html = client.get(award_url(release), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "本周版本的 3 位报告者中，67% 把它选为最喜欢的更新。" in html
+
+
+def test_the_awards_page_shows_the_whole_formula(client):
+    with time_machine.travel(AFTER, tick=False):
+        html = client.get(reverse("voting:awards")).content.decode()
+    assert "S = μ − 1.65 × √((m₂ − μ²) / (R + 4))" in html  # the 1.65 was missing here
 
 
 def test_a_release_without_enough_reports_says_there_is_no_award(client, settings):

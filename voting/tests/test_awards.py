@@ -57,6 +57,10 @@ def test_the_result_is_posted_in_the_announcement_thread(settings, in_english):
     assert post.thread_id == release.announcement_id and post.author_id == release.created_by_id
     assert "The Popcorn Award goes to" in post.source and "@zhou" in post.source
     assert items_of(release)[1].title in post.source
+    # In plain words: both reporters loved it most; a weakest pick each went to items 0 and 2.
+    assert "loved most by 100 % of the 2 fans who reported on this build." in post.source
+    assert f"| 1 | {items_of(release)[1].title} | 100 % (2) | 0 % (0) |" in post.source
+    assert "score" not in post.source.split("[The whole result")[0].lower()  # the formula is one link away
     assert f"/awards/{release.product.slug}/{release.version}/" in post.source
 
 
