@@ -318,8 +318,9 @@ class Report(models.Model):
     updated_at = models.DateTimeField(_("changed"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("report")
-        verbose_name_plural = _("reports")
+        # Not the forum's abuse report (举报): the weekly four-cell report (体验报告).
+        verbose_name = pgettext_lazy("four-cell report", "report")
+        verbose_name_plural = pgettext_lazy("four-cell report", "reports")
         indexes = [
             # The summaries' comments, newest first, a page at a time (voting.summaries).
             models.Index(fields=["release", "-id"], name="voting_report_newest"),
@@ -360,7 +361,7 @@ class ReleaseTally(models.Model):
     reminders_sent_at = models.DateTimeField(_("reminders sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     frozen_at = models.DateTimeField(_("result frozen"), null=True, blank=True)
-    report_count = models.PositiveIntegerField(_("reports"), default=0)
+    report_count = models.PositiveIntegerField(pgettext_lazy("four-cell report", "reports"), default=0)
     # Fans active since the window opened (accounts.activity), counted by the freeze: the summaries'
     # participation is report_count over it. Null until frozen.
     active_fans = models.PositiveIntegerField(_("active fans"), null=True, blank=True)
@@ -433,7 +434,7 @@ class MoodTally(models.Model):
     release = models.ForeignKey("releases.Release", verbose_name=_("release"), on_delete=models.CASCADE,
                                 related_name="mood_tallies")
     mood = models.CharField(_("mood"), max_length=20, choices=Report.Mood.choices)
-    count = models.PositiveIntegerField(_("reports"))
+    count = models.PositiveIntegerField(pgettext_lazy("four-cell report", "reports"))
 
     class Meta:
         verbose_name = _("mood tally")
@@ -492,7 +493,7 @@ class SegmentTally(models.Model):
                              on_delete=models.CASCADE, related_name="+")
     idea = models.ForeignKey(Idea, verbose_name=_("idea"), null=True, blank=True, on_delete=models.CASCADE,
                              related_name="+")
-    count = models.PositiveIntegerField(_("reports"))
+    count = models.PositiveIntegerField(pgettext_lazy("four-cell report", "reports"))
 
     class Meta:
         verbose_name = _("segment tally")

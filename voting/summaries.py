@@ -25,7 +25,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy, pgettext_lazy
 
 from accounts.models import User
 from releases.models import ChangelogItem, Product, Release
@@ -559,7 +559,7 @@ def item_csv_rows(items: list[ItemRow]):
 ITEM_CSV_HEADER = [gettext_lazy("rank"), gettext_lazy("update"), gettext_lazy("engineers"),
                    gettext_lazy("loved most"), gettext_lazy("weakest"), gettext_lazy("net"), gettext_lazy("score"),
                    gettext_lazy("loved most %"), gettext_lazy("weakest %")]
-COMMENT_CSV_HEADER = [gettext_lazy("report"), gettext_lazy("saved (UTC)"), gettext_lazy("device model"),
+COMMENT_CSV_HEADER = [pgettext_lazy("four-cell report", "report"), gettext_lazy("saved (UTC)"), gettext_lazy("device model"),
                       gettext_lazy("level"), gettext_lazy("cell"), gettext_lazy("choice"), gettext_lazy("why")]
 
 

@@ -1,0 +1,33 @@
+"""Words in Chinese pages and files: the vote count's word is in the catalogue, and the four-cell report
+(体验报告) is never called by the forum's abuse report's name (举报)."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import UserFactory
+from voting import ideavoting, reports
+from voting.tests.factories import ideas_product, make_pm, propose
+from voting.tests.reporting import published_release, submit
+from voting.tests.test_summaries import csv_rows
+
+pytestmark = pytest.mark.django_db
+CHINESE = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+
+
+def test_an_ideas_vote_count_is_counted_in_chinese(client):
+    product = ideas_product()
+    idea = propose(product, title="夜景模式")
+    for _ in range(3):
+        ideavoting.toggle_vote(idea=idea, user=UserFactory())
+    html = client.get(reverse("voting:list", args=[product.slug]), **CHINESE).content.decode()
+    assert "<strong>3</strong>" in html and "票" in html and "votes" not in html
+
+
+def test_the_comments_csv_calls_the_four_cell_report_by_its_own_name_in_chinese(client):
+    release = published_release()
+    reports.open_window(release=release, now=release.published_at)
+    submit(release, UserFactory(), why_mood="不错")
+    client.force_login(make_pm())
+    rows = csv_rows(client.get(reverse("voting:summary_comments_csv", args=[release.product.slug, release.version]),
+                               **CHINESE))
+    assert rows[0][0] == "体验报告"
