@@ -348,6 +348,8 @@ VOTING_LIVE_SUMMARY_SECONDS = env_int("VOTING_LIVE_SUMMARY_SECONDS", 60, minimum
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English times on the 24-hour clock (canyu/formats/en/formats.py): "17:00", not "5 p.m.".
+FORMAT_MODULE_PATH = ["canyu.formats"]
 USE_I18N = True
 USE_TZ = True
 # Stored times are UTC; this is only the zone times are *shown* in when a
