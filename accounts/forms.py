@@ -1,11 +1,10 @@
-import zoneinfo
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.profiles import read_avatar
+from canyu import timezones as time_zones
 from canyu.text import validate_no_invisible_characters
 
 
@@ -39,13 +38,9 @@ class ProfileForm(forms.Form):
         return read_avatar(upload)
 
 
-def _time_zone_choices():
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
-
-
 class PreferencesForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=_time_zone_choices)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zones.time_zone_choices)
 
 
 class LanguageForm(forms.Form):

@@ -66,3 +66,12 @@ def test_views_get_the_user_itself_not_a_lazy_wrapper(client):
     client.force_login(user)
     assert type(client.get("/settings/").wsgi_request.user) is User
     assert type(Client().get("/settings/").wsgi_request.user) is AnonymousUser
+
+
+def test_the_time_zone_picker_offers_the_common_zones_first_by_their_chinese_names(client, fan):
+    html = client.get(reverse("accounts:preferences"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    common, everything = html.split('<optgroup label="常用时区">')[1].split('<optgroup label="全部时区">')
+    assert '<option value="Asia/Shanghai" selected>北京时间（中国） (UTC+8)</option>' in common
+    assert '<option value="Asia/Kolkata">印度 (UTC+5:30)</option>' in common
+    assert common.count("<option") < 30 and "Asia/Shanghai" not in everything  # listed once
+    assert '<option value="America/Argentina/Buenos_Aires">America/Argentina/Buenos Aires</option>' in everything
