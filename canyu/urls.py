@@ -14,6 +14,8 @@ admin.site.site_header = "Canyu"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page links.
+    path("favicon.ico", views.favicon),
     # allauth's sign-in, answering 429 with Retry-After when its failed-attempt limit locks it.
     path("accounts/login/", accounts_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),

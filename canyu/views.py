@@ -1,5 +1,6 @@
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -30,3 +31,9 @@ def healthz(request):
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
+
+
+def favicon(request):
+    """Browsers and feed readers ask for /favicon.ico whatever a page links: send them to the static file
+    (its hashed name in production, worked out per request: the manifest exists only after collectstatic)."""
+    return redirect(static("favicon.ico"), permanent=True)

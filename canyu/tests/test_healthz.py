@@ -34,3 +34,19 @@ def test_healthz_answers_503_when_the_database_is_down(client):
         connection.settings_dict.update(saved)
     assert response.status_code == 503
     assert response.json()["database"] == "down"
+
+
+@pytest.mark.django_db
+def test_favicon_is_linked_and_served(client):
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/favicon.ico"
+    assert finders.find("favicon.ico")
+    assert '<link rel="icon" href="/static/favicon.ico"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_htmx_adds_no_inline_style_the_csp_would_refuse(client):
+    html = client.get("/").content.decode()
+    assert '"includeIndicatorStyles":false' in html

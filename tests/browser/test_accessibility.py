@@ -91,6 +91,8 @@ def test_every_page_of_the_fan_pm_and_admin_journeys_has_no_serious_axe_violatio
 
 @pytest.mark.parametrize("phone_locale", ["zh-CN", "en-US"])
 def test_the_phone_header_is_one_row_signed_in_with_the_language_switch_in_the_footer(live_server, phone, demo):
+    console = []
+    phone.on("console", lambda message: console.append(message.text))
     phone.goto(live_server.url + "/accounts/login/")
     form = phone.locator("main form:has(input[name=password])")
     form.locator("input[name=login]").fill("fan")
@@ -106,3 +108,6 @@ def test_the_phone_header_is_one_row_signed_in_with_the_language_switch_in_the_f
     expect(phone.locator("footer form.language-switch")).to_be_attached()
     expect(phone.locator("footer form.sign-out button")).to_be_attached()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    # htmx runs on the page without adding anything the Content-Security-Policy refuses.
+    assert phone.evaluate("typeof htmx") == "object"
+    assert [text for text in console if "Content Security Policy" in text] == []
