@@ -19,7 +19,7 @@ THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 20
 
 # What a post shows of itself and of its author (forum/_post.html via forum.fragments).
-POST_COLUMNS = ("id", "html", "created_at", "edited_at", "hidden", "deleted_at", "like_count", "author_id",
+POST_COLUMNS = ("id", "floor", "html", "created_at", "edited_at", "hidden", "deleted_at", "like_count", "author_id",
                 "author__username", "author__display_name", "author__avatar", "author__phone_model",
                 "author__post_count")
 # What a board row shows of its thread (forum/_thread_row.html via forum.fragments).
