@@ -39,10 +39,11 @@ def board_list(user):
 def board_page(user, board: Board, page_number):
     """A page of the board's threads as rows of THREAD_COLUMNS plus ``unread`` (always False for visitors).
 
-    The count and the OFFSET read only the board's index (forum_thread_board_visible, or
-    forum_thread_board_order for moderators): page 500 skips 9 980 index entries, no table row, no
-    join and no read mark; only the page's 20 threads are read with their authors. The reader's read
-    marks come in the same query (one subquery per row), not a second one.
+    The OFFSET reads only the board's index (forum_thread_board_visible, or forum_thread_board_order
+    for moderators): page 500 skips 9 980 index entries, no table row, no join and no read mark; only
+    the page's 20 threads are then read with their authors. The count is a COUNT(*) of the board's
+    threads without a join, the same for every page. The reader's read marks come in the same query as
+    the rows (one subquery per row), not a second one.
     """
     threads = (
         Thread.objects.visible_to(user, moderator=access.is_moderator(user))
@@ -53,7 +54,7 @@ def board_page(user, board: Board, page_number):
     if user.is_authenticated:
         marks["read_at"] = Subquery(ThreadRead.objects.filter(user=user, thread=OuterRef("pk"))
                                     .values("last_read_at")[:1])
-    page = Paginator(threads, THREADS_PER_PAGE).get_page(page_number)  # COUNT(*), counted on the index alone
+    page = Paginator(threads, THREADS_PER_PAGE).get_page(page_number)  # COUNT(*) of the threads alone
     start = (page.number - 1) * THREADS_PER_PAGE
     on_page = threads.values("id")[start:start + THREADS_PER_PAGE]
     page.object_list = [_with_unread(row) for row in
@@ -92,7 +93,7 @@ def thread_page(user, thread: Thread, page_number):
     (``first_floor``, one query reading that short list, which stands in for a COUNT). Either way the
     posts come from the forum_post_one_per_floor index from that floor on, at the cost of page 1.
 
-    Three plain queries more (posts with authors, the authors' roles, the reader's likes): cheaper
+    Then three plain queries (posts with authors, the authors' roles, the reader's likes): cheaper
     to build and run than one with a subquery per row.
     """
     unseen = [] if access.is_moderator(user) else list(
