@@ -94,6 +94,8 @@ def main(argv=None) -> int:
     if code != REPO_DIR:
         sys.dont_write_bytecode = True  # another checkout is only read
     sys.path.insert(0, str(code))
+    # Celery's Django fixup puts the working directory first on sys.path: it must be the measured checkout.
+    os.chdir(code)
     from bench import forum_bench as tools
 
     if not tools.prepare_services(DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL):
@@ -105,8 +107,13 @@ def main(argv=None) -> int:
     django.setup()
     from django.core.management import call_command
 
+    import forum
+
+    measured = Path(forum.__file__).resolve().parent.parent
+    if measured != code:
+        raise tools.BenchRefused(f"asked to measure {code}, but its forum app came from {measured}")
     call_command("migrate", interactive=False, verbosity=0)
-    print(f"Code: {code}" + (f" (floors: {has_floors()})"))
+    print(f"Code: {code} (post floors: {'yes' if has_floors() else 'no'})")
     table = []
     for size in args.sizes:
         layout = Layout(size)
