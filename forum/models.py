@@ -109,6 +109,8 @@ class Thread(models.Model):
                          name="forum_thread_board_visible"),
             # The same for moderators, who see hidden threads too.
             models.Index(fields=["board", "-pinned", "-last_activity_at", "-id"], name="forum_thread_board_order"),
+            # The board page's count for fans: its thread_count less its hidden threads (few), counted here.
+            models.Index(fields=["board"], condition=Q(hidden=True), name="forum_thread_board_hidden"),
         ]
 
     def __str__(self):

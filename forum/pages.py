@@ -41,12 +41,13 @@ def board_page(user, board: Board, page_number):
 
     The OFFSET reads only the board's index (forum_thread_board_visible, or forum_thread_board_order
     for moderators): page 500 skips 9 980 index entries, no table row, no join and no read mark; only
-    the page's 20 threads are then read with their authors. The count is a COUNT(*) of the board's
-    threads without a join, the same for every page. The reader's read marks come in the same query as
-    the rows (one subquery per row), not a second one.
+    the page's 20 threads are then read with their authors. The count comes from Board.thread_count,
+    less the hidden threads for fans. The reader's read marks come in the same query as the rows (one
+    subquery per row), not a second one.
     """
+    moderator = access.is_moderator(user)
     threads = (
-        Thread.objects.visible_to(user, moderator=access.is_moderator(user))
+        Thread.objects.visible_to(user, moderator=moderator)
         .filter(board=board)
         .order_by("-pinned", "-last_activity_at", "-id")
     )
@@ -54,7 +55,10 @@ def board_page(user, board: Board, page_number):
     if user.is_authenticated:
         marks["read_at"] = Subquery(ThreadRead.objects.filter(user=user, thread=OuterRef("pk"))
                                     .values("last_read_at")[:1])
-    page = Paginator(threads, THREADS_PER_PAGE).get_page(page_number)  # COUNT(*) of the threads alone
+    # Not a COUNT(*) of the board's threads (10-20 ms for 24 000 of them here): its counter, which counts hidden
+    # threads too (forum.recounting), less those for fans, read from forum_thread_board_hidden.
+    hidden = 0 if moderator else Thread.objects.filter(board=board, hidden=True).count()
+    page = Paginator(range(max(board.thread_count - hidden, 0)), THREADS_PER_PAGE).get_page(page_number)
     start = (page.number - 1) * THREADS_PER_PAGE
     on_page = threads.values("id")[start:start + THREADS_PER_PAGE]
     page.object_list = [_with_unread(row) for row in

@@ -5,7 +5,8 @@ a window function (about half a minute for 1 000 000 posts on PostgreSQL;
 SQLite runs the same statement from 3.33 on), and each thread's last_floor is
 set from them. Only then the unique constraint on (thread, floor) is built,
 and the thread's own foreign-key index dropped: the constraint's index serves
-every lookup by thread. The board page gets its index-only order.
+every lookup by thread. The board page gets its index-only order and its
+count of hidden threads.
 """
 
 import sqlite3
@@ -82,5 +83,9 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="thread",
             index=models.Index(fields=["board", "-pinned", "-last_activity_at", "-id"], name="forum_thread_board_order"),
+        ),
+        migrations.AddIndex(
+            model_name="thread",
+            index=models.Index(condition=models.Q(("hidden", True)), fields=["board"], name="forum_thread_board_hidden"),
         ),
     ]

@@ -95,9 +95,11 @@ def test_a_permalink_redirects_to_its_page_after_deleted_posts(client, small_pag
 
 
 def offset_board_page(user, board, number):
+    """The page as the OFFSET version read it, and how many pages it counted."""
     threads = (Thread.objects.visible_to(user, moderator=user.has_perm("accounts.moderate_forum"))
                .filter(board=board).order_by("-pinned", "-last_activity_at", "-id"))
-    return [thread.pk for thread in Paginator(threads, PER_PAGE).get_page(number)]
+    page = Paginator(threads, PER_PAGE).get_page(number)
+    return [thread.pk for thread in page], page.paginator.num_pages
 
 
 @pytest.mark.django_db
@@ -105,6 +107,7 @@ def test_board_pages_show_the_threads_offset_showed(small_pages):
     people = readers()
     board = BoardFactory()
     threads = [make_thread(board=board, title=f"Thread number {i}") for i in range(13)]
+    moved_in = make_thread(title="Moved here")
     for thread in threads[2], threads[7]:
         moderation.set_thread_flag(thread=thread, moderator=people["moderator"], kind=moderation.Kind.PIN)
     for thread in threads[4], threads[5], threads[11]:
@@ -112,10 +115,13 @@ def test_board_pages_show_the_threads_offset_showed(small_pages):
     # Equal activity times: the id decides, as it did.
     Thread.objects.filter(pk__in=[t.pk for t in threads[8:11]]).update(last_activity_at=timezone.now())
     posting.reply(thread=threads[0], author=people["fan"], source="A bump")
+    moderation.move_thread(thread=moved_in, moderator=people["moderator"], board=board)
+    board.refresh_from_db()  # its thread count, as the page reads it
     for kind, user in people.items():
         for number in PAGE_NUMBERS:
-            shown = [row["id"] for row in pages.board_page(user, board, number).object_list]
-            assert shown == offset_board_page(user, board, number), (kind, number)
+            page = pages.board_page(user, board, number)
+            shown = [row["id"] for row in page.object_list]
+            assert (shown, page.paginator.num_pages) == offset_board_page(user, board, number), (kind, number)
 
 
 @pytest.mark.django_db

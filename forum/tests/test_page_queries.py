@@ -131,7 +131,8 @@ def test_pages_from_their_shells_run_as_many_queries_whatever_their_size(client,
 
 def test_board_page_queries_anonymous(client, django_assert_num_queries):
     board = grow_board(25)
-    # board+parent, read roles, start roles, count (on the index alone), threads+authors+last posters
+    # board+parent, read roles, start roles, its hidden threads (the page count is the board's less those),
+    # threads+authors+last posters
     with django_assert_num_queries(5):
         client.get(board.get_absolute_url())
 
