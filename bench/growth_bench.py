@@ -202,7 +202,6 @@ def seed(layout: Layout) -> None:
             "source": sql_text(text), "html": sql_text(html),
             "deleted_at": "CASE WHEN thread_id = 1 AND k > 0 AND k % 50 = 0 THEN created_at END",
             "hidden": "thread_id = 1 AND k > 0 AND k % 333 = 0",
-            "like_count": "k % 4",
         }
         if floors:
             expressions["floor"] = "ROW_NUMBER() OVER (PARTITION BY thread_id ORDER BY created_at, k)"

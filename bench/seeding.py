@@ -297,6 +297,8 @@ def check_counters() -> dict[str, int]:
     return {
         "Thread.reply_count": Thread.objects.annotate(n=count_of(live_posts.filter(thread=OuterRef("pk")), "thread"))
         .exclude(reply_count=F("n") - 1).count(),
+        "Thread.last_floor": Thread.objects.annotate(n=count_of(Post.objects.filter(thread=OuterRef("pk")), "thread"))
+        .exclude(last_floor=F("n")).count(),
         "Board.thread_count": Board.objects.annotate(n=count_of(Thread.objects.filter(board=OuterRef("pk")), "board"))
         .exclude(thread_count=F("n")).count(),
         "Board.post_count": Board.objects.annotate(
