@@ -165,11 +165,11 @@ def seed(size: Size) -> None:
             "title": "CASE WHEN n % 2 = 0 THEN '希望增加功能 ' || n || ' 号：相机夜景更快' "
                      "ELSE 'Idea ' || n || ': faster night shots in the camera' END",
             "created_at": "now() - (n * interval '20 minutes')",
-            "last_activity_at": "now() - (n * interval '20 minutes')", "view_count": "n % 500",
+            "last_activity_at": "now() - (n * interval '20 minutes')", "view_count": "n % 500", "last_floor": "1",
         }, f"FROM generate_series(1, {size.ideas}) AS n")
         insert_select(cursor, Post, {
             "thread_id": "id", "author_id": "author_id", "source": "'It would help me every day.'",
-            "html": "'<p>It would help me every day.</p>'", "created_at": "created_at",
+            "html": "'<p>It would help me every day.</p>'", "created_at": "created_at", "floor": "1",
         }, f"FROM {table[Thread]}")
         statuses = "ARRAY['new', 'new', 'new', 'under_review', 'declined']"
         insert_select(cursor, Idea, {

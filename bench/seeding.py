@@ -115,6 +115,7 @@ class PlannedPost:
     text: int
     created_at: datetime
     likers: list
+    floor: int = 0  # its place in its thread, 1 for the first post
 
 
 def seeded_size() -> ForumSize:
@@ -183,7 +184,7 @@ def plan_forum(size: ForumSize, now: datetime) -> list[PlannedThread]:
                 wanted = rng.choice([1, 1, 1, 2, 2, 3, 5, 8])
                 likers = [u for u in rng.sample(range(size.users), wanted + 1) if u != author][:wanted]
             thread.posts.append(PlannedPost(thread=t, author=author, text=next(texts), created_at=when,
-                                            likers=likers))
+                                            likers=likers, floor=len(thread.posts) + 1))
         thread.view_count = len(thread.posts) * rng.randint(5, 60)
     return threads
 
@@ -242,6 +243,7 @@ def seed_forum(size: ForumSize) -> None:
             view_count=thread.view_count,
             pinned=thread.pinned,
             locked=thread.locked,
+            last_floor=len(thread.posts),
         )
         for thread in plan
     ], batch_size=1000)
@@ -255,6 +257,7 @@ def seed_forum(size: ForumSize) -> None:
             html=html[p.text],
             created_at=p.created_at,
             like_count=len(p.likers),
+            floor=p.floor,
         )
         for p in posts_planned
     ], batch_size=1000)
@@ -294,6 +297,8 @@ def check_counters() -> dict[str, int]:
     return {
         "Thread.reply_count": Thread.objects.annotate(n=count_of(live_posts.filter(thread=OuterRef("pk")), "thread"))
         .exclude(reply_count=F("n") - 1).count(),
+        "Thread.last_floor": Thread.objects.annotate(n=count_of(Post.objects.filter(thread=OuterRef("pk")), "thread"))
+        .exclude(last_floor=F("n")).count(),
         "Board.thread_count": Board.objects.annotate(n=count_of(Thread.objects.filter(board=OuterRef("pk")), "board"))
         .exclude(thread_count=F("n")).count(),
         "Board.post_count": Board.objects.annotate(

@@ -24,14 +24,16 @@ import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import django
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.cache import cache
 from django.template.loader import get_template, render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
@@ -43,7 +45,7 @@ from accounts.roles import Role
 FRAGMENT_SECONDS = 60 * 60
 
 # Every template whose output is kept here, includes too (a test checks).
-FRAGMENT_TEMPLATES = ("forum/_post.html", "forum/_thread_row.html", "accounts/_avatar.html",
+FRAGMENT_TEMPLATES = ("forum/_post.html", "forum/_post_actions.html", "forum/_thread_row.html", "accounts/_avatar.html",
                       "accounts/_badge.html", "_form_fields.html", "_account_nav.html")
 # Every URL a fragment links to, by name and a sample argument.
 FRAGMENT_URLS = (("forum:post", 1), ("forum:like", 1), ("forum:report_post", 1), ("forum:moderate_post", 1),
@@ -110,6 +112,38 @@ def _cached_each(kind: str, inputs_list: list[tuple], render) -> list[str]:
     return [found[key] for key in keys]
 
 
+# --- Links --------------------------------------------------------------------
+#
+# A fragment's links are built by joining strings, not by a reverse() each (a
+# signed-in thread page's shell had 252 of them, a fifth of its rendering):
+# each URL is reversed once per process with a stand-in argument, and split
+# around it. Fragment templates use no {% url %} (a test says so).
+
+_STAND_IN = "2147483647"
+
+
+@functools.lru_cache(maxsize=8)
+def _link_parts(script_prefix: str) -> dict[str, tuple[str, str]]:
+    """Each fragment URL as (before, after) its argument, under ``script_prefix`` (reverse() adds it)."""
+    return {name: tuple(reverse(name, args=[_STAND_IN]).split(_STAND_IN))
+            for name, argument in FRAGMENT_URLS if argument is not None}
+
+
+def _url_builder():
+    """``url(name, argument)``: the URL reverse(name, args=[argument]) gives, for the names of FRAGMENT_URLS
+    that take one (a text argument percent-encoded as reverse() encodes it)."""
+    parts = _link_parts(get_script_prefix())
+
+    def url(name: str, argument: int | str) -> str:
+        before, after = parts[name]
+        return f"{before}{argument if isinstance(argument, int) else quote(argument, safe=_URL_SAFE)}{after}"
+
+    return url
+
+
+_URL_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what reverse() leaves unencoded
+
+
 def _ago(value) -> str:
     return naturaltime(value) if value else ""
 
@@ -141,6 +175,7 @@ class AuthorCard:
     """What a post shows of its author (accounts/_avatar.html and _badge.html read it as they read a User)."""
 
     username: str
+    url: str
     shown_name: str
     avatar: Avatar | None
     badge: Role | None
@@ -169,6 +204,20 @@ class PostCard:
     may_reply: bool
     page_number: int
     deletable: bool
+    urls: "PostUrls"
+
+
+@dataclass(frozen=True, slots=True)
+class PostUrls:
+    """Where a post's links and buttons lead (forum/_post.html)."""
+
+    post: str
+    like: str
+    report: str
+    moderate: str
+    revisions: str
+    edit: str
+    delete: str
 
 
 def render_posts(rows: list[dict], reader: Reader) -> SafeString:
@@ -176,7 +225,7 @@ def render_posts(rows: list[dict], reader: Reader) -> SafeString:
     signed_in = reader.user_id is not None
     posts = [(index, row, signed_in, signed_in and row["author_id"] == reader.user_id, row["liked"])
              for index, row in enumerate(rows)]
-    return _cached("post", _post_inputs(posts, reader), _render_post)
+    return _cached("post", _post_inputs(posts, reader), _post_renderer())
 
 
 # How a signed-in reader can stand to a post: (own, liked). Liking your own
@@ -190,7 +239,7 @@ def render_post_relations(rows: list[dict], reader: Reader) -> list[tuple[str, .
     ``reader.user_id`` is not used: the relations are given, not derived from a reader.
     """
     posts = [(index, row, True, own, liked) for index, row in enumerate(rows) for own, liked in POST_RELATIONS]
-    html = _cached_each("post", _post_inputs(posts, reader), _render_post)
+    html = _cached_each("post", _post_inputs(posts, reader), _post_renderer())
     width = len(POST_RELATIONS)
     return [tuple(html[start:start + width]) for start in range(0, len(html), width)]
 
@@ -201,7 +250,7 @@ def _post_inputs(posts: list[tuple[int, dict, bool, bool, bool]], reader: Reader
     inputs_list = []
     for index, row, signed_in, own, liked in posts:
         # The first post of a thread is not deleted by its author: a moderator hides the thread.
-        deletable = index > 0 or reader.page_number > 1
+        deletable = row["floor"] > 1
         items = tuple((name, liked if name == "liked" else value) for name, value in row.items())
         inputs_list.append((
             items, _ago(row["created_at"]), _ago(row["edited_at"]), zone, language,
@@ -210,8 +259,29 @@ def _post_inputs(posts: list[tuple[int, dict, bool, bool, bool]], reader: Reader
     return inputs_list
 
 
-def _render_post(inputs: tuple) -> str:
-    return render_to_string("forum/_post.html", {"post": _post_card(inputs)})
+# Where forum/_post.html takes the post's actions. Post texts cannot hold it (nh3 drops comments),
+# and it is looked for after them anyway.
+_ACTIONS_HOLE = mark_safe("<!--post-actions-->")
+
+
+def _post_renderer():
+    """Renders posts from their key inputs. The part of a post that is the same for every relation to it
+    (forum/_post.html: author, text, times) is rendered once per post and call, so the three relations
+    of a shell (render_post_relations) cost one such render and three of the small forum/_post_actions.html."""
+    frames = {}
+
+    def render(inputs: tuple) -> str:
+        card = _post_card(inputs)
+        items, *rest = inputs
+        # The inputs less the relation (signed_in, own; liked is in the row), which _post.html does not read.
+        frame_key = (tuple(item for item in items if item[0] != "liked"), *rest[:4], *rest[6:])
+        if frame_key not in frames:
+            frame = render_to_string("forum/_post.html", {"post": card, "actions": _ACTIONS_HOLE})
+            frames[frame_key] = frame.rpartition(_ACTIONS_HOLE)[::2]
+        before, after = frames[frame_key]
+        return f"{before}{render_to_string('forum/_post_actions.html', {'post': card})}{after}"
+
+    return render
 
 
 def _post_card(inputs: tuple) -> PostCard:
@@ -223,8 +293,10 @@ def _post_card(inputs: tuple) -> PostCard:
     items, created_ago, edited_ago, zone, language, signed_in, own, moderator, may_reply, page_number, deletable = (
         inputs)
     row = dict(items)
+    pk, url = row["id"], _url_builder()
     author = AuthorCard(
-        username=row["author__username"], shown_name=row["author__display_name"] or row["author__username"],
+        username=row["author__username"], url=url("accounts:profile", row["author__username"]),
+        shown_name=row["author__display_name"] or row["author__username"],
         avatar=Avatar(_avatar_url(row["author__avatar"])) if row["author__avatar"] else None,
         badge=Role(row["badge"]) if row["badge"] else None,
         phone_model=row["author__phone_model"], post_count=row["author__post_count"],
@@ -235,6 +307,9 @@ def _post_card(inputs: tuple) -> PostCard:
         edited_iso=_iso(row["edited_at"]), edited_ago=edited_ago, like_count=row["like_count"], author=author,
         signed_in=signed_in, own=own, liked=row["liked"], moderator=moderator, may_reply=may_reply,
         page_number=page_number, deletable=deletable,
+        urls=PostUrls(post=url("forum:post", pk), like=url("forum:like", pk), report=url("forum:report_post", pk),
+                      moderate=url("forum:moderate_post", pk), revisions=url("forum:post_revisions", pk),
+                      edit=url("forum:edit_post", pk), delete=url("forum:delete_post", pk)),
     )
 
 
@@ -255,12 +330,14 @@ class ThreadCard:
     """Everything forum/_thread_row.html shows."""
 
     pk: int
+    url: str
+    unread_url: str
     title: str
     pinned: bool
     locked: bool
     hidden: bool
     unread: bool
-    author_username: str
+    author_url: str
     author_name: str
     reply_count: int
     view_count: int
@@ -289,9 +366,11 @@ def _thread_row_inputs(rows: list[dict]) -> list[tuple]:
 def _render_thread_row(inputs: tuple) -> str:
     items, last_activity_ago, zone, language = inputs
     row = dict(items)
+    url = _url_builder()
     card = ThreadCard(
-        pk=row["id"], title=row["title"], pinned=row["pinned"], locked=row["locked"], hidden=row["hidden"],
-        unread=row["unread"], author_username=row["author__username"],
+        pk=row["id"], url=url("forum:thread", row["id"]), unread_url=url("forum:first_unread", row["id"]),
+        title=row["title"], pinned=row["pinned"], locked=row["locked"], hidden=row["hidden"],
+        unread=row["unread"], author_url=url("accounts:profile", row["author__username"]),
         author_name=row["author__display_name"] or row["author__username"],
         reply_count=row["reply_count"], view_count=row["view_count"],
         last_poster_name=row["last_poster__display_name"] or row["last_poster__username"] or "",

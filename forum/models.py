@@ -87,6 +87,9 @@ class Thread(models.Model):
     pinned = models.BooleanField(_("pinned"), default=False)
     locked = models.BooleanField(_("locked"), default=False)
     hidden = models.BooleanField(_("hidden"), default=False)
+    # The floor of its newest post: every post ever added, deleted and hidden
+    # ones too (Post.floor). Moved by the conditional UPDATE that adds a post.
+    last_floor = models.PositiveIntegerField(_("last floor"), default=0)
 
     objects = ThreadQuerySet.as_manager()
 
@@ -99,8 +102,15 @@ class Thread(models.Model):
             ),
         ]
         indexes = [
-            # The board page: pinned first, then most recently active.
-            models.Index(fields=["board", "-pinned", "-last_activity_at"], name="forum_thread_board_list"),
+            # The board page as fans see it (forum.pages.board_page): COUNT(*) of the board's threads not
+            # hidden, and the ids of page N by OFFSET, both read from this index alone (index-only scans,
+            # no table row touched), then only those 20 rows joined with their authors.
+            models.Index(fields=["board", "-pinned", "-last_activity_at", "-id"], condition=Q(hidden=False),
+                         name="forum_thread_board_visible"),
+            # The same for moderators, who see hidden threads too.
+            models.Index(fields=["board", "-pinned", "-last_activity_at", "-id"], name="forum_thread_board_order"),
+            # The board page's count for fans: its thread_count less its hidden threads (few), counted here.
+            models.Index(fields=["board"], condition=Q(hidden=True), name="forum_thread_board_hidden"),
             # The daily cap on new threads: an author's threads of the last 24 hours (forum.ratelimits).
             models.Index(fields=["author", "created_at"], name="forum_thread_author_recent"),
         ]
@@ -113,7 +123,9 @@ class Thread(models.Model):
 
 
 class Post(models.Model):
-    thread = models.ForeignKey(Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="posts")
+    # No index of its own: forum_post_one_per_floor (thread, floor) serves every lookup by thread.
+    thread = models.ForeignKey(Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="posts",
+                               db_index=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="posts"
     )
@@ -124,6 +136,12 @@ class Post(models.Model):
     hidden = models.BooleanField(_("hidden"), default=False)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
     like_count = models.PositiveIntegerField(_("likes"), default=0)
+    # Its place in the thread, counting every post ever added: 1 for the
+    # first, then 2, 3... with no gap and no repeat, deleted and hidden posts
+    # keeping theirs. Taken from Thread.last_floor in the transaction that
+    # adds the post (forum.posting); a thread page is a range of floors
+    # (forum.pages.thread_page).
+    floor = models.PositiveIntegerField(_("floor"))
 
     class Meta:
         verbose_name = _("post")
@@ -133,13 +151,20 @@ class Post(models.Model):
                 condition=GreaterThanOrEqual(Length("source"), 1) & LessThanOrEqual(Length("source"), POST_MAX),
                 name="forum_post_source_length",
             ),
+            # A floor is taken once per thread. Its index serves the thread page: the posts of floors
+            # from N on, in order (forum.pages.thread_page).
+            models.UniqueConstraint(fields=["thread", "floor"], name="forum_post_one_per_floor"),
         ]
         indexes = [
-            # The thread page and permalinks: posts of a thread in order.
+            # First unread (forum.reading): the thread's first post after the fan's mark, a post id.
             models.Index(fields=["thread", "id"], name="forum_post_thread_order"),
             # The daily cap on replies and the duplicate check: an author's posts of the last
             # 24 hours or minutes, newest first (forum.posting, forum.ratelimits).
             models.Index(fields=["author", "created_at"], name="forum_post_author_recent"),
+            # The floors fans do not see, deleted or hidden (few): where fans' page N starts and which
+            # page a post is on (forum.pages.page_start, page_of_post), without reading the visible posts.
+            models.Index(fields=["thread", "floor"], condition=Q(hidden=True) | Q(deleted_at__isnull=False),
+                         name="forum_post_unseen_floors"),
         ]
 
     def __str__(self):

@@ -120,10 +120,10 @@ def add_thread(*, board: Board, author, title: str, source: str, pinned: bool = 
     now = timezone.now()
     thread = Thread.objects.create(
         board=board, author=author, title=title, created_at=now, last_activity_at=now, last_poster=author,
-        pinned=pinned,
+        pinned=pinned, last_floor=1,
     )
     post = Post.objects.create(thread=thread, author=author, source=source,
-                               html=_render(source, author, spam_limits=spam_limits), created_at=now)
+                               html=_render(source, author, spam_limits=spam_limits), created_at=now, floor=1)
     Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + 1)
     # @mentions are told after commit, by a task.
     outbox.enqueue("forum.tasks.notify_about_post", post.pk)
@@ -144,9 +144,11 @@ def reply(*, thread: Thread, author, source: str) -> Post:
         claim = claim.filter(locked=False)
     # The conditional UPDATE both moves the counters and checks the thread is
     # still open: a lock that lands between page and submit wins.
-    if claim.update(reply_count=F("reply_count") + 1, last_activity_at=now, last_poster=author) != 1:
+    if claim.update(reply_count=F("reply_count") + 1, last_activity_at=now, last_poster=author,
+                    last_floor=F("last_floor") + 1) != 1:
         raise PostingRefused(_("This thread is locked: no new replies."))
-    post = Post.objects.create(thread=thread, author=author, source=source, html=_render(source, author), created_at=now)
+    post = Post.objects.create(thread=thread, author=author, source=source, html=_render(source, author), created_at=now,
+                               floor=_claimed_floor(thread))
     Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") + 1)
     # A replier follows the thread from now on; followers and @mentions are
     # told after commit, by a task (a thread may have thousands of followers).
@@ -171,13 +173,21 @@ def add_reply(*, thread: Thread, author, source: str) -> Post:
         raise RuntimeError("add_reply runs inside the caller's transaction; use reply otherwise")
     now = timezone.now()
     Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now,
-                                               last_poster=author)
+                                               last_poster=author, last_floor=F("last_floor") + 1)
     post = Post.objects.create(thread=thread, author=author, source=source,
-                               html=_render(source, author, spam_limits=False), created_at=now)
+                               html=_render(source, author, spam_limits=False), created_at=now,
+                               floor=_claimed_floor(thread))
     Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") + 1)
     pagecache.forget_after_commit(thread_ids=[thread.pk], board_ids=[thread.board_id])
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     return post
+
+
+def _claimed_floor(thread: Thread) -> int:
+    """The floor this transaction's UPDATE just moved last_floor to. Its row lock on the thread holds
+    until commit, so no other reply reads or takes the same floor, and one rolled back frees its floor:
+    floors stay unique (forum_post_one_per_floor) and without gaps."""
+    return Thread.objects.filter(pk=thread.pk).values_list("last_floor", flat=True).get()
 
 
 @transaction.atomic(durable=True)
@@ -201,8 +211,7 @@ def delete_post(*, post: Post, actor) -> Post:
     Deleting a thread's first post is not allowed here; moderators hide the thread instead."""
     if not access.may_edit(actor, post):
         raise PostingRefused(_("You cannot delete this post."))
-    first_id = Post.objects.filter(thread_id=post.thread_id).order_by("id").values_list("id", flat=True).first()
-    if first_id == post.pk:
+    if post.floor == 1:
         raise PostingRefused(_("The first post of a thread cannot be deleted; ask a moderator to hide the thread."))
     now = timezone.now()
     if Post.objects.filter(pk=post.pk, deleted_at=None).update(deleted_at=now) == 1:

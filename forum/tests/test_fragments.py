@@ -9,6 +9,7 @@ import time_machine
 from django.contrib.auth.models import Group
 from django.template.loader import get_template
 from django.test import Client
+from django.urls import reverse
 
 from accounts import profiles
 from accounts.roles import Role, grant_role
@@ -315,3 +316,33 @@ def test_the_first_post_of_a_thread_has_no_delete_button_for_its_author():
     html = page(signed_in(author), thread)
     assert "/delete/" not in article(html, first)
     assert f'formaction="/p/{reply.pk}/delete/"' in article(html, reply)
+
+
+def test_post_and_row_templates_build_no_url_with_reverse():
+    # A {% url %} is a reverse() per link and fragment, 60 posts a shell; forum.fragments builds the cards'
+    # URLs by joining strings.
+    for name in ("forum/_post.html", "forum/_post_actions.html", "forum/_thread_row.html", "accounts/_avatar.html",
+                 "accounts/_badge.html"):
+        assert "{% url" not in get_template(name).template.source, name
+
+
+def test_fragment_links_are_the_urls_reverse_gives(client, fan):
+    author = UserFactory(username="米粉_0005")
+    thread = make_thread(author=author, replies=1, repliers=[fan])
+    first, reply = thread.posts.order_by("floor")
+    html = page(client, thread)
+    assert f'href="{reverse("accounts:profile", args=[author.username])}"' in article(html, first)
+    assert f'formaction="{reverse("forum:like", args=[first.pk])}"' in article(html, first)
+    assert f'href="{reverse("forum:report_post", args=[first.pk])}"' in article(html, first)
+    assert f'href="{reverse("forum:edit_post", args=[reply.pk])}"' in article(html, reply)
+    assert f'href="{reverse("forum:post", args=[reply.pk])}"' in article(html, reply)
+    board = client.get(thread.board.get_absolute_url()).content.decode()
+    assert f'href="{reverse("forum:thread", args=[thread.pk])}"' in board
+    assert f'href="{reverse("accounts:profile", args=[author.username])}"' in board
+
+
+def test_the_shared_part_of_a_post_reads_no_relation_to_the_reader():
+    # forum/_post.html is rendered once for every relation to a post (forum.fragments._post_renderer):
+    # what depends on it belongs in forum/_post_actions.html.
+    source = get_template("forum/_post.html").template.source
+    assert not re.search(r"\bpost\.(signed_in|own|liked)\b", source)

@@ -59,7 +59,8 @@ def test_board_page_query_count_does_not_grow(client, signed_in):
 
 def test_thread_page_queries_anonymous(client, django_assert_num_queries):
     thread = grow_thread(30)
-    # thread+board, board read roles, board start roles, count, posts+authors, authors' roles (badges)
+    # thread+board, board read roles, board start roles, the floors fans do not see (in place of a count),
+    # posts+authors, authors' roles (badges)
     with django_assert_num_queries(6):
         client.get(thread.get_absolute_url())
 
@@ -70,7 +71,7 @@ def test_thread_page_queries_signed_in(client, django_assert_num_queries, settin
     # The first signed-in view builds the shell (forum.shells): session (none
     # with Redis: cached_db), user, viewer's groups, user and group permissions
     # (kept as the viewer's roles), thread+board, read roles, start roles,
-    # count, posts+authors, authors' roles (badges), the builder's likes;
+    # unseen floors, posts+authors, authors' roles (badges), the builder's likes;
     # then the viewer's own parts: likes + follow + read mark in one query,
     # the read mark's INSERT (first visit), the header's unread count (cached
     # afterwards).
@@ -130,7 +131,8 @@ def test_pages_from_their_shells_run_as_many_queries_whatever_their_size(client,
 
 def test_board_page_queries_anonymous(client, django_assert_num_queries):
     board = grow_board(25)
-    # board+parent, read roles, start roles, count, threads+authors+last posters
+    # board+parent, read roles, start roles, its hidden threads (the page count is the board's less those),
+    # threads+authors+last posters
     with django_assert_num_queries(5):
         client.get(board.get_absolute_url())
 

@@ -28,6 +28,15 @@ def test_recount_threads_leaves_deleted_posts_out():
     assert thread.reply_count == 1
 
 
+def test_recount_threads_repairs_a_drifted_last_floor_counting_deleted_posts():
+    thread = make_thread(replies=2)
+    posting.delete_post(post=thread.posts.get(floor=3), actor=thread.author)
+    Thread.objects.filter(pk=thread.pk).update(last_floor=9)
+    assert recounting.recount_threads() == 1
+    thread.refresh_from_db()
+    assert thread.last_floor == 3
+
+
 def test_recount_boards_repairs_both_totals():
     board = BoardFactory()
     make_thread(board=board, replies=2)
