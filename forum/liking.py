@@ -1,11 +1,12 @@
 """Likes on posts: one per fan, never your own, counter equal to the rows."""
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from canyu import counters
 from forum import pagecache
-from forum.models import Like, Post
+from forum.models import Like, Post, Thread
 
 
 class LikeRefused(Exception):
@@ -21,7 +22,8 @@ def toggle_like(*, post: Post, user) -> bool:
     """
     if post.author_id == user.pk:
         raise LikeRefused(_("You cannot like your own post."))
-    pagecache.forget_after_commit(thread_ids=[post.thread_id])
+    Thread.objects.filter(pk=post.thread_id).update(version=F("version") + 1)  # its pages (forum.pagecache)
+    pagecache.forget_reader(user.pk)  # and the liker's own state on them, even on a copy served meanwhile
     return counters.toggle_row(
         existing=Like.objects.filter(post=post, user=user),
         create=lambda: Like.objects.create(post=post, user=user),

@@ -31,7 +31,7 @@ def toggle_vote(*, idea: Idea, user) -> bool:
         counted=Idea.objects.filter(pk=idea.pk), field="vote_count",
     )
     trending.bump(idea.pk, voted=voted)
-    pagecache.forget_after_commit(thread_ids=[idea.thread_id])
+    pagecache.changed(thread_ids=[idea.thread_id])
     return voted
 
 

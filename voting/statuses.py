@@ -90,7 +90,7 @@ def set_status(*, idea: Idea, by, status: str, note: str = "", target_release: R
         _explain(idea)
     change = StatusChange.objects.create(idea=idea, from_status=idea.status, to_status=status, note=note, by=by,
                                          at=now)
-    pagecache.forget_after_commit(thread_ids=[idea.thread_id])
+    pagecache.changed(thread_ids=[idea.thread_id])
     from voting.tasks import notify_status_change  # the task module imports this one
 
     notify_status_change.delay_on_commit(change.pk)
@@ -161,7 +161,7 @@ def merge_idea(*, idea: Idea, into: Idea, by, note: str = "") -> StatusChange:
     recount_votes([idea.pk, target.pk])
     change = StatusChange.objects.create(idea=idea, from_status=from_status, to_status=Status.DUPLICATE, note=note,
                                          by=by, at=now)
-    pagecache.forget_after_commit(thread_ids=[idea.thread_id, target.thread_id])
+    pagecache.changed(thread_ids=[idea.thread_id, target.thread_id])
     from voting.tasks import notify_status_change
 
     notify_status_change.delay_on_commit(change.pk, sorted(audience - {by.pk}))
@@ -215,7 +215,7 @@ def ship_idea(*, idea_id: int, changelog_item_id: int, thread_id: int, now: date
         return False
     change = StatusChange.objects.create(idea_id=idea_id, from_status=Status.IN_BUILD, to_status=Status.SHIPPED,
                                          by=None, at=now)
-    pagecache.forget_after_commit(thread_ids=[thread_id])
+    pagecache.changed(thread_ids=[thread_id])
     from voting.tasks import notify_status_change
 
     notify_status_change.delay_on_commit(change.pk)
