@@ -264,8 +264,9 @@ FORUM_RATE_LIMITS = {
 # refuse everyone: see forum/ratelimits.py.
 RATELIMIT_FAIL_OPEN = True
 FORUM_NEW_ACCOUNT_SECONDS = env_int("FORUM_NEW_ACCOUNT_SECONDS", 24 * 60 * 60)
-# Anonymous board and thread pages are served from the cache for at most this
-# long (changes made through Canyu refresh them at once; see forum/pagecache.py).
+# Board and thread pages (anonymous pages, signed-in shells) are kept at most this
+# long: view counts, posters' post counts and "3 minutes ago" are at most this old
+# (changes made through Canyu refresh them at once; see forum/pagecache.py).
 # 0 turns the page cache off.
 FORUM_PAGE_CACHE_SECONDS = env_int("FORUM_PAGE_CACHE_SECONDS", 60)
 # While one process rebuilds a page whose replies, likes or edits changed, the others serve the copy
