@@ -22,13 +22,15 @@ def toggle_like(*, post: Post, user) -> bool:
     """
     if post.author_id == user.pk:
         raise LikeRefused(_("You cannot like your own post."))
-    Thread.objects.filter(pk=post.thread_id).update(version=F("version") + 1)  # its pages (forum.pagecache)
-    pagecache.forget_reader(user.pk)  # and the liker's own state on them, even on a copy served meanwhile
-    return counters.toggle_row(
+    liked = counters.toggle_row(
         existing=Like.objects.filter(post=post, user=user),
         create=lambda: Like.objects.create(post=post, user=user),
         counted=Post.objects.filter(pk=post.pk), field="like_count",
     )
+    # The post's row, then its thread's, as deleting and hiding take them (no deadlock between them).
+    Thread.objects.filter(pk=post.thread_id).update(version=F("version") + 1)  # its pages (forum.pagecache)
+    pagecache.forget_reader(user.pk)  # and the liker's own state on them, even on a copy served meanwhile
+    return liked
 
 
 def recount_likes(post_ids=None) -> int:

@@ -12,9 +12,10 @@ Everything else depends on the page, the language, the time zone and whether
 the reader moderates. So the page is rendered once for each such kind of
 reader with *holes* where the personal parts go (a marker no user text can
 contain), split at the holes and stored as a shell beside every variant of
-each personal part; a request fetches the shell in the round trip that
-fetches its generations, reads the reader's own state in one query, and
-joins the pieces: no template, no ORM query for the page itself.
+each personal part; a request reads the page's entry (one query), fetches
+the shell in the round trip that fetches the reader's roles, reads the
+reader's own state in one query when it is not kept, and joins the pieces:
+no template, no other query for the page itself.
 
 Shells are kept and found as anonymous pages are (forum.pagecache): each
 request reads the thread's or board's entry (who may read it and its
