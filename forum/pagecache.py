@@ -95,10 +95,6 @@ def is_plain_page_get(request: HttpRequest) -> bool:
             and is_plain_get(request, parameters=PAGE_ONLY))
 
 
-def generation(scope: str, object_id: int) -> int:
-    return generations.current(generation_key(scope, object_id))
-
-
 def token(found: dict, key: str) -> int:
     """The generation token at ``key`` from a get_many's ``found``, drawn if there was none."""
     value = found.get(key)

@@ -139,14 +139,11 @@ def _roles_of(user, found: dict) -> Roles:
             and roles.superuser == user.is_superuser:
         return roles
     # What ``found`` holds was read before the roles are, as needed; only missing tokens are drawn.
-    generation = (_or_current(generation[0], "roles", 0), _or_current(generation[1], "user-roles", user.pk))
+    generation = (pagecache.token(found, ROLES_GENERATION_KEY),
+                  pagecache.token(found, _user_roles_generation_key(user.pk)))
     roles = Roles(generation, user.is_superuser, frozenset(access.role_ids(user)), access.is_moderator(user))
     cache.set(_roles_key(user.pk), roles, pagecache.GENERATION_SECONDS)
     return roles
-
-
-def _or_current(token, scope: str, object_id: int):
-    return pagecache.generation(scope, object_id) if token is None else token
 
 
 def forget_role_changes(sender, action: str, reverse: bool, instance, pk_set, **kwargs) -> None:
@@ -267,7 +264,7 @@ def _reader_state(request: HttpRequest, found: dict, shell, read: Callable[[], o
         return kept[2]
     # Read before the rows (in ``found``, or now): a change committing meanwhile moves it, and what is kept
     # here is not used.
-    generation = _or_current(generation, "reader", request.user.pk)
+    generation = pagecache.token(found, generation_key)
     state = read()
     cache.set(_reader_state_key(request), (generation, shell.serial, state), settings.FORUM_PAGE_CACHE_SECONDS)
     return state
