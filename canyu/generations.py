@@ -1,4 +1,8 @@
-"""Generation tokens: how cached copies learn that what they copied has changed.
+"""Generation tokens: how cached copies of what has no version column learn that it has changed.
+
+Forum pages are kept under versions their writing transaction moves
+(forum.pagecache); tokens are for what is not forum data: a user's row, a
+poster's name, avatar and badge, a reader's roles and own state.
 
 A copy (a page, a shell, a user's row) is stored with the token of what it
 depends on, read *before* the data it copies. A change moves the token (a new

@@ -304,10 +304,14 @@ FORUM_RATE_LIMITS = {
 # refuse everyone: see forum/ratelimits.py.
 RATELIMIT_FAIL_OPEN = True
 FORUM_NEW_ACCOUNT_SECONDS = env_int("FORUM_NEW_ACCOUNT_SECONDS", 24 * 60 * 60)
-# Anonymous board and thread pages are served from the cache for at most this
-# long (changes made through Canyu refresh them at once; see forum/pagecache.py).
+# Board and thread pages (anonymous pages, signed-in shells) are kept at most this
+# long: view counts, posters' post counts and "3 minutes ago" are at most this old
+# (changes made through Canyu refresh them at once; see forum/pagecache.py).
 # 0 turns the page cache off.
 FORUM_PAGE_CACHE_SECONDS = env_int("FORUM_PAGE_CACHE_SECONDS", 60)
+# While one process rebuilds a page whose replies, likes or edits changed, the others serve the copy
+# they have if it is younger than this (never after a hide, move or change of read roles: forum/pagecache.py).
+FORUM_PAGE_STALE_SECONDS = env_int("FORUM_PAGE_STALE_SECONDS", 5)
 # Each process holds the views it counted this long before adding them to Redis's (forum.viewcounts).
 FORUM_VIEW_HOLD_SECONDS = env_int("FORUM_VIEW_HOLD_SECONDS", 1)
 # How long the rows of an ideas list are shared before being read again (voting.listcache); 0 turns it off.

@@ -1,6 +1,14 @@
 """Who may see and do what in the forum. One access_* function per object type:
 each returns the object or raises Http404 (hidden things do not exist for
-those who may not see them)."""
+those who may not see them).
+
+Pages served from the cache (forum.pagecache, forum.shells) decide with the
+same rules, on an ``Entry``: what the check needs of a thread or board and the
+versions its pages are kept under, read in one query, so a page is never
+looked up under versions older than the rules it was allowed by.
+"""
+
+from typing import NamedTuple
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -20,10 +28,56 @@ def role_ids(user) -> set[int]:
     return user._forum_role_ids
 
 
+def may_read_roles(read_role_ids, *, superuser: bool, role_ids) -> bool:
+    """The rule: a board with no read roles is public; others need one of their roles (or a superuser)."""
+    return not read_role_ids or superuser or bool(set(read_role_ids) & set(role_ids))
+
+
 def may_read(user, board: Board) -> bool:
-    """Needs board.read_roles prefetched (or costs a query)."""
+    """Needs board.read_roles prefetched (or costs a query); the user's roles are read only for a board
+    that has read roles."""
     needed = {group.pk for group in board.read_roles.all()}
-    return not needed or user.is_superuser or bool(needed & role_ids(user))
+    return may_read_roles(needed, superuser=user.is_superuser, role_ids=role_ids(user) if needed else ())
+
+
+class Entry(NamedTuple):
+    """A thread's or board's access data and page versions, read in one query (forum.pagecache)."""
+
+    object_id: int
+    hidden: bool
+    read_role_ids: frozenset[int]
+    # Never served stale: thread (audience_version, its board's version), board (version,).
+    audience: tuple[int, ...]
+    # Thread: version, reply_count, hidden_posts; board: threads_version.
+    version: tuple[int, ...]
+
+
+def thread_entry(thread_id: int) -> Entry | None:
+    """One query: the thread with its board and the board's read roles (a row per role)."""
+    rows = list(Thread.objects.filter(pk=thread_id).values_list(
+        "hidden", "audience_version", "board__version", "version", "reply_count", "hidden_posts",
+        "board__read_roles"))
+    if not rows:
+        return None
+    hidden, audience, board_version, *version, _ = rows[0]
+    return Entry(thread_id, hidden, frozenset(row[-1] for row in rows if row[-1] is not None),
+                 (audience, board_version), tuple(version))
+
+
+def board_entry(slug: str) -> Entry | None:
+    """One query: the board with its read roles (a row per role)."""
+    rows = list(Board.objects.filter(slug=slug).values_list("pk", "version", "threads_version", "read_roles"))
+    if not rows:
+        return None
+    board_id, version, threads_version, _ = rows[0]
+    return Entry(board_id, False, frozenset(row[-1] for row in rows if row[-1] is not None), (version,),
+                 (threads_version,))
+
+
+def may_read_entry(entry: Entry | None, *, superuser: bool, role_ids, moderator: bool) -> bool:
+    """access_thread's and access_board's rule on an Entry (None: no such thread or board)."""
+    return (entry is not None and may_read_roles(entry.read_role_ids, superuser=superuser, role_ids=role_ids)
+            and (not entry.hidden or moderator))
 
 
 def may_start_thread(user, board: Board) -> bool:

@@ -7,22 +7,23 @@ class ForumConfig(AppConfig):
     verbose_name = _("Forum")
 
     def ready(self):
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 
         from forum.models import Board
-        from forum.pagecache import forget_everything
+        from forum.pagecache import board_roles_changed, board_saved, group_deleting
         from accounts.signals import profile_changed
         from forum.shells import forget_changed_profile, forget_groups, forget_role_changes, forget_saved_author
 
-        # Cache invalidation only (STYLE.md): who may read a board decides what
-        # an anonymous visitor was served, so a board edit drops every cached page.
-        post_save.connect(forget_everything, sender=Board, dispatch_uid="forum.pagecache.board_saved")
-        post_delete.connect(forget_everything, sender=Board, dispatch_uid="forum.pagecache.board_deleted")
+        # Boards and their roles are written by the admin's form and Django's m2m API:
+        # these move Board.version in the database, in the same transaction (forum.pagecache).
+        post_save.connect(board_saved, sender=Board, dispatch_uid="forum.pagecache.board_saved")
         for field in (Board.read_roles, Board.start_roles):
-            m2m_changed.connect(forget_everything, sender=field.through, dispatch_uid=f"forum.pagecache.{field.field.name}")
+            m2m_changed.connect(board_roles_changed, sender=field.through,
+                                dispatch_uid=f"forum.pagecache.{field.field.name}")
+        pre_delete.connect(group_deleting, sender=Group, dispatch_uid="forum.pagecache.group_deleting")
         # Signed-in pages (forum.shells) keep each reader's roles and each poster's
         # badge: a user's memberships or permissions move that user's; a group's
         # permissions, or a group saved or deleted, move everyone's.

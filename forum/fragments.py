@@ -54,7 +54,7 @@ FRAGMENT_URLS = (("forum:post", 1), ("forum:like", 1), ("forum:report_post", 1),
                  ("notifications:list", None), ("accounts:preferences", None), ("account_logout", None))
 
 
-CODE_MODULES = ("fragments.py", "shells.py", "views.py")
+CODE_MODULES = ("fragments.py", "pagecache.py", "shells.py", "views.py")
 
 
 def code_version() -> str:

@@ -1,11 +1,12 @@
 """Likes on posts: one per fan, never your own, counter equal to the rows."""
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from canyu import counters
 from forum import pagecache
-from forum.models import Like, Post
+from forum.models import Like, Post, Thread
 from forum.ratelimits import hold_to_daily_cap
 
 
@@ -24,15 +25,17 @@ def toggle_like(*, post: Post, user) -> bool:
     """
     if post.author_id == user.pk:
         raise LikeRefused(_("You cannot like your own post."))
-    pagecache.forget_after_commit(thread_ids=[post.thread_id])
     liked = counters.toggle_row(
         existing=Like.objects.filter(post=post, user=user),
         create=lambda: Like.objects.create(post=post, user=user),
         counted=Post.objects.filter(pk=post.pk), field="like_count",
     )
+    # The post's row, then its thread's, as deleting and hiding take them (no deadlock between them).
+    Thread.objects.filter(pk=post.thread_id).update(version=F("version") + 1)  # its pages (forum.pagecache)
+    pagecache.forget_reader(user.pk)  # and the liker's own state on them, even on a copy served meanwhile
     if liked:
-        # After the like's row and counter (the post's row is locked before the
-        # user's, as when a post is deleted): the refusal rolls both back.
+        # Last, after the post's and the thread's rows (the user's row is locked after them, as when a
+        # post is deleted): the refusal rolls the like, its counter and the version back.
         hold_to_daily_cap(user=user, kind="like", rows=Like.objects.filter(user=user).exclude(post=post))
     return liked
 

@@ -47,6 +47,12 @@ class Board(models.Model):
     )
     thread_count = models.PositiveIntegerField(_("threads"), default=0)
     post_count = models.PositiveIntegerField(_("posts"), default=0)
+    # Page versions (forum.pagecache), moved by the transaction that makes the change and read in one
+    # query with who may read: ``version`` when who may see what here changes (the board's own fields
+    # and roles, a thread hidden, shown or moved in or out); ``threads_version`` when its list changes
+    # otherwise (a new thread, a reply, a pin, a lock, a deleted post).
+    version = models.PositiveBigIntegerField(default=0, editable=False)
+    threads_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = BoardQuerySet.as_manager()
 
@@ -90,6 +96,15 @@ class Thread(models.Model):
     # The floor of its newest post: every post ever added, deleted and hidden
     # ones too (Post.floor). Moved by the conditional UPDATE that adds a post.
     last_floor = models.PositiveIntegerField(_("last floor"), default=0)
+    # Posts hidden by a moderator and not deleted: fans see reply_count + 1 - hidden_posts posts.
+    hidden_posts = models.PositiveIntegerField(default=0, editable=False)
+    # Page versions (forum.pagecache), moved by the transaction that makes the change and read in one
+    # query with who may read: ``audience_version`` when who may see what changes (the thread hidden,
+    # shown or moved, a post hidden, shown or deleted); ``version`` with it and with every other change
+    # its pages show but a reply (an edit, a like, a pin, a lock, a panel's votes). A reply moves
+    # reply_count only: it changes the last page and the page count (forum.pagecache.thread_fresh).
+    audience_version = models.PositiveBigIntegerField(default=0, editable=False)
+    version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = ThreadQuerySet.as_manager()
 

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forum import access, pagecache
+from forum import access
 from forum.models import Board, ModerationAction, Post, Report, Thread
 
 Kind = ModerationAction.Kind
@@ -36,9 +36,15 @@ def set_thread_flag(*, thread: Thread, moderator, kind: str, reason: str = "") -
     """Pin/unpin, lock/unlock, hide/unhide a thread. Returns whether anything changed."""
     _require_moderator(moderator)
     field, value = THREAD_FLAGS[kind]
-    changed = Thread.objects.filter(pk=thread.pk).exclude(**{field: value}).update(**{field: value})
+    # The page versions move with the flag (forum.pagecache): hiding changes who may see the thread and,
+    # on its board's list, who may see what; a pin or a lock only what the pages show.
+    audience = field == "hidden"
+    changed = Thread.objects.filter(pk=thread.pk).exclude(**{field: value}).update(
+        **{field: value}, version=F("version") + 1,
+        **({"audience_version": F("audience_version") + 1} if audience else {}))
     if changed:
-        pagecache.forget_after_commit(thread_ids=[thread.pk], board_ids=[thread.board_id])
+        Board.objects.filter(threads=thread.pk).update(
+            **({"version": F("version") + 1} if audience else {"threads_version": F("threads_version") + 1}))
         ModerationAction.objects.create(moderator=moderator, kind=kind, thread=thread, reason=reason)
     return bool(changed)
 
@@ -50,10 +56,13 @@ def move_thread(*, thread: Thread, moderator, board: Board, reason: str = "") ->
     if locked.board_id == board.pk:
         return False
     posts = Post.objects.filter(thread=locked, deleted_at=None).count()
-    Thread.objects.filter(pk=locked.pk).update(board=board)
-    pagecache.forget_after_commit(thread_ids=[locked.pk], board_ids=[locked.board_id, board.pk])
-    Board.objects.filter(pk=locked.board_id).update(thread_count=F("thread_count") - 1, post_count=F("post_count") - posts)
-    Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + posts)
+    # Who may read it changes, and what both boards' readers may see there (forum.pagecache).
+    Thread.objects.filter(pk=locked.pk).update(board=board, version=F("version") + 1,
+                                               audience_version=F("audience_version") + 1)
+    Board.objects.filter(pk=locked.board_id).update(thread_count=F("thread_count") - 1, post_count=F("post_count") - posts,
+                                                    version=F("version") + 1)
+    Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + posts,
+                                             version=F("version") + 1)
     ModerationAction.objects.create(
         moderator=moderator, kind=Kind.MOVE, thread=locked, reason=reason,
         detail=f"{locked.board.slug} → {board.slug}",
@@ -64,9 +73,14 @@ def move_thread(*, thread: Thread, moderator, board: Board, reason: str = "") ->
 @transaction.atomic(durable=True)
 def set_post_hidden(*, post: Post, moderator, hidden: bool, reason: str = "") -> bool:
     _require_moderator(moderator)
-    changed = Post.objects.filter(pk=post.pk).exclude(hidden=hidden).update(hidden=hidden)
+    # Claimed as not deleted or deleted, so that Thread.hidden_posts stays the count of hidden posts not deleted.
+    counted = Post.objects.filter(pk=post.pk, deleted_at=None).exclude(hidden=hidden).update(hidden=hidden)
+    changed = counted or Post.objects.filter(pk=post.pk).exclude(hidden=hidden).update(hidden=hidden)
     if changed:
-        pagecache.forget_after_commit(thread_ids=[post.thread_id], board_ids=[post.thread.board_id])
+        # Who may see the post changes: the thread's audience version moves (forum.pagecache).
+        Thread.objects.filter(pk=post.thread_id).update(
+            hidden_posts=F("hidden_posts") + (counted if hidden else -counted), version=F("version") + 1,
+            audience_version=F("audience_version") + 1)
         ModerationAction.objects.create(
             moderator=moderator, kind=Kind.HIDE_POST if hidden else Kind.UNHIDE_POST,
             thread_id=post.thread_id, post=post, reason=reason,

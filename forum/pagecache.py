@@ -1,34 +1,55 @@
-"""Whole-page cache for anonymous visitors on the board and thread pages.
+"""Board and thread pages, built once and served to every reader of the same kind.
 
-Most page views are anonymous readers arriving from search and shared links;
-for them a board or thread page is the same HTML for everyone who reads the
-same language, so it is rendered once and served from the cache (Redis in
-production) with no database query at all.
+Anonymous visitors get whole pages from here; signed-in readers get shells
+(forum.shells) kept here the same way. The scheme, in four rules:
 
-Freshness: each thread and each board has a generation token in the cache and
-a cached page is stored under the token current when it was rendered. Every
-process that changes what a page shows (posting, editing, deleting, liking,
-moderating) calls ``forget_after_commit``, which replaces the tokens at once
-and again once the transaction has committed, so the next visitor gets a fresh
-render; a poster's new name, avatar or role replaces those of every thread
-they posted in (forum.shells.forget_author). What changes without such a call
-(view counts flushed every minute, post counts, "3 minutes ago") is at most
-``FORUM_PAGE_CACHE_SECONDS`` old.
+1. Every request reads the thread's (or board's) ``Entry`` (forum.access): who
+   may read it and its versions, in one query. It is refused or served on
+   that, never on anything cached.
+2. A copy is kept in a slot named by what it is (page, language, time zone,
+   code, kind of reader) and by its *audience* versions: Thread.audience_version
+   and Board.version, which the writing transaction moves with a hide, a move
+   or a change of read roles. A copy is never looked up under other ones.
+3. In the slot, the copy carries the *fresh* versions it was built under:
+   Thread.version (an edit, a like, a pin...) and what the page shows of the
+   replies (forum.pagecache.thread_fresh: a reply changes the last page and,
+   every twentieth, the page count, not the other pages), or the board's
+   threads_version; and the generation tokens of the non-forum data it shows
+   (posters' names, avatars and badges: forum.shells). A copy whose fresh
+   versions match, younger than FORUM_PAGE_CACHE_SECONDS ("3 minutes ago",
+   view counts), is served.
+4. Otherwise one process rebuilds it (a lock in the cache); meanwhile the
+   others serve the copy in the slot if it is younger than
+   FORUM_PAGE_STALE_SECONDS. Since the slot is named by the audience
+   versions, that copy is never one from before a hide, move or permission
+   change.
 
-Only plain requests are cached: anonymous, GET, no query string but ``page``
-(digits), no pending flash message. Everything else renders as usual.
+The versions are moved by the UPDATE each process already runs (posting,
+moderation, liking), or by ``changed`` in the processes of other apps that
+change what a page shows (a panel's votes, a pin): they commit with the data,
+and a copy can only be found under the versions read with the rules that
+allowed its reader. No invalidation runs after commit.
+
+Only plain requests are cached: GET, no query string but ``page`` (digits), no
+pending flash message. Everything else renders as usual.
 """
 
+import math
+import time
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.db.models import F, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone, translation
 
 from canyu import generations
-from canyu.generations import now_and_after_commit
+from forum import access, fragments
+from forum.models import Board, Thread
+from forum.pages import POSTS_PER_PAGE
 
 # Generations (canyu.generations) outlive the pages stored under them.
 GENERATION_SECONDS = generations.SECONDS
@@ -74,81 +95,147 @@ def is_plain_page_get(request: HttpRequest) -> bool:
             and is_plain_get(request, parameters=PAGE_ONLY))
 
 
-def generation(scope: str, object_id: int) -> int:
-    return generations.current(generation_key(scope, object_id))
+def token(found: dict, key: str) -> int:
+    """The generation token at ``key`` from a get_many's ``found``, drawn if there was none."""
+    value = found.get(key)
+    return generations.current(key) if value is None else value
 
 
-def serve(request: HttpRequest, *, scope: str, object_id: int, render: Callable[[], HttpResponse]) -> HttpResponse:
-    """The cached page if there is one, else ``render()`` (stored when cacheable).
+# --- Keys ----------------------------------------------------------------------
 
-    A hit is one cache round trip: the page and the generations it must match
-    are fetched together. A page is stored with the generations read before
-    it was rendered, so one rendered from data a concurrent change has just
-    replaced never matches the new generation.
+
+def page_key(kind: str, entry: access.Entry, request: HttpRequest, *, reader: str) -> str:
+    """The slot of a page: what it is, for which ``reader`` kind, under which audience versions (rule 2)."""
+    audience = ".".join(str(version) for version in entry.audience)
+    return (f"forum:page:{kind}:{entry.object_id}:{audience}:{request.GET.get('page', '1')}"
+            f":{translation.get_language()}:{timezone.get_current_timezone_name()}:{fragments.code_version()}"
+            f":{reader}")
+
+
+def thread_fresh(entry: access.Entry, request: HttpRequest, *, moderator: bool) -> tuple:
+    """What a thread page shows of the thread's versions (rule 3).
+
+    Fans see reply_count + 1 - hidden_posts posts. Page n shows those up to
+    n × POSTS_PER_PAGE and the number of pages, so a reply changes the last
+    page and, when it starts a page, the page count: the other pages stay
+    fresh. Moderators see hidden and deleted posts too: any reply changes
+    every page of theirs (they are few).
     """
-    if not is_cacheable(request):
-        return render()
-    page_key = (
-        f"forum:page:{scope}:{object_id}:{request.GET.get('page', '1')}"
-        f":{translation.get_language()}:{settings.TIME_ZONE}"
-    )
-    # The "all" generation moves when an admin changes a board (who may read it).
-    generation_keys = [generation_key(scope, object_id), generation_key("all", 0)]
-    found = cache.get_many([page_key, *generation_keys])
-    generations = tuple(found.get(key) for key in generation_keys)
-    cached = found.get(page_key)
-    if cached is not None and None not in generations and cached[0] == generations:
-        return HttpResponse(cached[1], content_type=cached[2])
-    if None in generations:
-        generations = (generation(scope, object_id), generation("all", 0))
-    response = render()
-    if is_shareable(request, response):
-        cache.set(page_key, (generations, response.content, response["Content-Type"]),
-                  settings.FORUM_PAGE_CACHE_SECONDS)
-    return response
+    version, replies, hidden = entry.version
+    if moderator:
+        return version, replies
+    shown = replies + 1 - hidden
+    number = int(request.GET.get("page", "1"))
+    # A number past the end (or 0) shows the last page.
+    return version, min(shown, number * POSTS_PER_PAGE) if number >= 1 else shown, max(1, math.ceil(
+        shown / POSTS_PER_PAGE))
 
 
-def known_board_id(slug: str) -> int | None:
-    """The id of the board at ``slug``, as last seen (the board page is cached by id)."""
-    return cache.get(f"forum:board-id:{generation('all', 0)}:{slug}")
+def fresh_of(kind: str, entry: access.Entry, request: HttpRequest, *, moderator: bool) -> tuple:
+    return thread_fresh(entry, request, moderator=moderator) if kind == "thread" else entry.version
 
 
-def remember_board_id(slug: str, board_id: int) -> None:
-    # Under the "all" generation: renaming a board in the admin forgets it.
-    cache.set(f"forum:board-id:{generation('all', 0)}:{slug}", board_id, GENERATION_SECONDS)
+# --- Serving -------------------------------------------------------------------
 
 
-def forget(*, thread_ids: Iterable[int] = (), board_ids: Iterable[int] = (), everything: bool = False,
+class Copy(NamedTuple):
+    fresh: tuple  # the fresh versions and tokens it was built under (rule 3)
+    built_at: float  # time.time() before it was built
+    page: object
+
+
+def serve(key: str, fresh: tuple, found: dict, build: Callable[[], tuple[object, object]]) -> object:
+    """The page in slot ``key`` (fetched into ``found``) if built under ``fresh`` and young enough, else
+    ``build()``'s result, which returns (result, page to keep or None). One build at a time (rule 4)."""
+    copy, now = found.get(key), time.time()
+    if copy is not None and copy.fresh == fresh and now - copy.built_at < settings.FORUM_PAGE_CACHE_SECONDS:
+        return copy.page
+    lock = f"{key}:building"
+    building = cache.add(lock, 1, max(1, settings.FORUM_PAGE_STALE_SECONDS))
+    if not building and copy is not None and now - copy.built_at < settings.FORUM_PAGE_STALE_SECONDS:
+        return copy.page  # another process is building it
+    try:
+        result, page = build()
+        if page is not None:
+            cache.set(key, Copy(fresh, now, page), settings.FORUM_PAGE_CACHE_SECONDS)
+    finally:
+        if building:
+            cache.delete(lock)
+    return result
+
+
+def serve_anonymous(request: HttpRequest, *, kind: str, entry: access.Entry | None,
+                    render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The page for an anonymous visitor, refused (404) on ``entry`` or served from its slot.
+
+    A hit is one query (the entry) and one cache round trip (the slot and the
+    posters' generation token).
+    """
+    if not access.may_read_entry(entry, superuser=False, role_ids=(), moderator=False):
+        raise Http404
+    key, token_key = page_key(kind, entry, request, reader="anonymous"), generation_key(kind, entry.object_id)
+    found = cache.get_many([key, token_key])
+    fresh = (*fresh_of(kind, entry, request, moderator=False), token(found, token_key))
+
+    def build():
+        response = render()
+        return response, ((response.content, response["Content-Type"]) if is_shareable(request, response) else None)
+
+    page = serve(key, fresh, found, build)
+    return page if isinstance(page, HttpResponse) else HttpResponse(page[0], content_type=page[1])
+
+
+# --- Moving versions -------------------------------------------------------------
+
+
+def changed(*, thread_ids: Iterable[int] = (), board_ids: Iterable[int] = ()) -> None:
+    """Call in the transaction of a change, after it, that alters what these threads' pages show (not who may
+    see them: a panel's votes, a pin) or these boards' lists, made by a process of another app."""
+    thread_ids, board_ids = list(thread_ids), list(board_ids)
+    if thread_ids:
+        Thread.objects.filter(pk__in=thread_ids).update(version=F("version") + 1)
+    if board_ids:
+        Board.objects.filter(pk__in=board_ids).update(threads_version=F("threads_version") + 1)
+
+
+# Boards and their roles are written by the admin (a form and Django's m2m API), so
+# these receivers move Board.version: in the same transaction as the change, in the
+# database, not in the cache.
+
+
+def board_saved(sender, instance, raw=False, **kwargs) -> None:
+    """post_save: a board's name, address or parent (its children's pages name it too)."""
+    if not raw:
+        Board.objects.filter(Q(pk=instance.pk) | Q(parent=instance.pk)).update(version=F("version") + 1)
+
+
+def board_roles_changed(sender, instance, action: str, **kwargs) -> None:
+    """m2m_changed on read_roles and start_roles."""
+    if action in ("post_add", "post_remove", "post_clear"):
+        Board.objects.filter(pk=instance.pk).update(version=F("version") + 1)
+
+
+def group_deleting(sender, instance, **kwargs) -> None:
+    """pre_delete on Group: deleting it removes it from boards' roles without m2m_changed."""
+    Board.objects.filter(Q(read_roles=instance) | Q(start_roles=instance)).update(version=F("version") + 1)
+
+
+# --- Generation tokens (what is not forum data) ---------------------------------------
+
+
+def forget(*, thread_ids: Iterable[int] = (), board_ids: Iterable[int] = (),
            scopes: Iterable[tuple[str, int]] = ()) -> None:
-    """Make the cached pages of these threads and boards (or of all) unreachable; move the generations of
-    other ``scopes`` too (forum.shells keeps readers' roles under theirs)."""
+    """Move the generation tokens of the posters shown on these threads' and boards' pages (their names,
+    avatars, badges: forum.shells) and of other ``scopes`` (a reader's roles or own state)."""
     generations.move([
-        *([generation_key("all", 0)] if everything else []),
         *(generation_key("thread", thread_id) for thread_id in thread_ids),
         *(generation_key("board", board_id) for board_id in board_ids),
         *(generation_key(scope, object_id) for scope, object_id in scopes),
     ])
 
 
-def forget_after_commit(*, thread_ids: Iterable[int] = (), board_ids: Iterable[int] = ()) -> None:
-    """Call from inside a process function's transaction: forgets now, and again once the change is visible.
-
-    Now, so that the writer's own next page (and a test's, whose transaction
-    never commits) is fresh; after commit too, because a reader rendering
-    between the first forget and the commit stores the old page under the new
-    generation, and the second makes that page unreachable.
-    """
-    thread_ids, board_ids = list(thread_ids), list(board_ids)
-    now_and_after_commit(lambda: forget(thread_ids=thread_ids, board_ids=board_ids))
-
-
 def forget_reader(user_id: int) -> None:
     """Call from inside a process function that changes what a signed-in reader has done that their pages
-    show (a follow, a read mark): forum.shells reads it again. Now and after commit, as above."""
-    now_and_after_commit(lambda: forget(scopes=[("reader", user_id)]))
-
-
-def forget_everything(**kwargs) -> None:
-    """Signal receiver: a board was changed in the admin (name, parent, roles). Now and after commit,
-    as forget_after_commit."""
-    now_and_after_commit(lambda: forget(everything=True))
+    show (a follow, a read mark): forum.shells reads it again. Now and after commit
+    (canyu.generations.now_and_after_commit): it is kept beside the reader's session, not the page."""
+    generations.now_and_after_commit(lambda: forget(scopes=[("reader", user_id)]))

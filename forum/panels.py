@@ -7,7 +7,7 @@ no query on threads it does not concern (look at ``thread.board.holds_ideas``
 and the like first) and a fixed number on those it does, because the thread
 page's query count is pinned by tests. Panels render into the anonymous page
 cache too: whatever changes what they show must call
-``forum.pagecache.forget_after_commit``.
+``forum.pagecache.changed`` in its transaction.
 
 A panel registers with ``concerns``, which says without a query whether it may
 show anything on a thread. Signed-in readers' pages come from shells

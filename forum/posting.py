@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 import outbox
 from canyu.durations import describe_wait
-from forum import access, following, pagecache
+from forum import access, following
 from forum.models import Board, Post, PostRevision, Thread
 from forum.ratelimits import hold_to_daily_cap, is_exempt, is_new_account
 from forum.rendering import render_post
@@ -124,10 +124,11 @@ def add_thread(*, board: Board, author, title: str, source: str, pinned: bool = 
     )
     post = Post.objects.create(thread=thread, author=author, source=source,
                                html=_render(source, author, spam_limits=spam_limits), created_at=now, floor=1)
-    Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + 1)
+    # The board's list version moves with its counters (forum.pagecache).
+    Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + 1,
+                                             threads_version=F("threads_version") + 1)
     # @mentions are told after commit, by a task.
     outbox.enqueue("forum.tasks.notify_about_post", post.pk)
-    pagecache.forget_after_commit(board_ids=[board.pk])
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     if spam_limits:
         _hold_to_posting_limits(author=author, post=post, kind="thread", now=now)
@@ -143,18 +144,19 @@ def reply(*, thread: Thread, author, source: str) -> Post:
     if not moderator:
         claim = claim.filter(locked=False)
     # The conditional UPDATE both moves the counters and checks the thread is
-    # still open: a lock that lands between page and submit wins.
+    # still open: a lock that lands between page and submit wins. reply_count
+    # is also what the thread's pages are fresh by (forum.pagecache.thread_fresh).
     if claim.update(reply_count=F("reply_count") + 1, last_activity_at=now, last_poster=author,
                     last_floor=F("last_floor") + 1) != 1:
         raise PostingRefused(_("This thread is locked: no new replies."))
     post = Post.objects.create(thread=thread, author=author, source=source, html=_render(source, author), created_at=now,
                                floor=_claimed_floor(thread))
-    Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") + 1)
+    Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") + 1,
+                                                    threads_version=F("threads_version") + 1)
     # A replier follows the thread from now on; followers and @mentions are
     # told after commit, by a task (a thread may have thousands of followers).
     following.follow_thread(user=author, thread=thread)
     outbox.enqueue("forum.tasks.notify_about_post", post.pk)
-    pagecache.forget_after_commit(thread_ids=[thread.pk], board_ids=[thread.board_id])
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     _hold_to_posting_limits(author=author, post=post, kind="reply", now=now)
     return post
@@ -177,8 +179,8 @@ def add_reply(*, thread: Thread, author, source: str) -> Post:
     post = Post.objects.create(thread=thread, author=author, source=source,
                                html=_render(source, author, spam_limits=False), created_at=now,
                                floor=_claimed_floor(thread))
-    Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") + 1)
-    pagecache.forget_after_commit(thread_ids=[thread.pk], board_ids=[thread.board_id])
+    Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") + 1,
+                                                    threads_version=F("threads_version") + 1)
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     return post
 
@@ -201,7 +203,7 @@ def edit_post(*, post: Post, editor, source: str) -> Post:
     PostRevision.objects.create(post=locked, editor=editor, source=locked.source)
     locked.source, locked.html, locked.edited_at = source, _render(source, editor), timezone.now()
     locked.save(update_fields=["source", "html", "edited_at"])
-    pagecache.forget_after_commit(thread_ids=[locked.thread_id])
+    Thread.objects.filter(pk=locked.thread_id).update(version=F("version") + 1)  # its pages (forum.pagecache)
     return locked
 
 
@@ -214,10 +216,18 @@ def delete_post(*, post: Post, actor) -> Post:
     if post.floor == 1:
         raise PostingRefused(_("The first post of a thread cannot be deleted; ask a moderator to hide the thread."))
     now = timezone.now()
-    if Post.objects.filter(pk=post.pk, deleted_at=None).update(deleted_at=now) == 1:
-        Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") - 1)
-        Board.objects.filter(threads=post.thread_id).update(post_count=F("post_count") - 1)
+    # Claimed as shown or as hidden, so that Thread.hidden_posts stays the count of hidden posts not deleted.
+    hidden = 0
+    claimed = Post.objects.filter(pk=post.pk, deleted_at=None, hidden=False).update(deleted_at=now)
+    if not claimed:
+        claimed = hidden = Post.objects.filter(pk=post.pk, deleted_at=None, hidden=True).update(deleted_at=now)
+    if claimed == 1:
+        # Fans no longer see it: the thread's audience version moves (forum.pagecache).
+        Thread.objects.filter(pk=post.thread_id).update(
+            reply_count=F("reply_count") - 1, hidden_posts=F("hidden_posts") - hidden, version=F("version") + 1,
+            audience_version=F("audience_version") + 1)
+        Board.objects.filter(threads=post.thread_id).update(post_count=F("post_count") - 1,
+                                                            threads_version=F("threads_version") + 1)
         User.objects.filter(pk=post.author_id).update(post_count=F("post_count") - 1)
-        pagecache.forget_after_commit(thread_ids=[post.thread_id], board_ids=[post.thread.board_id])
     post.refresh_from_db()
     return post

@@ -7,8 +7,8 @@ database). Each is one UPDATE … WHERE counter <> actual, so a run that finds
 nothing wrong writes nothing, and each returns how many rows it corrected.
 
 What each counter means:
-- Thread.reply_count: its posts not deleted, less the first post;
-  Thread.last_floor: all its posts, deleted and hidden too (floors run 1 to it).
+- Thread.reply_count: its posts not deleted, less the first post; Thread.hidden_posts: its posts
+  hidden and not deleted; Thread.last_floor: all its posts, deleted and hidden too (floors run 1 to it).
 - Board.thread_count: its threads (hidden ones too); Board.post_count: the
   posts not deleted in them.
 - User.post_count: their posts not deleted.
@@ -32,7 +32,11 @@ User = get_user_model()
 def recount_threads(thread_ids=None) -> int:
     threads = Thread.objects.all() if thread_ids is None else Thread.objects.filter(pk__in=thread_ids)
     replies = Greatest(count_of(Post.objects.filter(deleted_at=None), "thread") - Value(1), Value(0))
+    # reply_count and hidden_posts are what the thread's pages are fresh by (forum.pagecache.thread_fresh):
+    # correcting one refreshes them.
     return (recount(threads, field="reply_count", actual=replies)
+            + recount(threads, field="hidden_posts", actual=count_of(Post.objects.filter(deleted_at=None, hidden=True),
+                                                                     "thread"))
             + recount(threads, field="last_floor", actual=count_of(Post.objects.all(), "thread")))
 
 

@@ -12,20 +12,20 @@ Everything else depends on the page, the language, the time zone and whether
 the reader moderates. So the page is rendered once for each such kind of
 reader with *holes* where the personal parts go (a marker no user text can
 contain), split at the holes and stored as a shell beside every variant of
-each personal part; a request fetches the shell in the round trip that
-fetches its generations, reads the reader's own state in one query, and
-joins the pieces: no template, no ORM query for the page itself.
+each personal part; a request reads the page's entry (one query), fetches
+the shell in the round trip that fetches the reader's roles, reads the
+reader's own state in one query when it is not kept, and joins the pieces:
+no template, no other query for the page itself.
 
-Freshness is the anonymous cache's: a shell is stored with the thread's (or
-board's), the boards' and the roles' generations as read before it was
-rendered, and every process that changes what a page shows moves them (now
-and after commit). A poster's new name, avatar, phone model or role moves the
-generations of every thread they posted in and of those threads' boards. What
-changes without moving them (post counts, view counts, "3 minutes ago") is at
-most ``FORUM_PAGE_CACHE_SECONDS`` old: a shell is not used once older. The
-reader's own parts are always current. Who may read is checked on every
-request against the board's read roles kept in the shell and the reader's
-roles (cached per user, under the site's and the user's role generations).
+Shells are kept and found as anonymous pages are (forum.pagecache): each
+request reads the thread's or board's entry (who may read it and its
+versions, one query), refuses or looks up the shell in the slot those
+versions name. What is not forum data is kept under generation tokens
+(canyu.generations, moved now and after commit by the receivers below): a
+poster's new name, avatar, phone model or role moves the tokens of every
+thread they posted in and of those threads' boards; a reader's roles are
+cached per user under the site's and the user's role tokens. The reader's
+own parts are always current.
 
 A thread some panel concerns (forum.panels: an idea's box, polls) gets one
 more hole, filled with the panels rendered for the reader on each request.
@@ -37,7 +37,7 @@ import functools
 import hashlib
 import os
 import re
-import time
+import secrets
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -48,7 +48,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from canyu import generations
@@ -112,14 +112,13 @@ class Roles(NamedTuple):
     role_ids: frozenset[int]
     moderator: bool
 
-    def may_read(self, read_role_ids: frozenset[int]) -> bool:
-        # forum.access.may_read, on the cached roles.
-        return not read_role_ids or self.superuser or bool(read_role_ids & self.role_ids)
+    def may_read(self, entry: access.Entry | None) -> bool:
+        return access.may_read_entry(entry, superuser=self.superuser, role_ids=self.role_ids,
+                                     moderator=self.moderator)
 
-    def may_start(self, read_role_ids: frozenset[int], start_role_ids: frozenset[int]) -> bool:
-        # forum.access.may_start_thread, on the cached roles.
-        return self.may_read(read_role_ids) and (
-            not start_role_ids or self.superuser or bool(start_role_ids & self.role_ids))
+    def may_start(self, start_role_ids: frozenset[int]) -> bool:
+        # forum.access.may_start_thread, on the cached roles (of a reader who may read the board).
+        return access.may_read_roles(start_role_ids, superuser=self.superuser, role_ids=self.role_ids)
 
 
 def _roles_key(user_id: int) -> str:
@@ -140,14 +139,11 @@ def _roles_of(user, found: dict) -> Roles:
             and roles.superuser == user.is_superuser:
         return roles
     # What ``found`` holds was read before the roles are, as needed; only missing tokens are drawn.
-    generation = (_or_current(generation[0], "roles", 0), _or_current(generation[1], "user-roles", user.pk))
+    generation = (pagecache.token(found, ROLES_GENERATION_KEY),
+                  pagecache.token(found, _user_roles_generation_key(user.pk)))
     roles = Roles(generation, user.is_superuser, frozenset(access.role_ids(user)), access.is_moderator(user))
     cache.set(_roles_key(user.pk), roles, pagecache.GENERATION_SECONDS)
     return roles
-
-
-def _or_current(token, scope: str, object_id: int):
-    return pagecache.generation(scope, object_id) if token is None else token
 
 
 def forget_role_changes(sender, action: str, reverse: bool, instance, pk_set, **kwargs) -> None:
@@ -182,20 +178,6 @@ def _move_role_generations(user_ids) -> None:
     _forget_places_of(user_ids)  # the badge on their posts
 
 
-# --- Storing shells ------------------------------------------------------------
-
-
-def _shell_key(scope: str, request: HttpRequest, moderator: bool) -> str:
-    path = hashlib.blake2b(request.get_full_path().encode(), digest_size=8).hexdigest()
-    return (f"forum:shell:{scope}:{path}:{translation.get_language()}:{timezone.get_current_timezone_name()}"
-            f":{fragments.code_version()}:{int(moderator)}")
-
-
-def generations_of(scope: str, object_id: int) -> tuple[int, int, int]:
-    """Read before rendering a shell, and stored with it: the page's, the boards' and the roles' (badges)."""
-    return pagecache.generation(scope, object_id), pagecache.generation("all", 0), pagecache.generation("roles", 0)
-
-
 # --- Authors -----------------------------------------------------------------
 # Pages show their posters' names, avatars, phone models and badges. When
 # those change, the pages of every thread the user posted in, and of those
@@ -206,7 +188,7 @@ SHOWN_USER_FIELDS = frozenset({"username", "display_name", "avatar", "phone_mode
 
 
 def forget_author(*, user_id: int) -> None:
-    """Now and after commit, as forum.pagecache.forget_after_commit."""
+    """Now and after commit (canyu.generations.now_and_after_commit): a user's row is not forum data."""
     generations.now_and_after_commit(lambda: _forget_places_of([user_id]))
 
 
@@ -228,21 +210,36 @@ def forget_changed_profile(sender, user_id, **kwargs) -> None:
     forget_author(user_id=user_id)
 
 
-def _fetch(request: HttpRequest, scope: str, extra_keys: list[str]) -> tuple[Roles, object, dict]:
-    """One round trip for the reader's roles and unread count, ``extra_keys`` and the shell for readers who
-    do not moderate; a second only for moderators' shells."""
+def _serve(request: HttpRequest, kind: str, entry: access.Entry | None, build: Callable[[Roles], object]):
+    """The reader's roles, the shell (from its slot, or built) and what the round trip found.
+
+    One round trip for the reader's roles, unread count, own state, the
+    posters' generation token and the shell for readers who do not moderate;
+    a second only for moderators' shells. Refused (404) on ``entry``.
+    """
+    if entry is None:
+        raise Http404
     user = request.user
-    plain_key = _shell_key(scope, request, moderator=False)
+    member_key = pagecache.page_key(kind, entry, request, reader="member")
+    token_key = pagecache.generation_key(kind, entry.object_id)
     found = cache.get_many([ROLES_GENERATION_KEY, _user_roles_generation_key(user.pk), _roles_key(user.pk),
                             unread_key(user.pk), _account_nav_key(user.pk), pagecache.generation_key("reader", user.pk),
-                            _reader_state_key(request), plain_key, *extra_keys])
+                            _reader_state_key(request), member_key, token_key])
     roles = _roles_of(user, found)
-    shell = cache.get(_shell_key(scope, request, moderator=True)) if roles.moderator else found.get(plain_key)
-    return roles, shell, found
+    if not roles.may_read(entry):
+        raise Http404  # as forum.access.access_thread and access_board
+    key = member_key
+    if roles.moderator:
+        key = pagecache.page_key(kind, entry, request, reader="moderator")
+        found[key] = cache.get(key)
+    fresh = (*pagecache.fresh_of(kind, entry, request, moderator=roles.moderator),
+             pagecache.token(found, token_key), pagecache.token(found, ROLES_GENERATION_KEY))
 
+    def built():
+        shell = build(roles)
+        return shell, shell
 
-def _store(request: HttpRequest, scope: str, roles: Roles, shell) -> None:
-    cache.set(_shell_key(scope, request, roles.moderator), shell, settings.FORUM_PAGE_CACHE_SECONDS)
+    return roles, pagecache.serve(key, fresh, found, built), found
 
 
 # --- What the reader has done ----------------------------------------------------
@@ -263,20 +260,14 @@ def _reader_state(request: HttpRequest, found: dict, shell, read: Callable[[], o
     generation_key = pagecache.generation_key("reader", request.user.pk)
     kept = found.get(_reader_state_key(request))
     generation = found.get(generation_key)
-    if kept is not None and generation is not None and kept[:2] == (generation, shell.built_at):
+    if kept is not None and generation is not None and kept[:2] == (generation, shell.serial):
         return kept[2]
     # Read before the rows (in ``found``, or now): a change committing meanwhile moves it, and what is kept
     # here is not used.
-    generation = _or_current(generation, "reader", request.user.pk)
+    generation = pagecache.token(found, generation_key)
     state = read()
-    cache.set(_reader_state_key(request), (generation, shell.built_at, state), settings.FORUM_PAGE_CACHE_SECONDS)
+    cache.set(_reader_state_key(request), (generation, shell.serial, state), settings.FORUM_PAGE_CACHE_SECONDS)
     return state
-
-
-def _expired(shell) -> bool:
-    # "3 minutes ago" and view counts are at most this old, also where the
-    # cache keeps keys longer (or the clock is a test's).
-    return time.time() - shell.built_at >= settings.FORUM_PAGE_CACHE_SECONDS
 
 
 def _account_nav_key(user_id: int) -> str:
@@ -307,9 +298,7 @@ _OWN, _LIKED, _OTHER = (fragments.POST_RELATIONS.index(relation) for relation in
 
 
 class ThreadShell(NamedTuple):
-    built_at: float  # time.time(): kept for FORUM_PAGE_CACHE_SECONDS, whatever the cache's own expiry
-    generations: tuple[int, int, int]
-    read_role_ids: frozenset[int]
+    serial: int  # drawn for each shell built: the reader's own state is kept per shell
     # Some panel concerns the thread (forum.panels): the "panels" hole is filled per request.
     panels: bool
     pieces: tuple[bytes | str, ...] = ()  # as _split gives them
@@ -324,9 +313,9 @@ def _role_ids(roles) -> frozenset[int]:
     return frozenset(group.pk for group in roles.all())
 
 
-def thread_shell(*, generations, board, html: str, posts, follow, last_post_id, panels: bool) -> ThreadShell:
+def thread_shell(*, html: str, posts, follow, last_post_id, panels: bool) -> ThreadShell:
     """``posts``: (post id, author id, its <article> in each of fragments.POST_RELATIONS)."""
-    return ThreadShell(time.time(), generations, _role_ids(board.read_roles), panels, _split(html),
+    return ThreadShell(secrets.randbits(48), panels, _split(html),
                        tuple((post_id, author_id, *_shared_start(variants)) for post_id, author_id, variants in posts),
                        tuple(variant.encode() for variant in follow), last_post_id)
 
@@ -339,22 +328,15 @@ def _shared_start(variants: tuple[str, ...]) -> tuple[bytes, tuple[bytes, ...]]:
 
 
 def serve_thread(request: HttpRequest, thread_id: int, *, build: Callable[[Roles], ThreadShell],
-                 render_whole: Callable[[], HttpResponse], render_panels: Callable[[], list[str]]) -> HttpResponse:
+                 render_panels: Callable[[], list[str]]) -> HttpResponse:
     """The thread page for a signed-in reader, from its shell (built by ``build`` when missing or stale).
 
-    Costs, on a shell found: one cache round trip (two for moderators); one
+    Costs, on a shell found: the thread's entry (one query), one cache round trip (two for moderators); one
     query for the reader's likes, follow and read mark when they are not kept
     yet, and a write only when the read mark moves; on a thread with panels,
     what ``render_panels`` costs.
     """
-    generation_keys = [pagecache.generation_key("thread", thread_id), pagecache.generation_key("all", 0),
-                       ROLES_GENERATION_KEY]
-    roles, shell, found = _fetch(request, "thread", generation_keys)
-    if shell is None or _expired(shell) or shell.generations != tuple(found.get(key) for key in generation_keys):
-        shell = build(roles)
-        _store(request, "thread", roles, shell)
-    if not roles.may_read(shell.read_role_ids):
-        return render_whole()  # which answers 404
+    roles, shell, found = _serve(request, "thread", access.thread_entry(thread_id), build)
     user_id = request.user.pk
     liked, following, mark = _reader_state(request, found, shell, lambda: _thread_state(
         user_id, thread_id, [post[0] for post in shell.posts]))
@@ -400,10 +382,7 @@ def _thread_state(user_id: int, thread_id: int, post_ids: list[int]) -> tuple[fr
 
 
 class BoardShell(NamedTuple):
-    built_at: float
-    generations: tuple[int, int, int]
-    board_id: int
-    read_role_ids: frozenset[int]
+    serial: int
     start_role_ids: frozenset[int]
     pieces: tuple[bytes | str, ...]  # as _split gives them
     # (thread id, last activity, its row read and unread in UTF-8)
@@ -411,47 +390,24 @@ class BoardShell(NamedTuple):
     start: bytes  # the "New thread" link, for readers who may start one
 
 
-def board_shell(*, generations, board, html: str, rows, start: str) -> BoardShell:
-    return BoardShell(time.time(), generations, board.pk, _role_ids(board.read_roles), _role_ids(board.start_roles),
+def board_shell(*, board, html: str, rows, start: str) -> BoardShell:
+    return BoardShell(secrets.randbits(48), _role_ids(board.start_roles),
                       _split(html), tuple((thread_id, activity, (read.encode(), unread.encode()))
                                           for thread_id, activity, (read, unread) in rows), start.encode())
-
-
-# Each worker remembers which board a slug named, with the "all" generation it
-# was seen under (which moves when a board is renamed), so the first round
-# trip can fetch the board's generation with the shell. Only boards that served
-# a page are remembered.
-_board_ids: dict[str, tuple[str, int]] = {}
 
 
 def serve_board(request: HttpRequest, slug: str, *, build: Callable[[Roles], BoardShell]) -> HttpResponse:
     """The board page for a signed-in reader, from its shell (built by ``build`` when missing or stale).
 
-    Costs, on a shell found: one cache round trip (two for moderators, and
-    for the first request of a worker), and one query for the reader's read
-    marks of the page's threads when they are not kept yet.
+    Costs, on a shell found: the board's entry (one query), one cache round
+    trip (two for moderators), and one query for the reader's read marks of
+    the page's threads when they are not kept yet.
     """
-    all_key = pagecache.generation_key("all", 0)
-    known = _board_ids.get(slug)
-    known_key = pagecache.generation_key("board", known[1]) if known else None
-    roles, shell, found = _fetch(request, "board", [all_key, ROLES_GENERATION_KEY, *([known_key] if known else [])])
-    if shell is not None and not _expired(shell):
-        board_key = pagecache.generation_key("board", shell.board_id)
-        board_generation = found[board_key] if board_key == known_key and board_key in found else cache.get(board_key)
-        if shell.generations != (board_generation, found.get(all_key), found.get(ROLES_GENERATION_KEY)):
-            shell = None
-    else:
-        shell = None
-    if shell is None:
-        shell = build(roles)
-        _store(request, "board", roles, shell)
-    _board_ids[slug] = (shell.generations[1], shell.board_id)
-    if not roles.may_read(shell.read_role_ids):
-        raise Http404  # as forum.access.access_board
+    roles, shell, found = _serve(request, "board", access.board_entry(slug), build)
     read = _reader_state(request, found, shell, lambda: _read_threads(
         request.user.pk, [(thread_id, last_activity) for thread_id, last_activity, _ in shell.rows]))
     rows = b"".join(html[thread_id not in read] for thread_id, _, html in shell.rows)
-    start = shell.start if roles.may_start(shell.read_role_ids, shell.start_role_ids) else b""
+    start = shell.start if roles.may_start(shell.start_role_ids) else b""
     parts = {"account": _account_nav(request, found), "rows": rows, "start": start}
     return HttpResponse(_fill(shell.pieces, parts, get_token(request)))
 

@@ -24,16 +24,8 @@ def board(request, slug):
         return shells.serve_board(request, slug, build=lambda roles: _board_shell(request, slug, roles))
     if not pagecache.is_cacheable(request):
         return _render_board(request, access.access_board(request.user, slug))
-    # The cached page is found by the board's id, remembered per slug, so a
-    # cache hit needs no query at all.
-    board_id = pagecache.known_board_id(slug)
-    board = None
-    if board_id is None:
-        board = access.access_board(request.user, slug)
-        pagecache.remember_board_id(slug, board.pk)
-        board_id = board.pk
-    return pagecache.serve(request, scope="board", object_id=board_id,
-                           render=lambda: _render_board(request, board or access.access_board(request.user, slug)))
+    return pagecache.serve_anonymous(request, kind="board", entry=access.board_entry(slug),
+                                     render=lambda: _render_board(request, access.access_board(request.user, slug)))
 
 
 def _render_board(request, board):
@@ -47,7 +39,6 @@ def _render_board(request, board):
 def _board_shell(request, slug, roles) -> shells.BoardShell:
     """The board page for readers with ``roles``, with holes for what each sees of their own."""
     board = access.access_board(request.user, slug)
-    generations = shells.generations_of("board", board.pk)
     page = pages.board_page(request.user, board, request.GET.get("page"))
     rows = page.object_list
     html = render_to_string("forum/board.html", {
@@ -57,7 +48,7 @@ def _board_shell(request, slug, roles) -> shells.BoardShell:
         "rows": shells.hole("rows") if rows else "",
     }, request)
     return shells.board_shell(
-        generations=generations, board=board, html=html, start=shells.render_part("forum/_start_thread.html",
+        board=board, html=html, start=shells.render_part("forum/_start_thread.html",
                                                                                    {"board": board}),
         rows=[(row["id"], row["last_activity_at"], states)
               for row, states in zip(rows, fragments.render_thread_row_states(rows))],
@@ -67,13 +58,12 @@ def _board_shell(request, slug, roles) -> shells.BoardShell:
 def thread(request, thread_id):
     if shells.is_servable(request):
         response = shells.serve_thread(request, thread_id, build=lambda roles: _thread_shell(request, thread_id, roles),
-                                       render_whole=lambda: _render_thread(request, thread_id),
                                        render_panels=lambda: _reader_panels(request, thread_id))
+    elif pagecache.is_cacheable(request):
+        response = pagecache.serve_anonymous(request, kind="thread", entry=access.thread_entry(thread_id),
+                                             render=lambda: _render_thread(request, thread_id))
     else:
-        # The cached page was stored only after this visitor's kind (anonymous)
-        # was allowed to read it; hiding or moving the thread forgets it.
-        response = pagecache.serve(request, scope="thread", object_id=thread_id,
-                                   render=lambda: _render_thread(request, thread_id))
+        response = _render_thread(request, thread_id)
     viewcounts.record_view(thread_id)
     return response
 
@@ -106,7 +96,6 @@ def _render_thread(request, thread_id):
 def _thread_shell(request, thread_id, roles) -> shells.ThreadShell:
     """The thread page for readers with ``roles``, with holes for what each sees of their own."""
     thread = access.access_thread(request.user, thread_id)
-    generations = shells.generations_of("thread", thread.pk)
     has_panels = panels.concern(thread)
     page = pages.thread_page(request.user, thread, request.GET.get("page"))
     rows = page.object_list
@@ -122,7 +111,7 @@ def _thread_shell(request, thread_id, roles) -> shells.ThreadShell:
     follow = [shells.render_part("forum/_follow.html", {"thread": thread, "following": state, "request": request})
               for state in (False, True)]
     return shells.thread_shell(
-        generations=generations, board=thread.board, html=html, follow=follow,
+        html=html, follow=follow,
         posts=[(row["id"], row["author_id"], relations)
                for row, relations in zip(rows, fragments.render_post_relations(rows, reader))],
         last_post_id=rows[-1]["id"] if rows else None, panels=has_panels,

@@ -201,7 +201,7 @@ def withdraw_release(*, release: Release, now: datetime | None = None) -> Releas
         raise _explain_state(current)
     if current.announcement_id and Thread.objects.filter(pk=current.announcement_id, pinned=True).update(pinned=False):
         board_id = Thread.objects.values_list("board_id", flat=True).get(pk=current.announcement_id)
-        pagecache.forget_after_commit(thread_ids=[current.announcement_id], board_ids=[board_id])
+        pagecache.changed(thread_ids=[current.announcement_id], board_ids=[board_id])
     return current
 
 

@@ -120,7 +120,7 @@ def announce_release(*, release: Release, board: Board) -> Thread:
                                     spam_limits=False)
     except posting.PostingRefused as refusal:
         raise ReleaseRefused(str(refusal)) from None
-    pagecache.forget_after_commit(thread_ids=unpinned, board_ids=[board.pk])
+    pagecache.changed(thread_ids=unpinned, board_ids=[board.pk])
     return thread
 
 

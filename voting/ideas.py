@@ -33,5 +33,5 @@ def propose_idea(*, board: Board, author, title: str, source: str, product: Prod
     following.follow_thread(user=author, thread=thread)
     idea = Idea.objects.create(thread=thread, product=product, area=area, created_at=thread.created_at)
     similar.index_title(idea, thread.title)
-    pagecache.forget_after_commit(board_ids=[board.pk])
+    pagecache.changed(board_ids=[board.pk])
     return idea

@@ -36,7 +36,7 @@ def toggle_vote(*, idea: Idea, user) -> bool:
     if voted:
         hold_to_daily_cap(user=user, kind="idea_vote", rows=IdeaVote.objects.filter(user=user).exclude(idea=idea))
     trending.bump(idea.pk, voted=voted)
-    pagecache.forget_after_commit(thread_ids=[idea.thread_id])
+    pagecache.changed(thread_ids=[idea.thread_id])
     return voted
 
 

@@ -3,7 +3,7 @@
 A fixed number of queries whatever the number of polls and answers: the
 thread's polls, their answers (one prefetch), the viewer's ballots (one query,
 none for visitors); none at all outside ideas boards. Anonymous pages are
-cached whole (forum.pagecache): voting.polls forgets the thread's page when a
+cached whole (forum.pagecache): voting.polls moves the thread's version when a
 poll opens, closes, or takes a ballot whose results are live.
 """
 

@@ -119,7 +119,7 @@ def open_poll(*, thread: Thread, by, question: str, choice: str, results: str, c
                                created_at=now, closes_at=closes_at)
     PollOption.objects.bulk_create([PollOption(poll=poll, position=position, label=label, idea=idea)
                                     for position, (label, idea) in enumerate(answers, start=1)])
-    pagecache.forget_after_commit(thread_ids=[thread.pk])
+    pagecache.changed(thread_ids=[thread.pk])
     return poll
 
 
@@ -198,7 +198,7 @@ def cast_ballot(*, poll: Poll, user, option_ids) -> Ballot:
     BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, option_id=option_id) for option_id in chosen])
     PollOption.objects.filter(pk__in=chosen).update(vote_count=F("vote_count") + 1)
     if poll.results == Poll.Results.LIVE:
-        pagecache.forget_after_commit(thread_ids=[poll.thread_id])
+        pagecache.changed(thread_ids=[poll.thread_id])
     return ballot
 
 
@@ -253,7 +253,7 @@ def close_poll(*, poll: Poll, by=None, now: datetime | None = None) -> bool:
     if poll.opened_by is not None:
         post = posting.add_reply(thread=poll.thread, author=poll.opened_by, source=result_markdown(poll, result))
         Poll.objects.filter(pk=poll.pk).update(result_post=post)
-    pagecache.forget_after_commit(thread_ids=[poll.thread_id])
+    pagecache.changed(thread_ids=[poll.thread_id])
     outbox.enqueue("voting.tasks.notify_poll_result", poll.pk, by.pk if by is not None else None)
     logger.info("Poll %s closed with %s ballots", poll.pk, result.ballots)
     return True

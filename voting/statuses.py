@@ -91,7 +91,7 @@ def set_status(*, idea: Idea, by, status: str, note: str = "", target_release: R
         _explain(idea)
     change = StatusChange.objects.create(idea=idea, from_status=idea.status, to_status=status, note=note, by=by,
                                          at=now)
-    pagecache.forget_after_commit(thread_ids=[idea.thread_id])
+    pagecache.changed(thread_ids=[idea.thread_id])
     outbox.enqueue("voting.tasks.notify_status_change", change.pk)
     for name, value in fields.items():
         setattr(idea, name, value)
@@ -160,7 +160,7 @@ def merge_idea(*, idea: Idea, into: Idea, by, note: str = "") -> StatusChange:
     recount_votes([idea.pk, target.pk])
     change = StatusChange.objects.create(idea=idea, from_status=from_status, to_status=Status.DUPLICATE, note=note,
                                          by=by, at=now)
-    pagecache.forget_after_commit(thread_ids=[idea.thread_id, target.thread_id])
+    pagecache.changed(thread_ids=[idea.thread_id, target.thread_id])
     outbox.enqueue("voting.tasks.notify_status_change", change.pk, sorted(audience - {by.pk}))
     idea.status, idea.merged_into, idea.status_note, idea.status_changed_at = Status.DUPLICATE, target, note, now
     return change
@@ -212,7 +212,7 @@ def ship_idea(*, idea_id: int, changelog_item_id: int, thread_id: int, now: date
         return False
     change = StatusChange.objects.create(idea_id=idea_id, from_status=Status.IN_BUILD, to_status=Status.SHIPPED,
                                          by=None, at=now)
-    pagecache.forget_after_commit(thread_ids=[thread_id])
+    pagecache.changed(thread_ids=[thread_id])
     outbox.enqueue("voting.tasks.notify_status_change", change.pk)
     logger.info("Idea %s shipped (changelog item %s)", idea_id, changelog_item_id)
     return True

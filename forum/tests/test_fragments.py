@@ -168,12 +168,16 @@ def test_an_author_with_no_role_has_no_badge(client, fan):
     assert 'class="badge' not in article(page(client, thread), thread.posts.get())
 
 
-def test_the_authors_post_count_follows_their_posts_elsewhere(client, fan):
-    author = UserFactory()
-    thread = make_thread(author=author)
-    assert "1 post<" in article(page(client, thread), thread.posts.get())
-    make_thread(author=author, source="Another first post")
-    assert "2 posts<" in article(page(client, thread), thread.posts.get())
+def test_the_authors_post_count_follows_their_posts_elsewhere(client, fan, settings):
+    """A count that moves no version of this thread: its pages show it at most FORUM_PAGE_CACHE_SECONDS
+    late (forum.pagecache)."""
+    with time_machine.travel("2026-12-04 09:00:00+00:00", tick=False) as clock:
+        author = UserFactory()
+        thread = make_thread(author=author)
+        assert "1 post<" in article(page(client, thread), thread.posts.get())
+        make_thread(author=author, source="Another first post")
+        clock.shift(settings.FORUM_PAGE_CACHE_SECONDS)
+        assert "2 posts<" in article(page(client, thread), thread.posts.get())
 
 
 # --- Changes on the reader's side ---------------------------------------------

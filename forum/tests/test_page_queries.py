@@ -59,9 +59,9 @@ def test_board_page_query_count_does_not_grow(client, signed_in):
 
 def test_thread_page_queries_anonymous(client, django_assert_num_queries):
     thread = grow_thread(30)
-    # thread+board, board read roles, board start roles, the floors fans do not see (in place of a count),
-    # posts+authors, authors' roles (badges)
-    with django_assert_num_queries(6):
+    # the thread's entry (forum.access: read roles and page versions), thread+board, board read roles,
+    # board start roles, the floors fans do not see (in place of a count), posts+authors, authors' roles (badges)
+    with django_assert_num_queries(7):
         client.get(thread.get_absolute_url())
 
 
@@ -69,26 +69,27 @@ def test_thread_page_queries_signed_in(client, django_assert_num_queries, settin
     thread = grow_thread(30)
     client.force_login(UserFactory())
     # The first signed-in view builds the shell (forum.shells): session (none
-    # with Redis: cached_db), user, viewer's groups, user and group permissions
-    # (kept as the viewer's roles), thread+board, read roles, start roles,
+    # with Redis: cached_db), the thread's entry, user, viewer's groups, user and
+    # group permissions (kept as the viewer's roles), thread+board, read roles, start roles,
     # unseen floors, posts+authors, authors' roles (badges), the builder's likes;
     # then the viewer's own parts: likes + follow + read mark in one query,
     # the read mark's INSERT (first visit), the header's unread count (cached
     # afterwards).
-    with django_assert_num_queries(14 + session_queries(settings)):
+    with django_assert_num_queries(15 + session_queries(settings)):
         client.get(thread.get_absolute_url())
 
 
 # Once the shell is built and the reader's own state kept (forum.shells), and
-# the user kept (accounts.usercache): no query at all with Redis (cached_db
-# sessions), the session alone without, whatever the page's size.
+# the user kept (accounts.usercache): the page's entry (forum.access: who may
+# read it and its versions) and, without Redis (cached_db sessions), the
+# session, whatever the page's size.
 @pytest.mark.parametrize("grow", [lambda: grow_thread(30), lambda: grow_board(25)], ids=["thread", "board"])
-def test_pages_from_their_shells_run_no_query_but_the_session(client, django_assert_num_queries, settings, grow):
+def test_pages_from_their_shells_run_one_query_but_the_session(client, django_assert_num_queries, settings, grow):
     url = grow().get_absolute_url()
     client.force_login(UserFactory())
     client.get(url)  # builds the shell; on a thread, the first read mark moves
     client.get(url)  # keeps the reader's likes, follow and read mark
-    with django_assert_num_queries(session_queries(settings)):
+    with django_assert_num_queries(1 + session_queries(settings)):
         client.get(url)
 
 
@@ -99,8 +100,8 @@ def test_the_readers_own_state_is_one_query_when_not_kept(client, django_assert_
     client.get(url)
     client.get(url)
     pagecache.forget(scopes=[("reader", int(client.session["_auth_user_id"]))])  # as a like or follow does
-    # session, likes + follow + read mark (thread) or the read marks (board)
-    with django_assert_num_queries(1 + session_queries(settings)):
+    # session, the entry, likes + follow + read mark (thread) or the read marks (board)
+    with django_assert_num_queries(2 + session_queries(settings)):
         client.get(url)
 
 
@@ -110,9 +111,9 @@ def test_another_reader_gets_the_thread_from_the_shell(django_assert_num_queries
     first.force_login(UserFactory())
     second.force_login(UserFactory())
     first.get(thread.get_absolute_url())
-    # session, user, their groups and permissions (their roles, cached
-    # afterwards), likes + follow + read mark, the mark's INSERT, unread count
-    with django_assert_num_queries(7 + session_queries(settings)):
+    # session, the thread's entry, user, their groups and permissions (their roles,
+    # cached afterwards), likes + follow + read mark, the mark's INSERT, unread count
+    with django_assert_num_queries(8 + session_queries(settings)):
         second.get(thread.get_absolute_url())
 
 
@@ -131,9 +132,9 @@ def test_pages_from_their_shells_run_as_many_queries_whatever_their_size(client,
 
 def test_board_page_queries_anonymous(client, django_assert_num_queries):
     board = grow_board(25)
-    # board+parent, read roles, start roles, its hidden threads (the page count is the board's less those),
-    # threads+authors+last posters
-    with django_assert_num_queries(5):
+    # the board's entry (read roles and versions), board+parent, read roles, start roles, its hidden threads
+    # (the page count is the board's less those), threads+authors+last posters
+    with django_assert_num_queries(6):
         client.get(board.get_absolute_url())
 
 
@@ -141,10 +142,10 @@ def test_board_page_queries_signed_in(client, django_assert_num_queries, setting
     board = grow_board(25)
     client.force_login(UserFactory())
     # The first signed-in view builds the shell (forum.shells): session (none
-    # with Redis: cached_db), user, viewer's groups, board+parent, read roles,
+    # with Redis: cached_db), the board's entry, user, viewer's groups, board+parent, read roles,
     # start roles, viewer's user and group permissions (kept as the viewer's
     # roles), count, threads+authors+last posters with the builder's read marks;
     # then the viewer's read marks of the page's threads, the header's unread
     # notification count (cached afterwards).
-    with django_assert_num_queries(11 + session_queries(settings)):
+    with django_assert_num_queries(12 + session_queries(settings)):
         client.get(board.get_absolute_url())

@@ -3,8 +3,9 @@
 import pytest
 from django.core.management import call_command
 
+from accounts.roles import Role
 from accounts.tests.factories import UserFactory
-from forum import liking, posting, recounting
+from forum import liking, moderation, posting, recounting
 from forum.models import Board, Post, Thread
 from forum.tests.factories import BoardFactory, make_thread
 
@@ -78,3 +79,25 @@ def test_recount_forum_command_reports_corrections(capsys):
     Thread.objects.filter(pk=thread.pk).update(reply_count=0)
     call_command("recount_forum")
     assert "threads: 1 corrected" in capsys.readouterr().out
+
+
+def test_hidden_posts_counts_posts_hidden_and_not_deleted():
+    thread = make_thread(replies=3)
+    moderator = UserFactory(roles=[Role.MODERATOR])
+    first, second, third = thread.posts.order_by("id")[1:4]
+    moderation.set_post_hidden(post=first, moderator=moderator, hidden=True)
+    moderation.set_post_hidden(post=second, moderator=moderator, hidden=True)
+    posting.delete_post(post=second, actor=moderator)  # hidden, then deleted
+    posting.delete_post(post=third, actor=moderator)
+    moderation.set_post_hidden(post=third, moderator=moderator, hidden=True)  # deleted, then hidden
+    thread.refresh_from_db()
+    assert (thread.reply_count, thread.hidden_posts) == (1, 1)
+    assert recounting.recount_threads() == 0
+
+
+def test_recount_threads_repairs_a_drifted_hidden_posts():
+    thread = make_thread(replies=1)
+    Thread.objects.filter(pk=thread.pk).update(hidden_posts=5)
+    assert recounting.recount_threads() == 1
+    thread.refresh_from_db()
+    assert thread.hidden_posts == 0

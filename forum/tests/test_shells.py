@@ -4,6 +4,7 @@ reader, and never show a reader what is not theirs or what has changed."""
 import re
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
@@ -18,6 +19,14 @@ from notifications.models import Kind
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    """A shell and a whole render compared byte for byte must see the same second ("just now", "1 minute
+    ago"): the clock stands still in these tests."""
+    with time_machine.travel("2026-12-04 09:00:00+00:00", tick=False) as clock:
+        yield clock
 
 
 def signed_in(user) -> Client:
@@ -114,12 +123,13 @@ def test_each_language_and_time_zone_has_its_shell(busy_thread, settings):
 
 
 @pytest.mark.parametrize("unread", [False, True])
-def test_a_board_from_its_shell_is_the_whole_page_for_its_reader(settings, unread):
+def test_a_board_from_its_shell_is_the_whole_page_for_its_reader(settings, unread, frozen_clock):
     reader = UserFactory()
     board = BoardFactory()
     threads = [make_thread(board=board, title=f"Thread {i}") for i in range(3)]
     client = signed_in(reader)
     client.get(threads[0].get_absolute_url())  # read
+    frozen_clock.shift(1)
     if unread:
         posting.reply(thread=threads[0], author=UserFactory(), source="Something new")
     html = assert_same_page(client, board.get_absolute_url(), settings)
@@ -262,8 +272,8 @@ def test_a_signup_or_a_sign_in_leaves_the_shells_alone(busy_thread, django_asser
     client.get(thread.get_absolute_url())
     UserFactory()
     signed_in(UserFactory())
-    # session, and the reader's own state (their next page reads none)
-    with django_assert_num_queries(1 + session_queries(settings)):
+    # session, the thread's entry, and the reader's own state (their next page reads none)
+    with django_assert_num_queries(2 + session_queries(settings)):
         client.get(thread.get_absolute_url())
 
 
@@ -289,7 +299,7 @@ def test_unliking_shows_at_once(busy_thread):
     assert f'formaction="/p/{post.pk}/like/" class="like"' in client.get(thread.get_absolute_url()).content.decode()
 
 
-def test_a_thread_read_shows_as_read_on_its_board_at_once():
+def test_a_thread_read_shows_as_read_on_its_board_at_once(frozen_clock):
     reader = signed_in(UserFactory())
     thread = make_thread()
     board_url = thread.board.get_absolute_url()
@@ -297,6 +307,7 @@ def test_a_thread_read_shows_as_read_on_its_board_at_once():
     assert 'class="tag new"' in reader.get(board_url).content.decode()
     reader.get(thread.get_absolute_url())
     assert 'class="tag new"' not in reader.get(board_url).content.decode()
+    frozen_clock.shift(1)
     posting.reply(thread=thread, author=UserFactory(), source="News")
     assert 'class="tag new"' in reader.get(board_url).content.decode()
 
@@ -350,8 +361,8 @@ def test_an_idea_thread_from_its_shell_reads_only_what_its_panels_show(django_as
     client = signed_in(UserFactory())
     client.get(url)
     client.get(url)
-    # the thread and its board; the panels: the idea, its status changes, the engineers of its release
+    # the thread's entry; the thread and its board; the panels: the idea, its status changes, the engineers of its release
     # item, the reader's vote, their permissions (user, groups: may they open a poll), the polls.
     # Rendered whole, the page made 16.
-    with django_assert_num_queries(8 + session_queries(settings)):
+    with django_assert_num_queries(9 + session_queries(settings)):
         client.get(url)
