@@ -21,6 +21,8 @@ def _tasks_run_in_process(request):
     """Tasks run eagerly in the test process, also when REDIS_URL is set (CI),
     so a test sees what its tasks did. Tests marked ``celery_worker`` talk to
     real worker processes through Redis instead."""
+    from celery._state import _set_task_join_will_block
+
     from canyu.celery import app
 
     if request.node.get_closest_marker("celery_worker"):
@@ -30,6 +32,10 @@ def _tasks_run_in_process(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = before
+    # Celery marks "inside a task" in one process-wide flag around each eager task. Eager tasks
+    # run in two threads at once (the race tests) can leave it set, and a later test's
+    # result.get() then refuses with "Never call result.get() within a task!".
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture
