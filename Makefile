@@ -2,7 +2,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashlib.sha1(open('requirements.txt','rb').read()).hexdigest()[:12])")
+# Development, tests and CI install requirements-dev.txt (which includes requirements.txt);
+# production installs what Canyu needs to run alone: make REQUIREMENTS=requirements.txt ...
+REQUIREMENTS ?= requirements-dev.txt
+STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.sha1(b''.join(open(f,'rb').read() for f in ('requirements.txt','$(REQUIREMENTS)'))).hexdigest()[:12])")
 PORT ?= 8000
 MO := locale/zh_Hans/LC_MESSAGES/django.mo
 
@@ -21,10 +24,10 @@ test: install compilemessages
 
 install: $(STAMP)
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt $(REQUIREMENTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r $(REQUIREMENTS)
 	rm -f $(VENV)/.installed-*
 	touch $@
 
