@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,11 +16,6 @@ from accounts import profiles, ratelimits
 from accounts.forms import LanguageForm, PreferencesForm, ProfileForm
 from accounts.models import User
 from canyu.durations import describe_wait
-
-
-def profile(request, username):
-    fan = get_object_or_404(User.objects.prefetch_related("groups"), username__iexact=username, is_active=True)
-    return render(request, "accounts/profile.html", {"fan": fan})
 
 
 @login_required

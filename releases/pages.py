@@ -107,12 +107,13 @@ def current_builds() -> list[Release]:
     )
 
 
-def shipped_items(engineer) -> list[ChangelogItem]:
-    """The changelog items ``engineer`` is credited on, in published releases only, newest first. One query."""
+def shipped_items(engineer, *, start: int = 0, stop: int = SHIPPED_ITEMS_SHOWN) -> list[ChangelogItem]:
+    """The changelog items ``engineer`` is credited on, in published releases only, newest first, from
+    ``start`` to ``stop`` (a profile page of them). One query."""
     return list(
         ChangelogItem.objects.filter(owners=engineer, release__state=Release.State.PUBLISHED)
         .select_related("release__product")
-        .order_by("-release__published_at", "-release_id", "position", "id")[:SHIPPED_ITEMS_SHOWN]
+        .order_by("-release__published_at", "-release_id", "position", "id")[start:stop]
     )
 
 

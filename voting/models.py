@@ -324,6 +324,8 @@ class Report(models.Model):
         indexes = [
             # The summaries' comments, newest first, a page at a time (voting.summaries).
             models.Index(fields=["release", "-id"], name="voting_report_newest"),
+            # A fan's reports, newest first, a page at a time (their profile, canyu.profile_pages).
+            models.Index(fields=["fan", "created_at"], name="voting_report_fan_recent"),
         ]
         constraints = [
             # Its index (release, fan) also serves the tally's scan of a release's reports.

@@ -44,7 +44,8 @@ def _journeys() -> dict[str | None, list[str]]:
     reading = ["/", "/forum/", board.get_absolute_url(), thread.get_absolute_url(), idea.thread.get_absolute_url(),
                "/ideas/", f"/ideas/{product}/", f"/ideas/{product}/roadmap/", "/releases/", f"/releases/{product}/",
                last_week.get_absolute_url(), this_week.get_absolute_url(), "/awards/",
-               f"/awards/{product}/{last_week.version}/", "/u/fan/"]
+               f"/awards/{product}/{last_week.version}/", "/u/fan/", "/u/fan/?tab=posts", "/u/fan/?tab=ideas",
+               "/u/fan/?tab=reports", "/u/engineer/", "/u/engineer/?tab=threads"]
     return {
         None: reading + ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
         "fan": reading + [f"/report/{product}/{this_week.version}/", f"/report/{product}/{last_week.version}/",
