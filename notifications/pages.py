@@ -116,13 +116,14 @@ def notification_page(user, page_number) -> Page:
     page.object_list = [
         NotificationGroup(
             latest=notifications[row["latest_id"]],
-            target=notifications[row["first_unread_id"] or row["latest_id"]],
+            target=notifications.get(row["first_unread_id"]) or notifications[row["latest_id"]],
             total=row["total"],
             unread=row["unread"],
             people_count=row["people_count"],
             people=people.get(row["group"], []),
         )
         for row in rows
+        if row["latest_id"] in notifications  # not deleted since the page's groups were read
     ]
     return page
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from forum import following, liking, posting
 from forum.tests.factories import make_thread
-from notifications.models import Notification
+from notifications.models import Kind, Notification
 from notifications.tests.factories import make_notification
 from tests.queries import session_queries
 
@@ -126,3 +126,13 @@ def test_lines_are_paged_by_group(client, fan):
         make_notification(fan, group=f"reply:thread:{number}")
     assert len(lines(client.get(reverse("notifications:list")).content.decode())) == 30
     assert len(lines(client.get(reverse("notifications:list") + "?page=2").content.decode())) == 1
+
+
+@pytest.mark.usefixtures("in_english")
+def test_a_grouped_line_isolates_and_escapes_the_title_and_names(client, fan):
+    liker = UserFactory(username="meimei")
+    for person in [UserFactory(), liker]:
+        make_notification(fan, kind=Kind.LIKE, group="like:post:1", thread="<script>x</script>", actor=person)
+    html = client.get(reverse("notifications:list")).content.decode()
+    assert "<bdi>meimei</bdi> and 1 other liked your post in “<bdi>&lt;script&gt;x&lt;/script&gt;</bdi>”" in html
+    assert "<script>x" not in html
