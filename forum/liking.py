@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+import outbox
 from canyu import counters
 from forum import pagecache
 from forum.models import Like, Post, Thread
@@ -37,6 +38,8 @@ def toggle_like(*, post: Post, user) -> bool:
         # Last, after the post's and the thread's rows (the user's row is locked after them, as when a
         # post is deleted): the refusal rolls the like, its counter and the version back.
         hold_to_daily_cap(user=user, kind="like", rows=Like.objects.filter(user=user).exclude(post=post))
+        # The author hears of it once per post and liker (forum.notifying.notify_about_like).
+        outbox.enqueue("forum.tasks.notify_about_like", post.pk, user.pk)
     return liked
 
 

@@ -12,9 +12,11 @@ thread's board. A mentioned follower is told once, about the mention.
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 
 from forum import posting
-from forum.models import Post, ThreadFollow
+from forum.models import Like, Post, ThreadFollow
 from forum.rendering import render_post
 from notifications.delivery import notify
 from notifications.models import Kind
@@ -23,6 +25,8 @@ User = get_user_model()
 
 # Followers per notify() call: one INSERT and one transaction each.
 FOLLOWER_BATCH = 500
+# Characters of a post shown under its notification.
+SNIPPET_CHARS = 140
 
 
 def notify_about_post(*, post_id: int) -> int:
@@ -32,13 +36,14 @@ def notify_about_post(*, post_id: int) -> int:
         return 0
     thread = post.thread
     role_ids = list(thread.board.read_roles.values_list("pk", flat=True))
-    params = {"actor": post.author.shown_name, "thread": thread.title}
+    params = {"actor": post.author.shown_name, "thread": thread.title, "snippet": post_snippet(post)}
     url = post.get_absolute_url()
 
     mentioned = _mentioned_user_ids(post, _readers(role_ids))
     offered = 0
     if mentioned:
-        offered += notify(recipient_ids=mentioned, kind=Kind.MENTION, key=f"mention:{post.pk}", params=params, url=url)
+        offered += notify(recipient_ids=mentioned, kind=Kind.MENTION, key=f"mention:{post.pk}", params=params, url=url,
+                          group=f"mention:thread:{thread.pk}", actor_id=post.author_id)
     if not Post.objects.filter(thread_id=thread.pk, id__lt=post.pk).exists():
         return offered  # a thread's first post is not a reply; its only follower is its author
 
@@ -55,8 +60,36 @@ def notify_about_post(*, post_id: int) -> int:
     while batch := list(followers.filter(user_id__gt=last_id)[:FOLLOWER_BATCH]):
         last_id = batch[-1]
         recipients = [user_id for user_id in batch if user_id not in mentioned]
-        offered += notify(recipient_ids=recipients, kind=Kind.REPLY, key=f"post:{post.pk}", params=params, url=url)
+        offered += notify(recipient_ids=recipients, kind=Kind.REPLY, key=f"post:{post.pk}", params=params, url=url,
+                          group=f"reply:thread:{thread.pk}", actor_id=post.author_id)
     return offered
+
+
+def notify_about_like(*, post_id: int, user_id: int) -> int:
+    """Tell the post's author that ``user_id`` liked it; returns how many were offered (0 or 1).
+
+    Once per post and liker, however often they unlike and like again: the key
+    "like:<post>:<liker>" is unique per recipient. Nothing if the like was taken
+    back before this ran, the post or thread is hidden or deleted, or the author
+    may no longer read the board. All likes of a post are one line of the page.
+    """
+    post = Post.objects.select_related("thread__board", "author").filter(pk=post_id).first()
+    if post is None or post.hidden or post.deleted_at or post.thread.hidden:
+        return 0
+    like = Like.objects.select_related("user").filter(post_id=post_id, user_id=user_id).first()
+    if like is None or like.user_id == post.author_id:
+        return 0
+    role_ids = list(post.thread.board.read_roles.values_list("pk", flat=True))
+    if not User.objects.filter(_readers(role_ids), pk=post.author_id).exists():
+        return 0
+    return notify(recipient_ids=[post.author_id], kind=Kind.LIKE, key=f"like:{post.pk}:{user_id}",
+                  params={"actor": like.user.shown_name, "thread": post.thread.title, "snippet": post_snippet(post)},
+                  url=post.get_absolute_url(), group=f"like:post:{post.pk}", actor_id=user_id)
+
+
+def post_snippet(post: Post) -> str:
+    """The start of the post as plain text, for a notification (kept with it: shown as text, never as HTML)."""
+    return Truncator(" ".join(strip_tags(post.html).split())).chars(SNIPPET_CHARS)
 
 
 def _readers(role_ids: list[int], prefix: str = "") -> Q:

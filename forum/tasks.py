@@ -21,3 +21,8 @@ def remove_unattached_images():
 @shared_task
 def notify_about_post(post_id: int):
     notifying.notify_about_post(post_id=post_id)
+
+
+@shared_task
+def notify_about_like(post_id: int, user_id: int):
+    notifying.notify_about_like(post_id=post_id, user_id=user_id)

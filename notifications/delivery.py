@@ -21,8 +21,13 @@ def unread_key(user_id: int) -> str:
     return f"notifications:unread:{user_id}"
 
 
-def notify(*, recipient_ids: Iterable[int], kind: str, key: str, params: dict, url: str) -> int:
+def notify(*, recipient_ids: Iterable[int], kind: str, key: str, params: dict, url: str,
+           group: str = "", actor_id: int | None = None) -> int:
     """Notify each recipient once about ``key``; returns how many ids were offered.
+
+    ``group`` gathers notifications into one line of the page ("5 replies to …"):
+    a kind and its object, like "reply:thread:17"; without one, the notification
+    is a group of its own. ``actor_id`` is who did it (shown by name and avatar).
 
     Runs inside the caller's transaction if there is one (a reply notifies in
     the same commit as the post), else in its own.
@@ -36,7 +41,8 @@ def notify(*, recipient_ids: Iterable[int], kind: str, key: str, params: dict, u
         # ignore_conflicts: rows that exist already (a retried batch) are skipped
         # by the database, atomically, whatever else runs at the same time.
         Notification.objects.bulk_create(
-            [Notification(recipient_id=user_id, kind=kind, key=key, params=params, url=url) for user_id in ids],
+            [Notification(recipient_id=user_id, kind=kind, key=key, params=params, url=url,
+                          group=group or f"{kind}:{key}", actor_id=actor_id) for user_id in ids],
             ignore_conflicts=True,
         )
         transaction.on_commit(lambda: cache.delete_many([unread_key(user_id) for user_id in ids]))
@@ -45,12 +51,15 @@ def notify(*, recipient_ids: Iterable[int], kind: str, key: str, params: dict, u
 
 
 def unread_count(user) -> int:
-    """The header's number: cached per user, dropped whenever it changes."""
+    """The header's number: how many lines of the notifications page are unread
+    (groups, not rows: five unread replies in one thread are one line, and 1).
+    Cached per user, dropped whenever it changes."""
     if not user.is_authenticated:
         return 0
     return cache.get_or_set(
         unread_key(user.pk),
-        lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        # On the partial index notifications_unread.
+        lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).values("group").distinct().count(),
         UNREAD_CACHE_SECONDS,
     )
 

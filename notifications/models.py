@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
     POLL = "poll", _("Results of polls I answered or in threads I follow")
     REPORT = "report", _("Invitations and reminders to fill the weekly report")
     AWARD = "award", _("Popcorn Awards for my work")
+    LIKE = "like", _("Likes of my posts")
 
 
 class EmailChoice(models.TextChoices):
@@ -44,6 +45,8 @@ DEFAULT_EMAIL = {
     # Sent to every follower of a product who has not reported yet.
     Kind.REPORT: EmailChoice.OFF,
     Kind.AWARD: EmailChoice.IMMEDIATE,
+    # A popular post would mean a mail per like: the page is enough unless asked.
+    Kind.LIKE: EmailChoice.OFF,
 }
 
 # The sentence for each kind; filled with the notification's params when shown.
@@ -55,6 +58,7 @@ MESSAGES = {
     Kind.POLL: _("The poll “%(question)s” has closed: %(winner)s"),
     Kind.REPORT: _("Tell us how %(product)s %(version)s landed: fill the four-cell report by %(closes)s"),
     Kind.AWARD: _("Your work “%(item)s” won the Popcorn Award for %(product)s %(version)s"),
+    Kind.LIKE: _("%(actor)s liked your post in “%(thread)s”"),
 }
 
 
@@ -68,6 +72,13 @@ class Notification(models.Model):
     # from telling anyone twice.
     key = models.CharField(_("key"), max_length=100)
     params = models.JSONField(_("parameters"), default=dict)
+    # What the page gathers into one line: a kind and its object, e.g.
+    # "reply:thread:17" (every reply in a thread) or "like:post:55" (every like
+    # of one post). notify() makes it f"{kind}:{key}" when the caller has no group.
+    group = models.CharField(_("group"), max_length=100, default="")
+    # Who did it (a reply's author, a liker), for the names and avatars of a group.
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.SET_NULL,
+                              null=True, blank=True, related_name="+")
     url = models.CharField(_("link"), max_length=300)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -85,6 +96,8 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "-created_at"], name="notifications_by_recipient"),
             # The unread count in the header.
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notifications_unread"),
+            # The notifications page's groups (notifications.pages) and marking one group read.
+            models.Index(fields=["recipient", "group", "-created_at"], name="notifications_by_group"),
             # The daily digest (notifications.emailing): its walk over recipients
             # (recipient_id > last, in id order, recent only) and each recipient's
             # claim (kind IN daily kinds, created_at >= window). A row leaves the

@@ -13,14 +13,18 @@ from notifications.models import Notification
 
 
 @transaction.atomic(durable=True)
-def mark_notification_read(*, user, notification: Notification) -> bool:
-    """Returns whether it was unread."""
-    changed = Notification.objects.filter(pk=notification.pk, recipient=user, read_at=None).update(
-        read_at=timezone.now()
-    )
-    if changed:
+def mark_group_read(*, user, notification: Notification) -> Notification:
+    """Mark read the notification's whole group (a line of the page) up to it, and
+    return the one to open: the group's first that was unread, else this one.
+
+    Only up to it: a reply that arrived after the page was shown stays unread.
+    """
+    rows = Notification.objects.filter(recipient=user, group=notification.group, id__lte=notification.pk)
+    first_unread = rows.filter(read_at=None).order_by("id").first()
+    # Served by notifications_by_group; read_at IS NULL keeps the first read time.
+    if rows.filter(read_at=None).update(read_at=timezone.now()):
         transaction.on_commit(lambda: forget_unread_count(user.pk))
-    return bool(changed)
+    return first_unread or notification
 
 
 @transaction.atomic(durable=True)

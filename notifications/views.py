@@ -1,7 +1,10 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -23,14 +26,23 @@ def notification_list(request):
 @require_POST
 @login_required
 def mark_read(request, notification_id):
+    """Marks the notification's group read up to it, then opens its first unread one
+    (or, with ``stay``, goes back to the list)."""
     # Someone else's notification does not exist for you.
     notification = get_object_or_404(Notification, pk=notification_id, recipient=request.user)
-    reading.mark_notification_read(user=request.user, notification=notification)
+    opened = reading.mark_group_read(user=request.user, notification=notification)
+    if request.POST.get("stay"):
+        return redirect(_list_url(request.POST.get("page")))
     # The url is written by our own code, but a redirect must never leave the site.
-    if url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()},
+    if url_has_allowed_host_and_scheme(opened.url, allowed_hosts={request.get_host()},
                                        require_https=request.is_secure()):
-        return redirect(notification.url)
+        return redirect(opened.url)
     return redirect("notifications:list")
+
+
+def _list_url(page) -> str:
+    url = reverse("notifications:list")
+    return f"{url}?page={page}" if page and re.fullmatch(r"[0-9]{1,6}", page) and page != "1" else url
 
 
 @require_POST

@@ -4,9 +4,10 @@ from django.db import connection
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from forum import liking
+from forum import liking, tasks
 from forum.models import Like, Post
 from forum.tests.factories import make_thread
+from notifications.models import Kind, Notification
 from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +55,30 @@ def test_concurrent_likes_keep_the_count_equal_to_the_rows():
     # Each fan taps twice at once: the unique constraint lets one like win.
     run_at_once([lambda fan=fan: liking.toggle_like(post=post, user=fan) for fan in fans for _ in range(2)])
     assert Post.objects.get(pk=post.pk).like_count == Like.objects.filter(post=post).count()
+
+
+def test_a_like_tells_the_author_once_per_liker_however_often_they_like_again(django_capture_on_commit_callbacks):
+    post = make_thread().posts.get()
+    fan = UserFactory()
+    for _ in range(3):  # like, unlike, like
+        with django_capture_on_commit_callbacks(execute=True):
+            liking.toggle_like(post=post, user=fan)
+    [notification] = Notification.objects.all()
+    assert (notification.recipient_id, notification.kind, notification.actor_id) == (post.author_id, Kind.LIKE, fan.pk)
+    assert notification.group == f"like:post:{post.pk}" and notification.url == post.get_absolute_url()
+
+
+def test_a_like_taken_back_before_the_task_runs_tells_no_one():
+    post = make_thread().posts.get()
+    fan = UserFactory()
+    liking.toggle_like(post=post, user=fan)
+    liking.toggle_like(post=post, user=fan)
+    tasks.notify_about_like(post.pk, fan.pk)
+    assert not Notification.objects.exists()
+
+
+def test_likes_are_not_mailed_unless_asked(django_capture_on_commit_callbacks, mailoutbox):
+    post = make_thread().posts.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        liking.toggle_like(post=post, user=UserFactory())
+    assert mailoutbox == []

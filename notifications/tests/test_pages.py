@@ -103,9 +103,10 @@ def test_anonymous_visitors_have_no_notifications_link(client):
 def test_the_page_runs_a_fixed_number_of_queries(client, fan, count, settings, django_assert_num_queries):
     for _ in range(count):
         make_notification(fan)
-    # session (none with Redis: cached_db), user, count, one page of
-    # notifications, the header's unread count
-    with django_assert_num_queries(4 + session_queries(settings)):
+    # session (none with Redis: cached_db), user, count of groups, one page of
+    # groups, their latest notifications with actors, their latest people, the
+    # header's unread count
+    with django_assert_num_queries(6 + session_queries(settings)):
         response = client.get(reverse("notifications:list"))
     assert response.content.decode().count('class="notification unread"') == count
 

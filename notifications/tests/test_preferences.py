@@ -15,7 +15,7 @@ def test_the_page_shows_the_defaults_until_chosen(client, fan):
     assert form.initial == {Kind.RELEASE: EmailChoice.DAILY, Kind.REPLY: EmailChoice.IMMEDIATE,
                             Kind.MENTION: EmailChoice.IMMEDIATE, Kind.IDEA: EmailChoice.DAILY,
                             Kind.POLL: EmailChoice.DAILY, Kind.REPORT: EmailChoice.OFF,
-                            Kind.AWARD: EmailChoice.IMMEDIATE}
+                            Kind.AWARD: EmailChoice.IMMEDIATE, Kind.LIKE: EmailChoice.OFF}
 
 
 def test_saving_stores_one_row_per_kind(client, fan):
