@@ -67,3 +67,21 @@ def test_after_the_freeze_the_release_page_leads_to_the_award(live_server, phone
     phone.get_by_role("link", name="查看爆米花奖").click()
     expect(phone).to_have_url(re.compile(rf"/awards/{release.product.slug}/{re.escape(release.version)}/$"))
     assert_fits_the_phone(phone)
+
+
+def test_the_banner_and_the_lists_pass_axe(live_server, browser):
+    from tests.browser.test_accessibility import _serious_violations
+
+    UserFactory(username="xiaowang")
+    release = published_release(items=3, engineers=[make_engineer()], publish_at=timezone.now() - timedelta(hours=1))
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
+                                  locale="zh-CN", bypass_csp=True)  # axe is added as a script
+    page = context.new_page()
+    sign_in(page, live_server.url, "xiaowang")
+    found = []
+    for path in ("/", release.get_absolute_url(), f"/t/{release.announcement_id}/"):
+        page.goto(live_server.url + path)
+        expect(page.locator(".loop-step, .report-banner").first).to_be_visible()
+        found += _serious_violations(page)
+    context.close()
+    assert found == [], "\n".join(found)
