@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from accounts.tests.factories import UserFactory
 from notifications.models import Notification
 from releases.models import ProductFollow
-from releases.tests.factories import make_engineer
+from releases.tests.factories import ProductFactory, make_engineer
 from voting import reports, tally
 from voting.tests.reporting import published_release
 from tests.browser.steps import assert_fits_the_phone, sign_in
@@ -28,8 +28,6 @@ def test_a_fan_goes_from_the_publish_notification_to_the_report_in_three_taps(li
     fan = UserFactory(username="xiaowang")
     published = timezone.now() - timedelta(minutes=5)
     # Followers are told when the release is published: follow first.
-    from releases.tests.factories import ProductFactory
-
     product = ProductFactory(name="MIUI", slug="miui")
     ProductFollow.objects.create(product=product, user=fan)
     release = published_release(product=product, items=3, engineers=[make_engineer()], publish_at=published)
