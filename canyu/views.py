@@ -5,13 +5,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from canyu.health import service_states
+from canyu.home import home_page
 from forum.pages import board_list
 from outbox.relay import waiting_count
-from releases.pages import home_releases
 
 
 def home(request):
-    return render(request, "home.html", {"boards": board_list(request.user), **home_releases(timezone.now())})
+    return render(request, "home.html", home_page(request.user, board_list(request.user), timezone.now()))
 
 
 @never_cache

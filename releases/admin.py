@@ -30,7 +30,7 @@ from canyu.text import clean_title
 from releases import changelog, preparing, publishing
 from releases.models import Build, ChangelogItem, FeatureArea, Product, ProductFollow, Release
 from releases.preparing import ReleaseRefused
-from releases.scheduling import SHANGHAI, default_version, next_orange_friday
+from releases.scheduling import SHANGHAI, default_version, next_free_orange_friday, next_orange_friday
 
 User = get_user_model()
 PUBLISH_PERMISSION = "accounts.publish_releases"
@@ -365,12 +365,13 @@ class ReleaseAdmin(PublishersOnly, admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        publish_at = next_orange_friday(timezone.now())
-        initial.setdefault("publish_at", publish_at)
         product = Product.objects.filter(pk=initial.get("product")).first() if initial.get("product") else None
         if product is None and Product.objects.count() == 1:
             product = Product.objects.get()
             initial["product"] = product.pk
+        # After an early publish: next Friday, not 17:00 today (releases.scheduling).
+        publish_at = next_free_orange_friday(now=timezone.now(), product=product)
+        initial.setdefault("publish_at", publish_at)
         initial.setdefault("version", default_version(publish_at=publish_at, product=product))
         return initial
 
@@ -500,7 +501,7 @@ class ReleaseAdmin(PublishersOnly, admin.ModelAdmin):
                 "%(release)s is started as a draft: add this week's builds and changelog, then schedule it."
             ) % {"release": release}, messages.SUCCESS)
             return redirect("admin:releases_release_change", release.pk)
-        friday = next_orange_friday(timezone.now())
+        friday = next_free_orange_friday(now=timezone.now(), product=product)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

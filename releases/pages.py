@@ -8,7 +8,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 
 from releases.models import Build, ChangelogItem, Product, ProductFollow, Release
-from releases.scheduling import next_orange_friday
+from releases.scheduling import next_build_at
 
 RELEASES_PER_PAGE = 20
 FEED_LENGTH = 20
@@ -118,5 +118,6 @@ def shipped_items(engineer, *, start: int = 0, stop: int = SHIPPED_ITEMS_SHOWN) 
 
 
 def home_releases(now: datetime) -> dict:
-    """The home page's release box: this week's builds and the next Orange Friday."""
-    return {"current_builds": current_builds(), "next_orange_friday": next_orange_friday(now), "now": now}
+    """The home page's release box: this week's builds and when the next one comes (the next scheduled
+    build, or the next Orange Friday not taken by an early publish)."""
+    return {"current_builds": current_builds(), "next_orange_friday": next_build_at(now), "now": now}

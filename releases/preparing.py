@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from forum.posting import existing_usernames
 from forum.rendering import render_post
 from releases.models import Build, ChangelogItem, Product, Release
-from releases.scheduling import default_version, next_orange_friday
+from releases.scheduling import default_version, next_free_orange_friday
 
 State = Release.State
 # The states in which an admin may still change a release's text, time, builds and changelog.
@@ -69,9 +69,9 @@ def prepare_release(
     *, product: Product, author, title: str = "", notes: str = "", channel: str = Release.Channel.WEEKLY,
     version: str = "", publish_at: datetime | None = None, now: datetime | None = None,
 ) -> Release:
-    """A new draft. Defaults: the next Orange Friday, the version of that day, a title from the version."""
+    """A new draft. Defaults: the next Orange Friday after the product's latest weekly build, the version of that day, a title from the version."""
     now = now or timezone.now()
-    publish_at = publish_at or next_orange_friday(now)
+    publish_at = publish_at or next_free_orange_friday(now=now, product=product)
     version = version or default_version(publish_at=publish_at, product=product)
     release = Release(
         product=product, channel=channel, version=version, title=title or _("Orange Friday %(version)s")

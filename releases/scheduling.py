@@ -8,6 +8,7 @@ The code does not rely on that: it builds the local time and converts it.
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import Max, Min, Q
 from django.db.models.functions import Lower
 
 from releases.models import Release
@@ -32,6 +33,43 @@ def next_orange_friday(after: datetime) -> datetime:
     if candidate <= local:
         candidate = datetime.combine(candidate.date() + timedelta(days=7), ORANGE_FRIDAY_TIME, tzinfo=SHANGHAI)
     return candidate.astimezone(ZoneInfo("UTC"))
+
+
+def orange_friday_of(moment: datetime) -> datetime:
+    """The Orange Friday a build published at ``moment`` stands for: the first Friday 17:00 at or after it
+    (published early on Friday at 14:00, or on Thursday: that Friday)."""
+    return next_orange_friday(moment - timedelta(microseconds=1))
+
+
+def next_free_orange_friday(*, now: datetime, product=None) -> datetime:
+    """The first Orange Friday after ``now`` and after the latest weekly build scheduled or published
+    (of ``product``, or of any product): what "create the next release" offers. After an early publish
+    on Friday afternoon that is next Friday, not 17:00 today. One query."""
+    weekly = Release.objects.filter(channel=Release.Channel.WEEKLY,
+                                    state__in=[Release.State.SCHEDULED, Release.State.PUBLISHED])
+    if product is not None:
+        weekly = weekly.filter(product=product)
+    latest = weekly.aggregate(latest=Max("publish_at"))["latest"]
+    friday = next_orange_friday(now)
+    if latest is not None:
+        friday = max(friday, next_orange_friday(orange_friday_of(latest)))
+    return friday
+
+
+def next_build_at(now: datetime) -> datetime:
+    """What the home page counts down to: the earliest weekly release scheduled (an overdue one is due
+    at the next tick); without one, the first Orange Friday after ``now`` that no published weekly
+    build has taken already (an early publish on Friday takes that Friday). One query."""
+    times = Release.objects.filter(channel=Release.Channel.WEEKLY).aggregate(
+        scheduled=Min("publish_at", filter=Q(state=Release.State.SCHEDULED)),
+        published=Max("publish_at", filter=Q(state=Release.State.PUBLISHED)),
+    )
+    if times["scheduled"] is not None:
+        return max(times["scheduled"], now)
+    friday = next_orange_friday(now)
+    if times["published"] is not None and orange_friday_of(times["published"]) >= friday:
+        friday = next_orange_friday(friday)
+    return friday
 
 
 def default_version(*, publish_at: datetime, product=None) -> str:

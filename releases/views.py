@@ -6,7 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from releases import access, following, pages
+from releases import access, following, pages, panels
 from releases.models import Release
 
 
@@ -30,7 +30,10 @@ def release(request, product_slug, version):
     release = access.access_release(request.user, product_slug, version)
     if release.version != version:  # v14.0 for V14.0: one address per release
         return redirect(release, permanent=True)
-    return render(request, "releases/release.html", pages.release_page(request.user, release))
+    context = pages.release_page(request.user, release)
+    # Only a published release has a next step (a preview is for its publishers).
+    context["panels"] = panels.render_panels(request, release) if not context["preview"] else []
+    return render(request, "releases/release.html", context)
 
 
 @require_POST

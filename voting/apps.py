@@ -16,3 +16,10 @@ class VotingConfig(AppConfig):
         from voting import poll_panel
 
         panels.register(poll_panel.poll_panel, concerns=idea_panel.concerns)
+
+        # The way to the report or the award: on release pages and announcement threads (voting.loop).
+        from releases import panels as release_panels
+        from voting import loop
+
+        release_panels.register(loop.release_panel)
+        panels.register(loop.announcement_panel, concerns=loop.concerns_announcement)

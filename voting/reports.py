@@ -31,6 +31,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _, ngettext
 
 import outbox
+from forum import pagecache
 from releases.models import ChangelogItem, Product, Release
 from releases.scheduling import SHANGHAI, in_shanghai
 from voting import levels
@@ -118,6 +119,9 @@ def open_window(*, release: Release, now: datetime | None = None) -> ReleaseTall
         "opens_at": window.opens_at, "closes_at": window.closes_at, "remind_at": window.remind_at, "created_at": now})
     if created:
         outbox.enqueue("voting.tasks.invite_voters", release.pk)
+        if release.announcement_id:
+            # The announcement's panel (voting.loop) shows the window: cached pages of it are stale now.
+            pagecache.changed(thread_ids=[release.announcement_id])
         logger.info("Report window of release %s open from %s to %s", release.pk, window.opens_at, window.closes_at)
     return tally
 

@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from accounts import activity
 from canyu import counters
+from forum import pagecache
 from releases.models import ChangelogItem, Release
 from voting.models import Idea, IdeaTally, ItemTally, MoodTally, ReleaseTally, Report, SegmentTally
 
@@ -181,6 +182,9 @@ def freeze_release(*, release_id: int, now: datetime | None = None) -> bool:
                                                       active_fans=active_fans(release_id, opens_at))
     recount_anticipation(list(counts.ideas))
     awards.grant_popcorn_award(release=release, ranked=ranked, reports=counts.reports, now=now)
+    if release.announcement_id:
+        # The announcement's panel (voting.loop) leads to the award from now on.
+        pagecache.changed(thread_ids=[release.announcement_id])
     logger.info("Froze the reports of release %s: %s reports", release_id, counts.reports)
     return True
 

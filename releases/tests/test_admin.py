@@ -297,3 +297,41 @@ def test_a_time_that_does_not_exist_in_the_admins_zone_is_refused(client, new_yo
     assert response.status_code == 200
     assert "America/New_York" in str(response.context["adminform"].form.errors["publish_at"])
     assert not Release.objects.exists()
+
+
+# --- After an early publish -------------------------------------------------------
+
+FRIDAY_AFTERNOON = "2026-11-27 14:00:00+08:00"
+
+
+def publish_early(product):
+    from releases import publishing
+
+    announcements_board()
+    release = make_release(product=product, version="26.11.27")
+    assert publishing.publish_release(release=release, immediately=True)
+
+
+@time_machine.travel(FRIDAY_AFTERNOON, tick=False)
+def test_after_publishing_early_the_add_form_offers_next_friday(client, publisher):
+    product = ProductFactory()
+    publish_early(product)
+    content = client.get(add_url()).content.decode()
+    assert 'name="publish_at_0" value="2026-12-04"' in content and 'value="26.12.4"' in content
+
+
+@time_machine.travel(FRIDAY_AFTERNOON, tick=False)
+def test_after_publishing_early_starting_the_next_release_offers_next_friday(client, publisher):
+    product = ProductFactory(devices="")
+    publish_early(product)
+    assert "26.12.4" in client.get(reverse("admin:releases_release_start", args=[product.pk])).content.decode()
+    client.post(reverse("admin:releases_release_start", args=[product.pk]))
+    started = Release.objects.get(state=Release.State.DRAFT)
+    assert (started.version, started.publish_at) == ("26.12.4", datetime.fromisoformat("2026-12-04 17:00:00+08:00"))
+
+
+@time_machine.travel(FRIDAY_AFTERNOON, tick=False)
+def test_without_an_early_publish_the_add_form_offers_today_17(client, publisher):
+    ProductFactory()
+    content = client.get(add_url()).content.decode()
+    assert 'name="publish_at_0" value="2026-11-27"' in content

@@ -4,6 +4,7 @@ from datetime import datetime
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
@@ -94,7 +95,40 @@ def test_home_page_queries(client, django_assert_num_queries):
         product = make_product(name=slug.upper(), slug=slug)
         for day in (13, 20):
             make_release(product=product, version=f"26.11.{day}", publish_at=at(f"2026-11-{day}T17:00:00+08:00"))
-    # boards, their sub-boards, this week's builds with their products
-    with django_assert_num_queries(3):
+    cache.clear()
+    # boards, their sub-boards, this week's builds with their products, the countdown, their report windows;
+    # the lists (canyu.home): latest threads, hot threads (no reply: no second query), open polls
+    with django_assert_num_queries(8):
         html = home(client)
     assert html.count('class="release-name"') == 3
+    # the lists come from the cache for a minute
+    with django_assert_num_queries(5):
+        home(client)
+
+
+# --- The countdown after an early publish ---------------------------------------------
+
+FRIDAY_AFTERNOON = "2026-11-27 14:00:00+08:00"
+
+
+@time_machine.travel(FRIDAY_AFTERNOON, tick=False)
+def test_after_an_early_publish_the_countdown_is_to_next_friday_not_today(client):
+    make_release(version="26.11.27", publish_at=at("2026-11-27T13:30:00+08:00"))  # "publish now" at 13:30
+    html = home(client, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Next Orange Friday in 1\xa0week<" in html
+    assert 'datetime="2026-12-04T17:00:00+08:00"' in html
+
+
+@time_machine.travel(FRIDAY_AFTERNOON, tick=False)
+def test_the_countdown_is_to_the_next_scheduled_build(client):
+    make_release(version="26.11.27", publish_at=at("2026-11-27T13:30:00+08:00"))
+    make_release(version="26.12.2", state=Release.State.SCHEDULED, publish_at=at("2026-12-02T10:00:00+08:00"))
+    html = home(client, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Next Orange Friday in 4\xa0days, 20\xa0hours<" in html
+    assert 'datetime="2026-12-02T10:00:00+08:00"' in html
+
+
+@time_machine.travel(FRIDAY_AFTERNOON, tick=False)
+def test_last_weeks_build_does_not_move_the_countdown(client):
+    make_release(version="26.11.20", publish_at=at("2026-11-20T17:00:00+08:00"))
+    assert "Next Orange Friday in 3\xa0hours<" in home(client, HTTP_ACCEPT_LANGUAGE="en")

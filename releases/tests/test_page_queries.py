@@ -55,8 +55,9 @@ def test_release_page_query_count_does_not_grow(client, signed_in):
 @pytest.mark.parametrize("items", [1, 20])
 def test_release_page_queries_anonymous(client, django_assert_num_queries, items):
     release = grow_release(items)
-    # release+product, changelog items+areas, their engineers, builds, followers (count and mine)
-    with django_assert_num_queries(5):
+    # release+product, changelog items+areas, their engineers, builds, followers (count and mine),
+    # its report window (voting.loop; the viewer's report is read only while it is open)
+    with django_assert_num_queries(6):
         client.get(release.get_absolute_url())
 
 
@@ -66,8 +67,8 @@ def test_release_page_queries_signed_in(client, django_assert_num_queries, setti
     client.force_login(UserFactory())
     # session, user, viewer's user and group permissions (may they see drafts?),
     # release+product, changelog items+areas, their engineers, builds, followers,
-    # the header's unread notifications (cached per user; the cache is cold here)
-    with django_assert_num_queries(9 + session_queries(settings)):
+    # the header's unread notifications (cached per user; the cache is cold here), its report window
+    with django_assert_num_queries(10 + session_queries(settings)):
         client.get(release.get_absolute_url())
 
 
@@ -77,7 +78,7 @@ def test_release_page_queries_publisher_preview(client, django_assert_num_querie
     release.published_at = None
     release.save()
     client.force_login(UserFactory(roles=[Role.ADMIN]))
-    # as for a fan: the preview costs nothing more
+    # as for a fan, less the report window: a preview has no next step
     with django_assert_num_queries(9 + session_queries(settings)):
         client.get(release.get_absolute_url())
 

@@ -102,7 +102,8 @@ def test_publishing_unpins_the_previous_announcement_of_the_product_only(board):
     other_product = make_release()
     publishing.publish_release(release=other_product, immediately=True)
 
-    this_week = scheduled(product=product)
+    # (last week's was published "now", after Monday: the default would be the Friday after that)
+    this_week = scheduled(product=product, publish_at=FRIDAY_17)
     publishing.publish_release(release=this_week, now=FRIDAY_17)
 
     pinned = set(Thread.objects.filter(pinned=True).values_list("release__pk", flat=True))
