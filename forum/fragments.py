@@ -258,7 +258,9 @@ def _render_relations(inputs: tuple) -> tuple[str, tuple[str, ...], str]:
                        may_reply, page_number, deletable))
     frame = render_to_string("forum/_post.html", {"post": card, "actions": _ACTIONS_HOLE})
     before, _, after = frame.rpartition(_ACTIONS_HOLE)
-    actions = tuple(render_actions(dataclasses.replace(card, own=own, liked=liked)) for own, liked in POST_RELATIONS)
+    values = _action_values(card)  # the same in every relation
+    actions = tuple(render_actions(dataclasses.replace(card, own=own, liked=liked), values)
+                    for own, liked in POST_RELATIONS)
     return before, actions, after
 
 
@@ -303,27 +305,32 @@ def _post_renderer():
 # process, with markers where those go, and a post's actions are the pieces
 # joined with its numbers, each formatted as the template formats it. A cold
 # signed-in thread page rendered it 60 times (three relations to each of 20
-# posts), a third of the page's CPU.
+# posts).
 
 ACTION_FLAGS = ("signed_in", "own", "liked", "moderator", "may_reply", "hidden", "edited_iso", "deleted", "deletable")
 ACTION_VALUES = ("pk", "like_count", "page_number")  # and every one of post.urls
 
 
-def render_actions(card: "PostCard") -> str:
-    """forum/_post_actions.html for ``card``: the same HTML as rendering it (a test says so)."""
+def render_actions(card: "PostCard", values: dict[str, str] | None = None) -> str:
+    """forum/_post_actions.html for ``card``: the same HTML as rendering it (a test says so). ``values``:
+    _action_values(card), when the caller fills the same post's actions in several shapes."""
+    values = values or _action_values(card)
     shape = tuple(bool(getattr(card, flag)) for flag in ACTION_FLAGS)
     pieces = _actions_pieces(shape, translation.get_language(), code_version())
-    context = _FORMAT_CONTEXT
-    return "".join(piece if index % 2 == 0 else render_value_in_context(_action_value(card, piece), context)
-                   for index, piece in enumerate(pieces))
+    return "".join(piece if index % 2 == 0 else values[piece] for index, piece in enumerate(pieces))
+
+
+def _action_values(card: "PostCard") -> dict[str, str]:
+    """Each of ACTION_VALUES and post.urls as {{ }} prints it."""
+    urls = card.urls
+    return {name: render_value_in_context(getattr(urls, name[5:]) if name.startswith("urls.") else getattr(card, name),
+                                          _FORMAT_CONTEXT)
+            for name in _ACTION_NAMES}
 
 
 _FORMAT_CONTEXT = Context()  # as render_to_string's: autoescape on, localization as the settings say
 _ACTION_MARKER = re.compile("\x00action:([a-z_.]+)\x00")
-
-
-def _action_value(card: "PostCard", name: str):
-    return getattr(card.urls, name[5:]) if name.startswith("urls.") else getattr(card, name)
+_ACTION_NAMES = (*ACTION_VALUES, *(f"urls.{name}" for name in PostUrls.__dataclass_fields__))
 
 
 @functools.lru_cache(maxsize=256)
@@ -334,7 +341,7 @@ def _actions_pieces(shape: tuple[bool, ...], language: str, code: str) -> tuple[
 
     flags = {flag: ("edited" if flag == "edited_iso" else True) if on else ("" if flag == "edited_iso" else False)
              for flag, on in zip(ACTION_FLAGS, shape)}
-    urls = PostUrls(**{field: marker(f"urls.{field}") for field in PostUrls.__dataclass_fields__})
+    urls = PostUrls(**{name[5:]: marker(name) for name in _ACTION_NAMES if name.startswith("urls.")})
     stand_in = _ActionsStandIn(**flags, **{name: marker(name) for name in ACTION_VALUES}, urls=urls)
     html = render_to_string("forum/_post_actions.html", {"post": stand_in})
     return tuple(_ACTION_MARKER.split(html))
