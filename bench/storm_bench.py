@@ -130,8 +130,21 @@ def main(argv=None) -> int:
                       f"replies {len(replies.accepted)} accepted / {replies.refused} refused")
         floor_last = measure_reads(wrk, args, cpu, base_url, floor, None)
         time.sleep(3)  # the last replies' jobs reach the worker before it stops
+        waiting = jobs_waiting()
     print_report(args, size, steps, floor_first, floor_last)
+    print(f"Jobs still in the outbox at the end: {waiting} (the beat relays any the web process could not send).")
     return 0
+
+
+def jobs_waiting() -> int:
+    from django.db import connection
+
+    from outbox import relay
+
+    try:
+        return relay.waiting_count()
+    finally:
+        connection.close()
 
 
 def pick_thread_and_posters(count: int):
@@ -244,7 +257,8 @@ class Replies:
             self.accepted.append(elapsed_ms)
         else:
             self.refused += 1
-            self.refusals[status] = self.refusals.get(status, 0) + 1
+            reason = status or "no answer in 10 s"
+            self.refusals[reason] = self.refusals.get(reason, 0) + 1
 
 
 def reply_path(thread_id: int) -> str:
@@ -290,10 +304,12 @@ def celery_worker():
         yield process.pid
     finally:
         if process.poll() is None:
+            # SIGTERM to the worker alone: a warm shutdown, finishing the job its pool is running (the
+            # whole group at once would kill the pool mid-job). The group only if it takes too long.
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
+                os.kill(process.pid, signal.SIGTERM)
             try:
-                process.wait(timeout=15)
+                process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
