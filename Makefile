@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.s
 PORT ?= 8000
 MO := locale/zh_Hans/LC_MESSAGES/django.mo
 
-.PHONY: run test install messages compilemessages check bench bench-growth bench-releases bench-ideas bench-reports bench-summary clean
+.PHONY: run test install messages compilemessages check bench bench-storm bench-growth bench-releases bench-ideas bench-reports bench-summary clean
 
 # The demo has five reporters: a lower Popcorn Award minimum than production's lets it show a winner.
 run: export VOTING_AWARD_MIN_REPORTS ?= 3
@@ -45,6 +45,11 @@ messages: install
 # The forum benchmark (PostgreSQL, Redis and Debian's wrk on this machine): see bench/README.md.
 bench: install compilemessages
 	$(BIN)/python bench/forum_bench.py $(BENCH_ARGS)
+
+# The hot thread read under 0, 2, 10 and 30 replies/s through the reply form, with a Celery worker
+# (PostgreSQL, Redis, wrk): see bench/README.md.
+bench-storm: install compilemessages
+	$(BIN)/python bench/storm_bench.py $(BENCH_ARGS)
 
 # Page 1 against the deep pages at 40 000, 400 000 and 1 000 000 posts (PostgreSQL, Redis): see bench/README.md.
 bench-growth: install compilemessages

@@ -20,8 +20,10 @@ Fragments carry no CSRF token: their buttons submit the page's one
 fragment holds nothing personal.
 """
 
+import dataclasses
 import functools
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -30,6 +32,8 @@ import django
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.cache import cache
+from django.template import Context
+from django.template.base import render_value_in_context
 from django.template.loader import get_template, render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
@@ -233,15 +237,31 @@ def render_posts(rows: list[dict], reader: Reader) -> SafeString:
 POST_RELATIONS = ((False, False), (False, True), (True, False))
 
 
-def render_post_relations(rows: list[dict], reader: Reader) -> list[tuple[str, ...]]:
-    """Each post's <article> as a signed-in reader sees it in each of POST_RELATIONS (forum.shells).
+def render_post_relations(rows: list[dict], reader: Reader) -> list[tuple[str, tuple[str, ...], str]]:
+    """Each post as a signed-in reader sees it, whatever their relation to it (forum.shells): the start of
+    its <article>, its actions in each of POST_RELATIONS, and the rest. One fragment per post, its frame
+    rendered once, not one per relation (a shell kept three whole variants of each post).
 
     ``reader.user_id`` is not used: the relations are given, not derived from a reader.
     """
-    posts = [(index, row, True, own, liked) for index, row in enumerate(rows) for own, liked in POST_RELATIONS]
-    html = _cached_each("post", _post_inputs(posts, reader), _post_renderer())
-    width = len(POST_RELATIONS)
-    return [tuple(html[start:start + width]) for start in range(0, len(html), width)]
+    zone, language = _zone_and_language()
+    inputs_list = [(tuple(item for item in row.items() if item[0] != "liked"), _ago(row["created_at"]),
+                    _ago(row["edited_at"]), zone, language, reader.moderator, reader.may_reply, reader.page_number,
+                    row["floor"] > 1)
+                   for row in rows]
+    return _cached_each("post-relations", inputs_list, _render_relations)
+
+
+def _render_relations(inputs: tuple) -> tuple[str, tuple[str, ...], str]:
+    items, created_ago, edited_ago, zone, language, moderator, may_reply, page_number, deletable = inputs
+    card = _post_card((items + (("liked", False),), created_ago, edited_ago, zone, language, True, False, moderator,
+                       may_reply, page_number, deletable))
+    frame = render_to_string("forum/_post.html", {"post": card, "actions": _ACTIONS_HOLE})
+    before, _, after = frame.rpartition(_ACTIONS_HOLE)
+    values = _action_values(card)  # the same in every relation
+    actions = tuple(render_actions(dataclasses.replace(card, own=own, liked=liked), values)
+                    for own, liked in POST_RELATIONS)
+    return before, actions, after
 
 
 def _post_inputs(posts: list[tuple[int, dict, bool, bool, bool]], reader: Reader) -> list[tuple]:
@@ -265,23 +285,86 @@ _ACTIONS_HOLE = mark_safe("<!--post-actions-->")
 
 
 def _post_renderer():
-    """Renders posts from their key inputs. The part of a post that is the same for every relation to it
-    (forum/_post.html: author, text, times) is rendered once per post and call, so the three relations
-    of a shell (render_post_relations) cost one such render and three of the small forum/_post_actions.html."""
-    frames = {}
+    """Renders a post from its key inputs: forum/_post.html with its actions (render_actions) in it."""
 
     def render(inputs: tuple) -> str:
         card = _post_card(inputs)
-        items, *rest = inputs
-        # The inputs less the relation (signed_in, own; liked is in the row), which _post.html does not read.
-        frame_key = (tuple(item for item in items if item[0] != "liked"), *rest[:4], *rest[6:])
-        if frame_key not in frames:
-            frame = render_to_string("forum/_post.html", {"post": card, "actions": _ACTIONS_HOLE})
-            frames[frame_key] = frame.rpartition(_ACTIONS_HOLE)[::2]
-        before, after = frames[frame_key]
-        return f"{before}{render_to_string('forum/_post_actions.html', {'post': card})}{after}"
+        before, _, after = render_to_string("forum/_post.html", {"post": card, "actions": _ACTIONS_HOLE}).rpartition(
+            _ACTIONS_HOLE)
+        return f"{before}{render_actions(card)}{after}"
 
     return render
+
+
+# --- A post's actions ---------------------------------------------------------
+#
+# forum/_post_actions.html gives the same HTML for every post of the same shape
+# (signed in, own, liked, moderator, may reply, hidden, edited, deleted,
+# deletable) but for a few numbers: the post's id, its like count, its page and
+# its URLs. So it is rendered once per shape, language and code version in each
+# process, with markers where those go, and a post's actions are the pieces
+# joined with its numbers, each formatted as the template formats it. A cold
+# signed-in thread page rendered it 60 times (three relations to each of 20
+# posts).
+
+ACTION_FLAGS = ("signed_in", "own", "liked", "moderator", "may_reply", "hidden", "edited_iso", "deleted", "deletable")
+ACTION_VALUES = ("pk", "like_count", "page_number")  # and every one of post.urls
+
+
+def render_actions(card: "PostCard", values: dict[str, str] | None = None) -> str:
+    """forum/_post_actions.html for ``card``: the same HTML as rendering it (a test says so). ``values``:
+    _action_values(card), when the caller fills the same post's actions in several shapes."""
+    values = values or _action_values(card)
+    shape = tuple(bool(getattr(card, flag)) for flag in ACTION_FLAGS)
+    pieces = _actions_pieces(shape, translation.get_language(), code_version())
+    return "".join(piece if index % 2 == 0 else values[piece] for index, piece in enumerate(pieces))
+
+
+def _action_values(card: "PostCard") -> dict[str, str]:
+    """Each of ACTION_VALUES and post.urls as {{ }} prints it."""
+    urls = card.urls
+    return {name: render_value_in_context(getattr(urls, name[5:]) if name.startswith("urls.") else getattr(card, name),
+                                          _FORMAT_CONTEXT)
+            for name in _ACTION_NAMES}
+
+
+_FORMAT_CONTEXT = Context()  # as render_to_string's: autoescape on, localization as the settings say
+_ACTION_MARKER = re.compile("\x00action:([a-z_.]+)\x00")
+_ACTION_NAMES = (*ACTION_VALUES, *(f"urls.{name}" for name in PostUrls.__dataclass_fields__))
+
+
+@functools.lru_cache(maxsize=256)
+def _actions_pieces(shape: tuple[bool, ...], language: str, code: str) -> tuple[str, ...]:
+    """The template for one shape, as [text, value name, text, ..., text]."""
+    def marker(name):
+        return mark_safe(f"\x00action:{name}\x00")
+
+    flags = {flag: ("edited" if flag == "edited_iso" else True) if on else ("" if flag == "edited_iso" else False)
+             for flag, on in zip(ACTION_FLAGS, shape)}
+    urls = PostUrls(**{name[5:]: marker(name) for name in _ACTION_NAMES if name.startswith("urls.")})
+    stand_in = _ActionsStandIn(**flags, **{name: marker(name) for name in ACTION_VALUES}, urls=urls)
+    html = render_to_string("forum/_post_actions.html", {"post": stand_in})
+    return tuple(_ACTION_MARKER.split(html))
+
+
+@dataclass(frozen=True, slots=True)
+class _ActionsStandIn:
+    """What forum/_post_actions.html may read of a post: ACTION_FLAGS in {% if %}, and prints of
+    ACTION_VALUES and of post.urls (a test renders every shape both ways and compares)."""
+
+    signed_in: bool
+    own: bool
+    liked: bool
+    moderator: bool
+    may_reply: bool
+    hidden: bool
+    edited_iso: str
+    deleted: bool
+    deletable: bool
+    pk: str
+    like_count: str
+    page_number: str
+    urls: "PostUrls"
 
 
 def _post_card(inputs: tuple) -> PostCard:

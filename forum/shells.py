@@ -35,7 +35,6 @@ message) are rendered whole as before.
 
 import functools
 import hashlib
-import os
 import re
 import secrets
 from collections.abc import Callable
@@ -302,7 +301,8 @@ class ThreadShell(NamedTuple):
     # Some panel concerns the thread (forum.panels): the "panels" hole is filled per request.
     panels: bool
     pieces: tuple[bytes | str, ...] = ()  # as _split gives them
-    # (post id, author id, the start of its <article>, the rest in each of fragments.POST_RELATIONS), in UTF-8
+    # (post id, author id, the start of its <article>, the rest in each of fragments.POST_RELATIONS), in UTF-8:
+    # the variants of a post differ only in their buttons, so what they share is kept once.
     posts: tuple[tuple[int, int, bytes, tuple[bytes, ...]], ...] = ()
     follow: tuple[bytes, bytes] = (b"", b"")  # not following, following
     last_post_id: int | None = None
@@ -314,17 +314,11 @@ def _role_ids(roles) -> frozenset[int]:
 
 
 def thread_shell(*, html: str, posts, follow, last_post_id, panels: bool) -> ThreadShell:
-    """``posts``: (post id, author id, its <article> in each of fragments.POST_RELATIONS)."""
+    """``posts``: (post id, author id, its <article> as fragments.render_post_relations gives it)."""
     return ThreadShell(secrets.randbits(48), panels, _split(html),
-                       tuple((post_id, author_id, *_shared_start(variants)) for post_id, author_id, variants in posts),
+                       tuple((post_id, author_id, start.encode(), tuple(f"{actions}{end}".encode() for actions in each))
+                             for post_id, author_id, (start, each, end) in posts),
                        tuple(variant.encode() for variant in follow), last_post_id)
-
-
-def _shared_start(variants: tuple[str, ...]) -> tuple[bytes, tuple[bytes, ...]]:
-    """The variants of a post differ only in their buttons: keep what they share once (a third of the shell)."""
-    variants = tuple(variant.encode() for variant in variants)
-    start = os.path.commonprefix(variants)
-    return start, tuple(variant[len(start):] for variant in variants)
 
 
 def serve_thread(request: HttpRequest, thread_id: int, *, build: Callable[[Roles], ThreadShell],

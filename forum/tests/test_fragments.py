@@ -350,3 +350,39 @@ def test_the_shared_part_of_a_post_reads_no_relation_to_the_reader():
     # what depends on it belongs in forum/_post_actions.html.
     source = get_template("forum/_post.html").template.source
     assert not re.search(r"\bpost\.(signed_in|own|liked)\b", source)
+
+
+# --- What a cold page renders --------------------------------------------------
+
+
+def test_a_cold_signed_in_page_renders_each_post_once_and_its_actions_once_per_shape():
+    # A shell used to render every post three times over (one <article> per relation to the reader)
+    # and _post_actions.html once per post and relation: 60 renders for a page of 20 posts.
+    thread = make_thread(replies=9)
+    fragments._actions_pieces.cache_clear()
+    response = signed_in(UserFactory()).get(thread.get_absolute_url())
+    names = [template.name for template in response.templates]
+    assert names.count("forum/_post.html") == 10
+    # Own, liked, other; the first post (not deletable) and the replies: at most six shapes.
+    assert 0 < names.count("forum/_post_actions.html") <= 6
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_posts_actions_are_what_its_template_renders_in_every_shape(language):
+    # forum.fragments.render_actions fills a once-rendered template with each post's numbers:
+    # for every combination of what the template tests, the HTML must be the template's own.
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    urls = fragments.PostUrls(post="/p/1234567/", like="/p/1234567/like/", report="/p/1234567/report/",
+                              moderate="/p/1234567/moderate/", revisions="/p/1234567/revisions/",
+                              edit="/p/1234567/edit/", delete="/p/1234567/delete/")
+    author = fragments.AuthorCard(username="a", url="/u/a/", shown_name="A", avatar=None, badge=None,
+                                  phone_model="", post_count=1)
+    with translation.override(language):
+        for shape in range(2 ** len(fragments.ACTION_FLAGS)):
+            flags = {flag: bool(shape >> bit & 1) for bit, flag in enumerate(fragments.ACTION_FLAGS)}
+            flags["edited_iso"] = "2026-12-04T17:00:00+08:00" if flags["edited_iso"] else ""
+            card = fragments.PostCard(pk=1234567, html="", created_iso="", created_ago="", edited_ago="",
+                                      like_count=12345, author=author, page_number=1001, urls=urls, **flags)
+            assert fragments.render_actions(card) == render_to_string("forum/_post_actions.html", {"post": card})
