@@ -6,7 +6,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from releases import access, following, pages
+from canyu.cardimages import card_response
+from releases import access, following, pages, sharing
 from releases.models import Release
 
 
@@ -30,7 +31,15 @@ def release(request, product_slug, version):
     release = access.access_release(request.user, product_slug, version)
     if release.version != version:  # v14.0 for V14.0: one address per release
         return redirect(release, permanent=True)
-    return render(request, "releases/release.html", pages.release_page(request.user, release))
+    page = pages.release_page(request.user, release)
+    titles = [item.title for group in page["changelog"] for item in group.items]
+    return render(request, "releases/release.html", {**page, "share": sharing.release_share_card(release, titles)})
+
+
+def release_card(request, product_slug, version):
+    """The release's share picture (1200×630 PNG), drawn once per content (canyu.cardimages)."""
+    release = access.access_release(request.user, product_slug, version)
+    return card_response(request, sharing.release_picture(release))
 
 
 @require_POST
