@@ -62,6 +62,17 @@ def test_a_later_page_of_a_thread_still_shares_its_first_post(client):
     assert meta(page, "og:url") == f"{SITE}/t/{thread.pk}/"
 
 
+def test_an_idea_shares_its_title_and_proposal(client):
+    from voting.tests.factories import make_idea
+
+    idea = make_idea(title="Dark mode for the lock screen")
+    page = client.get(idea.thread.get_absolute_url()).content.decode()
+    assert meta(page, "og:title") == "Dark mode for the lock screen"
+    assert meta(page, "og:description") == "It would be lovely."
+    assert meta(page, "og:url") == f"{SITE}/t/{idea.thread_id}/"
+    assert parse_qs(urlsplit(link(page, "share-weibo")).query)["url"] == [f"{SITE}/t/{idea.thread_id}/"]
+
+
 def test_signed_in_readers_get_the_same_card_as_visitors(client, fan):
     thread = make_thread(title="Shared by everyone", source="Same for all")
     signed_in = client.get(thread.get_absolute_url()).content.decode()
