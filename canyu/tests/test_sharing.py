@@ -63,6 +63,20 @@ def test_a_later_page_of_a_thread_shares_itself_at_no_extra_cost(client):
     assert meta(page, "og:description") == thread.posts.get(floor=21).source
 
 
+def test_a_hidden_first_post_is_never_shared_not_even_from_a_moderators_page(client):
+    from accounts.roles import Role
+    from accounts.tests.factories import UserFactory
+    from forum import moderation
+
+    thread = make_thread(title="A thread with a hidden start", source="Something rude", replies=1)
+    moderator = UserFactory(roles=[Role.MODERATOR])
+    moderation.set_post_hidden(post=thread.posts.get(floor=1), moderator=moderator, hidden=True, reason="rude")
+    client.force_login(moderator)
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "Something rude" in page.split("</head>")[1]  # the moderator reads it in the page...
+    assert meta(page, "og:description") == "Reply 1"  # ...but the card is what fans see
+
+
 def test_an_idea_shares_its_title_and_proposal(client):
     from voting.tests.factories import make_idea
 
