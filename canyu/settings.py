@@ -404,6 +404,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://; got {SITE_URL!r}")
+# The font of the share-card pictures of releases and awards (canyu/cardimages.py): a TrueType/OpenType
+# file (.ttc: its first face) with Chinese glyphs. Empty: the first of the usual system places that exists
+# (Noto Sans CJK, WenQuanYi, Droid Sans Fallback...); without one, lines it cannot draw are left out.
+SHARE_CARD_FONT = env_str("SHARE_CARD_FONT", "")
 
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

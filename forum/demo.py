@@ -70,8 +70,7 @@ def create_demo_forum() -> bool:
     posting.reply(thread=bug, author=eng, source="Thanks, can you send a log? `Settings › About › Bug report`")
     moderation.set_thread_flag(thread=bug, moderator=mod, kind="lock", reason="fixed in the next build")
 
-    posting.start_thread(board=boards["photography"], author=xw, title="成都的晚霞 Sunset in Chengdu",
-                         source="用 Xiaomi Civi 4 拍的，没有后期。Shot on a Civi 4, no edits.")
+    # The photography board's threads, with their pictures: forum.demo_photos.
     posting.start_thread(board=boards["meetups"], author=fan, title="Shenzhen meetup this Saturday?",
                          source="Anyone up for coffee near 科技园 on Saturday afternoon?")
     posting.start_thread(board=boards["staff"], author=mod, title="Moderation notes for this week",

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from canyu.images import ImageRefused
 from forum import (access, attachments, following, fragments, liking, pagecache, pages, panels, posting, ratelimits,
-                   reading, shells, viewcounts)
+                   reading, sharing, shells, viewcounts)
 from forum.forms import PostForm, ThreadForm
 from forum.models import POST_MAX, Post, Thread
 from forum.quoting import quote_markdown
@@ -90,6 +90,7 @@ def _render_thread(request, thread_id):
         "may_reply": may_reply, "moderator": moderator,
         "following": following.is_following(request.user, thread),
         "panels": panels.render_panels(request, thread),
+        "share": sharing.thread_share_card(thread, page),
     })
 
 
@@ -107,6 +108,7 @@ def _thread_shell(request, thread_id, roles) -> shells.ThreadShell:
         "posts": shells.hole("posts"), "may_reply": may_reply, "moderator": roles.moderator,
         "panels": [shells.hole("panels")] if has_panels else [],
         "follow_box": shells.hole("follow"), "account_nav": shells.hole("account"), "csrf_token": shells.hole("csrf"),
+        "share": sharing.thread_share_card(thread, page),
     }, request)
     follow = [shells.render_part("forum/_follow.html", {"thread": thread, "following": state, "request": request})
               for state in (False, True)]

@@ -49,6 +49,29 @@ ROUTER_ITEMS = [
     (Fixed, "System 系统", "修复重启后时区错误 Wrong time zone after a restart", ""),
 ]
 
+# Earlier Orange Fridays, so the trend and the season's table have weeks to show: weeks before last
+# Friday, title, items. Reported on and awarded by voting.report_demo.
+PAST_WEEKS = [
+    (3, "相机启动提速 Faster camera start", [
+        (Improved, "Camera 相机", "相机冷启动快 30% Camera opens 30% faster", ""),
+        (New, "Messages 短信", "短信按联系人分组 Messages grouped by contact", ""),
+        (Fixed, "Battery 电池", "修复充电动画卡顿 Smooth charging animation", ""),
+        (Improved, "System 系统", "设置搜索更准 Better search in Settings", ""),
+    ]),
+    (2, "省电模式升级 A better battery saver", [
+        (New, "Battery 电池", "智能省电模式 Smart battery saver", "根据使用习惯自动省电。\nSaves power from your habits."),
+        (Fixed, "Camera 相机", "修复夜景偏绿 Green tint in night shots", ""),
+        (Improved, "Messages 短信", "快递短信卡片 Parcel message cards", ""),
+        (Fixed, "System 系统", "修复通知栏闪烁 Flickering notification shade", ""),
+    ]),
+    (1, "桌面小组件 Home screen widgets", [
+        (New, "System 系统", "桌面天气小组件 Weather widget on the home screen", ""),
+        (Improved, "Camera 相机", "人像虚化更自然 More natural portrait blur", ""),
+        (Fixed, "Messages 短信", "修复彩信发送失败 MMS failing to send", ""),
+        (Improved, "Battery 电池", "游戏时发热更少 Cooler while gaming", ""),
+    ]),
+]
+
 
 def create_products() -> dict[str, Product]:
     products = {}
@@ -115,3 +138,24 @@ def create_demo_releases(*, now: datetime | None = None) -> bool:
     _prepare(product=miui, author=admin, engineer=engineer, title="夜景模式 2.0 Night mode 2.0",
              items=NEXT_WEEK_ITEMS, publish_at=this_friday)
     return True
+
+
+def create_past_releases(*, now: datetime | None = None) -> list[Release]:
+    """MIUI's builds of the Orange Fridays before last (PAST_WEEKS), published as the tick would have
+    published them; returns those made (none if MIUI already has a build before last Friday's)."""
+    now = now or timezone.now()
+    miui = Product.objects.filter(slug="miui").first()
+    users = {u.username: u for u in User.objects.filter(username__in=["admin", "engineer"])}
+    if miui is None or len(users) < 2:
+        return []
+    last_friday = next_orange_friday(now) - timedelta(days=7)
+    if Release.objects.filter(product=miui, channel=Release.Channel.WEEKLY, publish_at__lt=last_friday).exists():
+        return []
+    made = []
+    for weeks, title, items in PAST_WEEKS:
+        friday = last_friday - timedelta(days=7 * weeks)
+        release = _prepare(product=miui, author=users["admin"], engineer=users["engineer"], title=title,
+                           items=items, publish_at=friday)
+        publishing.publish_release(release=release, now=friday)
+        made.append(release)
+    return made

@@ -11,4 +11,5 @@ urlpatterns = [
     path("releases/<slug:product_slug>/follow/", views.follow, name="follow"),
     # str: a version has dots (26.11.27) but never a slash.
     path("releases/<slug:product_slug>/<str:version>/", views.release, name="release"),
+    path("releases/<slug:product_slug>/<str:version>/card.png", views.release_card, name="card"),
 ]

@@ -6,7 +6,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from releases import access, following, pages, panels
+from canyu.cardimages import card_response
+from releases import access, following, pages, panels, sharing
 from releases.models import Release
 
 
@@ -33,7 +34,15 @@ def release(request, product_slug, version):
     context = pages.release_page(request.user, release)
     # Only a published release has a next step (a preview is for its publishers).
     context["panels"] = panels.render_panels(request, release) if not context["preview"] else []
+    titles = [item.title for group in context["changelog"] for item in group.items]
+    context["share"] = sharing.release_share_card(release, titles)
     return render(request, "releases/release.html", context)
+
+
+def release_card(request, product_slug, version):
+    """The release's share picture (1200×630 PNG), drawn once per content (canyu.cardimages)."""
+    release = access.access_release(request.user, product_slug, version)
+    return card_response(request, sharing.release_picture(release))
 
 
 @require_POST

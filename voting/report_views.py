@@ -6,8 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from canyu.cardimages import card_response
 from releases.access import access_product, access_release
-from voting import report_pages, reports
+from voting import report_pages, reports, sharing
 from voting.report_forms import ReportForm
 
 
@@ -52,4 +53,11 @@ def award(request, product_slug, version):
     release = access_release(request.user, product_slug, version)
     if release.version != version:
         return redirect("voting:award", release.product.slug, release.version, permanent=True)
-    return render(request, "voting/award.html", report_pages.award_page(request.user, release, timezone.now()))
+    page = report_pages.award_page(request.user, release, timezone.now())
+    return render(request, "voting/award.html", {**page, "share": sharing.award_share_card(page)})
+
+
+def award_card(request, product_slug, version):
+    """The award's share picture (1200×630 PNG): the frozen result, drawn once per content (canyu.cardimages)."""
+    release = access_release(request.user, product_slug, version)
+    return card_response(request, sharing.award_picture(release))

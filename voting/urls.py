@@ -20,6 +20,7 @@ urlpatterns = [
     path("awards/", report_views.awards, name="awards"),
     path("awards/<slug:product_slug>/", report_views.product_awards, name="product_awards"),
     path("awards/<slug:product_slug>/<str:version>/", report_views.award, name="award"),
+    path("awards/<slug:product_slug>/<str:version>/card.png", report_views.award_card, name="award_card"),
 
     # The product managers' feedback summaries (voting.summary_views)
     path("feedback/<slug:product_slug>/", summary_views.trend, name="trend"),

@@ -6,9 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS, create_demo_users
 from forum.demo import create_demo_forum
-from releases.demo import create_demo_releases
+from forum.demo_photos import create_demo_photos
+from releases.demo import create_demo_releases, create_past_releases
 from voting.demo import create_demo_ideas
-from voting.report_demo import create_demo_reports
+from voting.report_demo import create_demo_reports, create_past_reports
 
 
 class Command(BaseCommand):
@@ -22,13 +23,19 @@ class Command(BaseCommand):
             raise CommandError("Refusing to create demo accounts with known passwords in production.")
         users = create_demo_users()
         forum = create_demo_forum()
+        photos = create_demo_photos()
         releases = create_demo_releases()
+        past = create_past_releases()
         ideas = create_demo_ideas()
         reports = create_demo_reports()
+        past_reports = create_past_reports()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {users} new accounts" + (", demo forum created" if forum else "")
-            + (", demo releases created" if releases else "") + (", demo ideas created" if ideas else "")
-            + (", demo reports created." if reports else ".")))
+            + (f", {photos} photos posted" if photos else "")
+            + (", demo releases created" if releases else "") + (f", {len(past)} earlier builds" if past else "")
+            + (", demo ideas created" if ideas else "")
+            + (", demo reports created" if reports else "")
+            + (f", reports on {past_reports} earlier builds" if past_reports else "") + "."))
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, _email, role, *_rest in DEMO_USERS:
             self.stdout.write(f"  {username:<12} {role.value}")
