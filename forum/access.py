@@ -13,6 +13,7 @@ from typing import NamedTuple
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from forum import panels
 from forum.models import Board, Post, Thread
 
 
@@ -88,7 +89,12 @@ def may_start_thread(user, board: Board) -> bool:
 
 
 def may_reply(user, thread: Thread) -> bool:
-    return user.is_authenticated and (not thread.locked or is_moderator(user))
+    return user.is_authenticated and may_reply_to(thread, moderator=is_moderator(user))
+
+
+def may_reply_to(thread: Thread, *, moderator: bool) -> bool:
+    """may_reply for a signed-in reader who does or does not moderate (a shell's kind of reader)."""
+    return not thread.locked or moderator
 
 
 def may_edit(user, post: Post) -> bool:
@@ -105,7 +111,7 @@ def access_board(user, slug: str) -> Board:
 
 def access_thread(user, thread_id: int) -> Thread:
     thread = get_object_or_404(
-        Thread.objects.select_related("board", "board__parent").prefetch_related(
+        Thread.objects.select_related("board", "board__parent", *panels.related()).prefetch_related(
             "board__read_roles", "board__start_roles"
         ),
         pk=thread_id,

@@ -41,12 +41,35 @@ class ThreadModerationForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    board = forms.ModelChoiceField(label=_("Move to board"), queryset=None, to_field_name="slug")
+    """The boards a moderator may move a thread to, chosen from a list grouped by parent board; a board not
+    in ``boards`` (one they may not read, or gone) is a form error."""
+
+    board = forms.ModelChoiceField(label=_("Move to board"), queryset=None,
+                                   error_messages={"invalid_choice": _("Choose one of the boards listed.")})
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
 
     def __init__(self, *args, boards, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["board"].queryset = boards
+        self.fields["board"].choices = board_choices(boards)
+
+
+def board_choices(boards) -> list:
+    """Top-level boards as groups holding themselves and their children: [(group, [(id, name), ...]), ...]."""
+    boards = list(boards)
+    children: dict[int, list] = {}
+    for board in boards:
+        children.setdefault(board.parent_id, []).append(board)
+    groups, listed = [], set()
+    for top in children.get(None, []):
+        options = [top, *children.get(top.pk, [])]
+        listed.update(board.pk for board in options)
+        groups.append((top.name, [(board.pk, board.name) for board in options]))
+    # Children of a parent the moderator may not read, or deeper boards: listed under their own parent's name.
+    for board in boards:
+        if board.pk not in listed:
+            groups.append((board.parent.name if board.parent_id else board.name, [(board.pk, board.name)]))
+    return groups
 
 
 class PostModerationForm(forms.Form):

@@ -49,9 +49,17 @@ def set_thread_flag(*, thread: Thread, moderator, kind: str, reason: str = "") -
     return bool(changed)
 
 
+def move_targets(moderator):
+    """The boards ``moderator`` may move a thread to: those they may read, each with its parent."""
+    return Board.objects.visible_to(moderator).select_related("parent").order_by("position", "id")
+
+
 @transaction.atomic(durable=True)
 def move_thread(*, thread: Thread, moderator, board: Board, reason: str = "") -> bool:
+    """Move a thread to a board the moderator may read; False when it is there already."""
     _require_moderator(moderator)
+    if not move_targets(moderator).filter(pk=board.pk).exists():
+        raise ModerationRefused(_("You cannot move threads to that board."))
     locked = Thread.objects.select_for_update().get(pk=thread.pk)
     if locked.board_id == board.pk:
         return False

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from forum import access, moderation
 from forum.forms import CloseReportForm, MoveForm, PostModerationForm, ReportForm, ThreadModerationForm
-from forum.models import Board, ModerationAction, Report
+from forum.models import ModerationAction, Report
 
 
 def _moderator_only(request):
@@ -33,18 +33,23 @@ def moderate_thread(request, thread_id):
     return redirect(thread)
 
 
-@require_POST
 @login_required
 def move_thread(request, thread_id):
+    """A page of its own, not part of the thread's shell: the boards listed are those this moderator may read."""
     _moderator_only(request)
     thread = access.access_thread(request.user, thread_id)
-    form = MoveForm(request.POST, boards=Board.objects.all())
-    if form.is_valid():
-        moderation.move_thread(thread=thread, moderator=request.user, **form.cleaned_data)
-        messages.success(request, _("The thread is moved."))
-    else:
-        messages.error(request, _("Choose a board to move the thread to."))
-    return redirect(thread)
+    boards = moderation.move_targets(request.user)
+    form = MoveForm(request.POST or None, boards=boards, initial={"board": thread.board_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            moderation.move_thread(thread=thread, moderator=request.user, **form.cleaned_data)
+        except moderation.ModerationRefused as refusal:
+            form.add_error("board", str(refusal))
+        else:
+            messages.success(request, _("The thread is moved."))
+            return redirect(thread)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "forum/move_thread.html", {"thread": thread, "form": form}, status=status)
 
 
 @require_POST

@@ -10,7 +10,9 @@ cache too: whatever changes what they show must call
 ``forum.pagecache.changed`` in its transaction.
 
 A panel registers with ``concerns``, which says without a query whether it may
-show anything on a thread. Signed-in readers' pages come from shells
+show anything on a thread, and may name ``related`` rows of the thread (a
+reverse one-to-one such as an idea's) that ``forum.access.access_thread``
+reads in its own query, so ``concerns`` can look at them for free. Signed-in readers' pages come from shells
 (forum.shells): a thread some panel concerns gets a hole where the panels go,
 and each request renders its reader's panels into it.
 """
@@ -26,12 +28,19 @@ Panel = Callable[[HttpRequest, Thread], SafeString | None]
 Concerns = Callable[[Thread], bool]
 
 _panels: list[tuple[Panel, Concerns]] = []
+_related: set[str] = set()
 
 
-def register(panel: Panel, *, concerns: Concerns) -> Panel:
+def register(panel: Panel, *, concerns: Concerns, related: tuple[str, ...] = ()) -> Panel:
     if panel not in [registered for registered, _ in _panels]:
         _panels.append((panel, concerns))
+    _related.update(related)
     return panel
+
+
+def related() -> tuple[str, ...]:
+    """The thread's relations panels look at, for select_related (joined: no query of their own)."""
+    return tuple(sorted(_related))
 
 
 def concern(thread: Thread) -> bool:

@@ -100,7 +100,8 @@ def _thread_shell(request, thread_id, roles) -> shells.ThreadShell:
     has_panels = panels.concern(thread)
     page = pages.thread_page(request.user, thread, request.GET.get("page"))
     rows = page.object_list
-    may_reply = access.may_reply(request.user, thread)
+    # What the shell's kind of reader may do, not its builder: every reader of the kind gets this shell.
+    may_reply = access.may_reply_to(thread, moderator=roles.moderator)
     reader = fragments.Reader(user_id=None, moderator=roles.moderator, may_reply=may_reply, page_number=page.number)
     form = PostForm()
     html = render_to_string("forum/thread.html", {
@@ -123,7 +124,7 @@ def _thread_shell(request, thread_id, roles) -> shells.ThreadShell:
 def _reader_panels(request, thread_id) -> list[str]:
     """The panels of a thread whose shell the reader may read (forum.shells checked): one query for the
     thread and its board, and what the panels cost."""
-    thread = get_object_or_404(Thread.objects.select_related("board"), pk=thread_id)
+    thread = get_object_or_404(Thread.objects.select_related("board", *panels.related()), pk=thread_id)
     return panels.render_panels(request, thread)
 
 
@@ -201,6 +202,9 @@ def new_thread(request, slug):
 def reply(request, thread_id):
     thread = access.access_thread(request.user, thread_id)
     form = PostForm(request.POST, request.FILES)
+    if not access.may_reply(request.user, thread):
+        # No reply box for who cannot reply: their text is shown to copy, and nothing is stored.
+        return render(request, "forum/reply.html", {"thread": thread, "form": form, "refused": True}, status=400)
     if form.is_valid():
         too_fast = ratelimits.consume_posting(request, kind="post")
         if too_fast:

@@ -209,6 +209,10 @@ class ChangelogItemInline(EditableWhileUnpublished, admin.StackedInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "area":
             kwargs["queryset"] = FeatureArea.objects.select_related("product")
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            # Products share area names ("System" in every product): each option says whose it is.
+            field.label_from_instance = lambda area: f"{area.product.name} · {area.name}"
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -11,7 +11,7 @@ class VotingConfig(AppConfig):
         from forum import panels
         from voting import idea_panel
 
-        panels.register(idea_panel.idea_panel, concerns=idea_panel.concerns)
+        panels.register(idea_panel.idea_panel, concerns=idea_panel.concerns, related=("idea",))
 
         from voting import poll_panel
 

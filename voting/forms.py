@@ -55,6 +55,11 @@ class IdeaListForm(forms.Form):
                 "area_id": area.pk if area else None}
 
 
+class DuplicateSearchForm(forms.Form):
+    q = forms.CharField(label=_("Find the idea it duplicates"), max_length=TITLE_MAX, required=False, strip=True,
+                        help_text=_("Words of its title, or its number."))
+
+
 class StatusForm(forms.Form):
     """A product manager's status change. ``seen`` is the status the manager saw: if it changed
     meanwhile, voting.statuses refuses instead of overwriting someone else's change."""
@@ -68,11 +73,19 @@ class StatusForm(forms.Form):
                                             queryset=Release.objects.none())
     changelog_item = forms.ModelChoiceField(label=_("Changelog item (in build)"), required=False,
                                             queryset=ChangelogItem.objects.none())
-    merge_into = forms.IntegerField(label=_("Duplicate of idea number"), required=False, min_value=1,
-                                    help_text=_("The number in the other idea's address."))
+    merge_into = forms.ModelChoiceField(
+        label=_("Duplicate of"), required=False, queryset=Idea.objects.none(), widget=forms.RadioSelect,
+        empty_label=None, help_text=_("Search above for the idea this one duplicates, then choose it here."),
+        error_messages={"invalid_choice": _("Choose one of the ideas listed.")})
 
-    def __init__(self, *args, idea: Idea, **kwargs):
+    def __init__(self, *args, idea: Idea, candidates: list[Idea] = (), **kwargs):
+        """``candidates``: the ideas offered as what this one duplicates (found by the search); any idea of
+        the same product but this one is accepted, so a choice made before a new search still counts."""
         super().__init__(*args, **kwargs)
+        self.fields["merge_into"].queryset = (
+            Idea.objects.filter(product_id=idea.product_id).exclude(pk=idea.pk).select_related("thread"))
+        self.fields["merge_into"].choices = [(candidate.pk, f"{candidate.thread.title} (#{candidate.pk})")
+                                             for candidate in candidates]
         allowed = TRANSITIONS[Idea.Status(idea.status)] | {Idea.Status.DUPLICATE}
         self.fields["status"].choices = [(value, label) for value, label in Idea.Status.choices
                                          if value in allowed]
@@ -89,5 +102,5 @@ class StatusForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("status") == Idea.Status.DUPLICATE and not cleaned.get("merge_into"):
-            self.add_error("merge_into", _("Give the number of the idea this one duplicates."))
+            self.add_error("merge_into", _("Choose the idea this one duplicates."))
         return cleaned

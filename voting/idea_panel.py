@@ -2,17 +2,19 @@
 
 from django.template.loader import render_to_string
 
+from forum.models import Thread
 from voting import ideapages, votebutton
 
 
 def concerns(thread) -> bool:
-    """Ideas, and polls on them, live in ideas boards only (forum.panels)."""
-    return thread.board.holds_ideas
+    """Threads of ideas boards, and an idea's thread wherever a moderator moved it (forum.panels): the idea
+    comes with the thread when forum.access read it (``related``), so this costs no query."""
+    return thread.board.holds_ideas or Thread.idea.related.get_cached_value(thread, None) is not None
 
 
 def idea_panel(request, thread):
-    """Nothing (and no query) outside ideas boards; a fixed number of queries inside."""
-    if not thread.board.holds_ideas:
+    """Nothing (and no query) on threads without an idea; a fixed number of queries on an idea's."""
+    if not concerns(thread):
         return None
     idea = ideapages.idea_of_thread(request.user, thread)
     if idea is None:

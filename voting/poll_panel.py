@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from voting import idea_panel
 from voting.models import BallotChoice, Poll, PollOption
 from voting.polls import may_manage_polls, percent
 
@@ -79,9 +80,9 @@ def may_open_poll_in(thread) -> bool:
 
 
 def poll_panel(request, thread):
-    """Nothing (and no query) outside ideas boards; the thread's polls, and for product managers
-    a link to open one, inside."""
-    if not thread.board.holds_ideas:
+    """Nothing (and no query) on threads without an idea (voting.idea_panel.concerns); the thread's polls,
+    and for product managers a link to open one, on those with one."""
+    if not idea_panel.concerns(thread):
         return None
     manager = may_manage_polls(request.user)
     boxes = poll_boxes(request.user, Poll.objects.filter(thread=thread), manager=manager)

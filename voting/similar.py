@@ -58,9 +58,11 @@ def index_title(idea: Idea, title: str) -> None:
     idea.term_count = len(found)
 
 
-def similar_ideas(*, product, title: str, exclude_id: int | None = None, limit: int = SUGGESTIONS) -> list[Idea]:
+def similar_ideas(*, product, title: str, exclude_id: int | None = None, limit: int = SUGGESTIONS,
+                  threshold: float = THRESHOLD) -> list[Idea]:
     """Ideas of ``product`` whose titles share the most terms with ``title``, most similar first.
-    Merged duplicates are left out (their target is shown instead). Two queries."""
+    Merged duplicates are left out (their target is shown instead). Two queries. ``threshold``: the least
+    share of terms shown (0 for a search, where one shared word is enough)."""
     wanted = terms(title)
     if not wanted:
         return []
@@ -76,8 +78,26 @@ def similar_ideas(*, product, title: str, exclude_id: int | None = None, limit: 
     scored = []
     for idea in ideas:
         score = counts[idea.pk] / (len(wanted) + idea.term_count - counts[idea.pk])
-        if score >= THRESHOLD:
+        if score >= threshold:
             idea.similarity = score
             scored.append(idea)
     scored.sort(key=lambda idea: (-idea.similarity, -idea.vote_count, -idea.pk))
     return scored[:limit]
+
+
+# Ideas listed for a product manager looking for the one an idea duplicates.
+SEARCH_RESULTS = 10
+
+
+def search_ideas(*, idea: Idea, query: str) -> list[Idea]:
+    """Ideas of ``idea``'s product, not itself nor merged ones, matching ``query``: by shared title terms,
+    most similar first, and by number when the query is one ("#12" or "12"). At most three queries."""
+    found = similar_ideas(product=idea.product_id, title=query, exclude_id=idea.pk, limit=SEARCH_RESULTS,
+                          threshold=0)
+    number = query.strip().lstrip("#")
+    if number.isdigit() and len(number) < 12 and int(number) != idea.pk:
+        by_number = (Idea.objects.filter(pk=int(number), product_id=idea.product_id)
+                     .exclude(status=Idea.Status.DUPLICATE).select_related("thread").first())
+        if by_number is not None and by_number.pk not in {found_idea.pk for found_idea in found}:
+            found.insert(0, by_number)
+    return found

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from forum import access, ratelimits
 from releases.models import Product
 from voting import ideapages, ideas, ideavoting, listcache, similar, statuses, votebutton
-from voting.forms import IdeaForm, IdeaListForm, StatusForm
+from voting.forms import DuplicateSearchForm, IdeaForm, IdeaListForm, StatusForm
 from voting.models import CLOSED, Idea
 
 
@@ -155,19 +155,22 @@ def vote(request, idea_id):
 
 @login_required
 def change_status(request, idea_id):
+    """The status form; marking a duplicate, the manager finds the other idea with a search (``?q=``, the
+    idea's own title at first) and chooses it from the list, no number to type."""
     if not ideapages.may_manage(request.user):
         raise PermissionDenied
     idea = _idea(request.user, idea_id)
-    form = StatusForm(request.POST or None, idea=idea, initial={"seen": idea.status, "status": idea.status})
+    search = DuplicateSearchForm(request.GET or {"q": idea.thread.title})
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    candidates = similar.search_ideas(idea=idea, query=query) if query else []
+    form = StatusForm(request.POST or None, idea=idea, candidates=candidates,
+                      initial={"seen": idea.status, "status": idea.status})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         idea.status = data["seen"]  # as the manager saw it: a change made meanwhile is not overwritten
         try:
             if data["status"] == Idea.Status.DUPLICATE:
-                into = Idea.objects.filter(pk=data["merge_into"]).first()
-                if into is None:
-                    raise ideas.IdeaRefused(_("There is no idea number %(number)d.") % {"number": data["merge_into"]})
-                statuses.merge_idea(idea=idea, into=into, by=request.user, note=data["note"])
+                statuses.merge_idea(idea=idea, into=data["merge_into"], by=request.user, note=data["note"])
             else:
                 statuses.set_status(idea=idea, by=request.user, status=data["status"], note=data["note"],
                                     target_release=data["target_release"], changelog_item=data["changelog_item"])
@@ -176,5 +179,12 @@ def change_status(request, idea_id):
         else:
             messages.success(request, _("The status is changed; voters and followers are being told."))
             return redirect(idea)
+    if form.is_bound and form.data.get("merge_into") and not form.has_error("merge_into"):
+        # The idea chosen stays listed, whatever the search shows now.
+        chosen = form.fields["merge_into"].queryset.filter(pk=form.data["merge_into"]).first()
+        if chosen is not None and chosen.pk not in {candidate.pk for candidate in candidates}:
+            form.fields["merge_into"].choices = [(chosen.pk, f"{chosen.thread.title} (#{chosen.pk})"),
+                                                 *form.fields["merge_into"].choices]
     status = 400 if request.method == "POST" else 200
-    return render(request, "voting/status.html", {"idea": idea, "form": form}, status=status)
+    return render(request, "voting/status.html", {"idea": idea, "form": form, "search": search, "query": query,
+                                                  "candidates": candidates}, status=status)

@@ -52,7 +52,7 @@ def test_an_unknown_moderation_action_changes_nothing(client, mod):
 def test_moving_a_thread_moves_its_counts(client, mod):
     thread = make_thread(replies=2)
     target = BoardFactory(slug="elsewhere")
-    client.post(reverse("forum:move_thread", args=[thread.pk]), {"board": "elsewhere", "reason": "wrong board"})
+    client.post(reverse("forum:move_thread", args=[thread.pk]), {"board": target.pk, "reason": "wrong board"})
     thread.refresh_from_db(); target.refresh_from_db(); thread.board.refresh_from_db()
     assert thread.board == target
     assert (target.thread_count, target.post_count) == (1, 3)
@@ -97,6 +97,18 @@ def test_moderators_see_open_reports_and_close_them(client, mod):
     report.refresh_from_db()
     assert report.state == Report.State.RESOLVED and report.resolved_by == mod
     assert "advert" not in client.get(reverse("forum:report_queue")).content.decode()
+
+
+def test_the_queue_offers_to_hide_a_reported_post_only_while_it_is_shown(client, mod, in_english):
+    post = make_thread(source="Buy cheap phones").posts.get()
+    moderation.report_post(post=post, reporter=UserFactory(), reason="advert")
+    hide = f'action="{reverse("forum:moderate_post", args=[post.pk])}"'
+    page = client.get(reverse("forum:report_queue")).content.decode()
+    assert hide in page and "Hide post" in page
+    moderation.set_post_hidden(post=post, moderator=mod, hidden=True)
+    page = client.get(reverse("forum:report_queue")).content.decode()
+    assert hide not in page and "Hide post" not in page
+    assert "This post is hidden already." in page and "Close report" in page
 
 
 def test_the_report_queue_is_for_moderators_only(client):

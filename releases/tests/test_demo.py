@@ -1,5 +1,6 @@
 """The demo releases: created once, through the real publishing functions."""
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -80,3 +81,16 @@ def test_seed_demo_creates_the_releases_and_the_release_pages_show_them(client):
     html = client.get(release.get_absolute_url()).content.decode()
     assert "锁屏显示农历" in html and "工程师 Zhou" in html
     assert "MIUI 26.11.20" in client.get("/").content.decode()
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_the_changelog_area_list_names_each_area_once_with_its_product(client, demo_world):
+    from accounts.models import User
+
+    create_demo_releases()
+    client.force_login(User.objects.get(username="admin"))
+    html = client.get("/admin/releases/release/add/").content.decode()
+    select = html[html.index('name="changelog-0-area"'):]
+    options = re.findall(r"<option value=\"\d+\"[^>]*>([^<]*)</option>", select[:select.index("</select>")])
+    assert len(options) == len(set(options)) == FeatureArea.objects.count()
+    assert "MIUI · System 系统" in options

@@ -392,9 +392,9 @@ def test_a_product_manager_plans_an_idea_for_a_release(client, product):
     ({"status": "declined"}, "Say why"),
     ({"status": "planned"}, "needs a target release"),
     ({"status": "shipped"}, "Select a valid choice"),
-    ({"status": "duplicate"}, "Give the number"),
-    ({"status": "duplicate", "merge_into": "999999"}, "no idea number"),
-    ({"status": "duplicate", "merge_into": "abc"}, "Enter a whole number"),
+    ({"status": "duplicate"}, "Choose the idea this one duplicates."),
+    ({"status": "duplicate", "merge_into": "999999"}, "Choose one of the ideas listed."),
+    ({"status": "duplicate", "merge_into": "abc"}, "Choose one of the ideas listed."),
     ({"status": "under_review", "note": "x" * 501}, "at most 500"),
 ])
 def test_bad_status_changes_are_refused_with_nothing_changed(client, product, post, message):
@@ -409,7 +409,7 @@ def test_merging_into_itself_is_refused(client, product):
     client.force_login(make_pm())
     idea = propose(product, title="Status me")
     response = client.post(status_url(idea), {"seen": "new", "status": "duplicate", "merge_into": idea.pk})
-    assert response.status_code == 400 and "into itself" in response.content.decode()
+    assert response.status_code == 400 and "Choose one of the ideas listed." in response.content.decode()
 
 
 def test_a_change_made_meanwhile_is_not_overwritten(client, product):
