@@ -139,7 +139,9 @@ def test_a_reply_made_while_redis_is_down_is_told_once_redis_is_back(client, pri
 
     # Sent a second time (the relay died after sending, before deleting the row): still told once.
     job.save(force_insert=True)
-    assert relay.relay_waiting_jobs(everything=True) == 1
+    # At least that one: the worker's run may have queued its own follow-up (the follower's mail) meanwhile.
+    assert relay.relay_waiting_jobs(everything=True) >= 1
+    assert not Job.objects.filter(pk=job.pk).exists()
 
     def ran_twice():
         stats = app.control.inspect(destination=[worker], timeout=1).stats() or {}
