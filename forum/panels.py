@@ -27,13 +27,17 @@ from forum.models import Thread
 Panel = Callable[[HttpRequest, Thread], SafeString | None]
 Concerns = Callable[[Thread], bool]
 
-_panels: list[tuple[Panel, Concerns]] = []
+_panels: list[tuple[Panel, Concerns, bool]] = []
 _related: set[str] = set()
 
 
-def register(panel: Panel, *, concerns: Concerns, related: tuple[str, ...] = ()) -> Panel:
-    if panel not in [registered for registered, _ in _panels]:
-        _panels.append((panel, concerns))
+def register(panel: Panel, *, concerns: Concerns, related: tuple[str, ...] = (), shared: bool = False) -> Panel:
+    """``shared``: the panel shows the same to every reader (it reads no user), so a signed-in readers' shell
+    holds it as rendered, like the anonymous page, instead of rendering it for each request in the shell's
+    panels hole (an announcement's way to the report: one query and a template per signed-in view saved).
+    Whatever changes what it shows must move the thread's version, as for any part of a shared page."""
+    if panel not in [registered for registered, _, _ in _panels]:
+        _panels.append((panel, concerns, shared))
     _related.update(related)
     return panel
 
@@ -44,9 +48,14 @@ def related() -> tuple[str, ...]:
 
 
 def concern(thread: Thread) -> bool:
-    """Whether any panel may show something on this thread (no query)."""
-    return any(concerns(thread) for _, concerns in _panels)
+    """Whether any panel of each reader's own may show something on this thread (no query): whether the
+    thread's shell needs a panels hole."""
+    return any(concerns(thread) for _, concerns, shared in _panels if not shared)
 
 
-def render_panels(request: HttpRequest, thread: Thread) -> list[SafeString]:
-    return [html for html in (panel(request, thread) for panel, concerns in _panels if concerns(thread)) if html]
+def render_panels(request: HttpRequest, thread: Thread, *, shared: bool | None = None) -> list[SafeString]:
+    """The panels' HTML, the shared ones first: all of them (``shared=None``, a page rendered whole), the
+    shared ones (a shell) or each reader's own (the shell's panels hole)."""
+    chosen = [(panel, concerns) for want in (True, False) if shared is None or shared is want
+              for panel, concerns, is_shared in _panels if is_shared is want]
+    return [html for html in (panel(request, thread) for panel, concerns in chosen if concerns(thread)) if html]

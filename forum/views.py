@@ -107,7 +107,8 @@ def _thread_shell(request, thread_id, roles) -> shells.ThreadShell:
     html = render_to_string("forum/thread.html", {
         "thread": thread, "page": page, "form": form, "reply_fields": fragments.form_fields(form),
         "posts": shells.hole("posts"), "may_reply": may_reply, "moderator": roles.moderator,
-        "panels": [shells.hole("panels")] if has_panels else [],
+        # Panels the same for every reader are in the shell; each reader's own go into its hole.
+        "panels": panels.render_panels(request, thread, shared=True) + ([shells.hole("panels")] if has_panels else []),
         "follow_box": shells.hole("follow"), "account_nav": shells.hole("account"), "csrf_token": shells.hole("csrf"),
         "share": sharing.thread_share_card(thread, page),
     }, request)
@@ -125,7 +126,7 @@ def _reader_panels(request, thread_id) -> list[str]:
     """The panels of a thread whose shell the reader may read (forum.shells checked): one query for the
     thread and its board, and what the panels cost."""
     thread = get_object_or_404(Thread.objects.select_related("board", *panels.related()), pk=thread_id)
-    return panels.render_panels(request, thread)
+    return panels.render_panels(request, thread, shared=False)
 
 
 @login_required

@@ -22,4 +22,4 @@ class VotingConfig(AppConfig):
         from voting import loop
 
         release_panels.register(loop.release_panel)
-        panels.register(loop.announcement_panel, concerns=loop.concerns_announcement)
+        panels.register(loop.announcement_panel, concerns=loop.concerns_announcement, shared=True)

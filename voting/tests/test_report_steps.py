@@ -129,3 +129,24 @@ def test_home_page_queries_do_not_grow_with_open_windows(client, fan, django_ass
         with django_assert_num_queries(6 + session_queries(settings)):
             html = page(client, reverse("home"))
     assert html.count(BANNER) == 2
+
+
+def test_a_signed_in_readers_announcement_page_holds_the_shared_panel_in_its_shell(release, settings):
+    """The way to the report is the same for every reader: it is rendered into the signed-in shell, not for each
+    request (no query for the panel, no thread read again), and the page is the whole render's, byte for byte."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from forum.tests.test_shells import assert_same_page, from_shell, signed_in
+
+    url = reverse("forum:thread", args=[release.announcement_id])
+    reader = signed_in(UserFactory())
+    with time_machine.travel(SATURDAY, tick=False):
+        reports.open_window(release=release, now=SATURDAY)
+        html = assert_same_page(reader, url, settings)
+        assert report_url(release) in html
+        with CaptureQueriesContext(connection) as queries:
+            from_shell(reader, url)
+    tables = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "releases_release" not in tables and "voting_" not in tables
+    assert len(queries) == 1 + session_queries(settings)  # the thread's entry (forum.access), and the session
