@@ -13,10 +13,10 @@ import time
 from allauth.account.adapter import get_adapter
 from allauth.core.internal.ratelimit import get_cache_key, get_rates
 from django.core.cache import cache
-from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
+from canyu import errorpages
 from canyu.durations import describe_wait
 
 APP = "allauth.account"
@@ -66,6 +66,4 @@ def respond_429(request):
     retry_after = (seconds_until_allowed(request, action=action) if action else None) or FALLBACK_SECONDS
     refusal = _("Too many attempts from your network. Please try again in %(wait)s.") % {
         "wait": describe_wait(retry_after)}
-    response = render(request, "429.html", {"refusal": refusal}, status=429)
-    response["Retry-After"] = str(retry_after)
-    return response
+    return errorpages.too_many(request, refusal, retry_after)

@@ -11,6 +11,7 @@ import logging
 import sys
 
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.template import loader
 from django.utils import translation
 
@@ -49,3 +50,11 @@ def server_error(request):
     if error is not None and outages.is_outage(error):
         return outages.outage_response(request, error)
     return standalone_page(request, "500.html", status=500)
+
+
+def too_many(request, refusal: str, retry_after: int, *, back: str = "") -> HttpResponse:
+    """The 429 page saying why and when to try again (``refusal``), with Retry-After; ``back``: a link
+    to where the visitor came from. Every limit without a form to show again answers with it."""
+    response = render(request, "429.html", {"refusal": refusal, "back": back}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response

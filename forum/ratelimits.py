@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_ratelimit.core import get_usage
 
+from canyu import errorpages
 from canyu.durations import describe_wait
 from forum import access
 
@@ -135,6 +136,4 @@ def limited_response(request, template: str, context: dict, refusal: Refusal | L
 
 def limit_page(request, refusal: LimitReached, *, back: str) -> HttpResponse:
     """A 429 page for a refusal without a form to show again (a like, a vote without htmx)."""
-    response = render(request, "429.html", {"refusal": str(refusal), "back": back}, status=429)
-    response["Retry-After"] = str(refusal.retry_after)
-    return response
+    return errorpages.too_many(request, str(refusal), refusal.retry_after, back=back)
