@@ -5,7 +5,7 @@
 Seeds a dedicated PostgreSQL database (users by COPY, threads, ideas and votes
 by INSERT ... SELECT over generate_series: about a minute for the default
 size, reused when the size matches), rebuilds the vote counts from the rows and
-the trending scores with ``voting.trending.refresh_trending`` (timed: it is
+the trending scores with ``ideas.trending.refresh_trending`` (timed: it is
 the beat task that runs every ten minutes), then loads each list with wrk:
 top, trending and new (page 1), top page 100 (a deep offset), and top and
 trending signed in (the fan's own votes marked). Prints requests/s, p50/p99,
@@ -126,7 +126,7 @@ def main(argv=None) -> int:
 
 def ensure_seeded(size: Size) -> bool:
     from releases.models import Product
-    from voting.models import Idea
+    from ideas.models import Idea
 
     product = Product.objects.filter(slug=PRODUCT_SLUG).first()
     if product and product.description == str(size) and Idea.objects.filter(product=product).count() == size.ideas:
@@ -146,7 +146,7 @@ def seed(size: Size) -> None:
     from bench.release_bench import copy_users
     from forum.models import Board, Post, Thread
     from releases.models import FeatureArea, Product
-    from voting.models import Idea, IdeaVote
+    from ideas.models import Idea, IdeaVote
 
     quote = connection.ops.quote_name
     table = {model: quote(model._meta.db_table) for model in (User, Board, Product, Thread, Post, Idea, IdeaVote,
@@ -225,14 +225,14 @@ def insert_select(cursor, model, expressions: dict[str, str], source: str) -> No
 def check_counts() -> dict:
     from django.db.models import Count, F
 
-    from voting.models import Idea, IdeaVote
+    from ideas.models import Idea, IdeaVote
 
     wrong = (Idea.objects.annotate(rows=Count("votes")).exclude(vote_count=F("rows")).count())
     return {"ideas": Idea.objects.count(), "votes": IdeaVote.objects.count(), "wrong_counts": wrong}
 
 
 def time_refresh() -> tuple[float, int]:
-    from voting import trending
+    from ideas import trending
 
     started = time.perf_counter()
     ideas = trending.refresh_trending()

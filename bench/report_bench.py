@@ -12,9 +12,9 @@ one much disliked). Then:
 1. Submissions: ``--fans`` fans, as threads spread over ``--processes`` child
    processes, all released at the same instant, each sending its report
    ``--rounds`` times back to back (the first makes it, the others change it),
-   through ``voting.reports.submit_report`` as the view calls it. Prints
+   through ``feedback.reports.submit_report`` as the view calls it. Prints
    p50/p95/p99/max of the calls and the submissions per second.
-2. The freeze: the window is closed and ``voting.tally.freeze_release`` runs
+2. The freeze: the window is closed and ``feedback.tally.freeze_release`` runs
    (counts, ranking, the item/mood/idea/segment tallies, the award, the result
    post, the winners' notification), timed, with its queries. Checks that the
    frozen counts equal the rows.
@@ -155,7 +155,7 @@ def seed(args) -> dict:
 def publish_release(product, publisher, engineer, n_items):
     from releases import changelog, preparing, publishing
     from releases.models import FeatureArea, Release
-    from voting import reports
+    from feedback import reports
 
     release = preparing.prepare_release(product=product, author=publisher, title="Lunar lock screen")
     area = FeatureArea.objects.create(product=product, name="System")
@@ -172,13 +172,13 @@ def publish_release(product, publisher, engineer, n_items):
 
 def upcoming_ideas(product, board, pm, n):
     from releases.models import FeatureArea
-    from voting import ideas, statuses
-    from voting.models import Idea
+    from ideas import proposing, statuses
+    from ideas.models import Idea
 
     area = FeatureArea.objects.get(product=product)
     made = []
     for i in range(n):
-        idea = ideas.propose_idea(board=board, author=pm, title=f"Upcoming idea {i}", source="Please.",
+        idea = proposing.propose_idea(board=board, author=pm, title=f"Upcoming idea {i}", source="Please.",
                                   product=product, area=area)
         statuses.set_status(idea=idea, by=pm, status=Idea.Status.UNDER_REVIEW)
         made.append(idea)
@@ -190,7 +190,7 @@ def copy_reports(release, fan_ids, items, ideas) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from voting.models import Report
+    from feedback.models import Report
 
     rng = random.Random(2026)
     loved_weights = [30, 18, 12] + [3] * (len(items) - 3) if len(items) > 3 else [1] * len(items)
@@ -257,8 +257,8 @@ def submit_child(job: dict) -> int:
     from django.db import connection
 
     from releases.models import ChangelogItem, Release
-    from voting import reports
-    from voting.models import Idea
+    from feedback import reports
+    from ideas.models import Idea
 
     release = Release.objects.select_related("product").get(pk=job["release_id"])
     items = {item.pk: item for item in ChangelogItem.objects.filter(release=release)}
@@ -328,8 +328,8 @@ def run_freeze(world: dict) -> dict:
     from django.db.models import Count
     from django.utils import timezone
 
-    from voting import tally
-    from voting.models import Award, ItemTally, ReleaseTally, Report, SegmentTally
+    from feedback import tally
+    from feedback.models import Award, ItemTally, ReleaseTally, Report, SegmentTally
 
     release_id = world["release_id"]
     now = timezone.now()

@@ -14,7 +14,7 @@ each of:
 
 1. while the window is open: the summary with its counts from the rows (the
    shared count cold, after a cache clear, and warm);
-2. once frozen (voting.tally.freeze_release, timed): the summary, the summary
+2. once frozen (feedback.tally.freeze_release, timed): the summary, the summary
    of one device model's fans, comments filtered by cell and item, a comment
    search that matches and one that does not, the updates CSV and the whole
    comments CSV.
@@ -79,7 +79,7 @@ def make_it_a_real_week(world: dict, args) -> None:
     from django.db import connection
 
     from bench.release_bench import copy_users
-    from voting.models import ReleaseTally
+    from feedback.models import ReleaseTally
 
     models = [f"Xiaomi {14 + i // 4}{['', ' Pro', ' Ultra', ' Lite'][i % 4]}" for i in range(args.devices)]
     models[0] = "Xiaomi 14"
@@ -121,8 +121,8 @@ def measure(world: dict, args) -> list[dict]:
 
     from accounts.models import User
     from accounts.roles import Role, grant_role
-    from voting import tally
-    from voting.models import Report, ReleaseTally
+    from feedback import tally
+    from feedback.models import Report, ReleaseTally
 
     release_id = world["release_id"]
     tally_row = ReleaseTally.objects.select_related("release__product").get(pk=release_id)

@@ -3,7 +3,7 @@
 The rows are the truth (a unique constraint says there is at most one per
 person); the counter moves with F() in the same transaction, by the number of
 rows really changed, and ``recount`` rebuilds it from the rows. Used by likes
-(forum.liking), idea votes (voting.ideavoting) and the forum's recounts.
+(forum.liking), idea votes (ideas.voting) and the forum's recounts.
 """
 
 from collections.abc import Callable

@@ -15,8 +15,8 @@ from django.db.models import Count
 
 from forum.models import Post, Thread
 from releases.pages import home_releases
-from voting.loop import report_steps
-from voting.models import Poll
+from feedback.loop import report_steps
+from polls.models import Poll
 
 HOT_HOURS = 48
 HOME_LISTS_SECONDS = 60

@@ -1,6 +1,6 @@
 """A fan's profile page: who they are and what they did, one tab a page at a time.
 
-The tabs read forum, voting and releases rows, so the page sits here at the top
+The tabs read forum, ideas, feedback and releases rows, so the page sits here at the top
 of the import order with the home page (accounts imports none of those apps).
 ``profile_page`` does every read; the template gets plain rows and never queries.
 
@@ -12,7 +12,7 @@ but not what they picked or wrote, which only the fan and product managers read
 
 Each tab costs one query whatever the fan did (the page's rows and one more, to
 know whether an older page exists: no COUNT over a long history), the shipped tab
-three (items, then voting's frozen record: items received and Popcorn Awards).
+three (items, then feedback's frozen record: items received and Popcorn Awards).
 Served by indexes on (author, created_at) of threads and posts, and (fan,
 created_at) of reports.
 """
@@ -32,8 +32,9 @@ from accounts.roles import Role
 from forum.models import Board, Post, Thread
 from releases import pages as release_pages
 from releases.models import Release
-from voting import report_pages
-from voting.models import Idea, Report
+from feedback import pages
+from feedback.models import Report
+from ideas.models import Idea
 
 PER_PAGE = 20
 # Deep pages read every row before them (OFFSET): a profile stops here (20 000 rows).
@@ -160,5 +161,5 @@ def profile_page(*, fan: User, viewer, tab: str | None, page: str | None) -> dic
     context = {"fan": fan, "tabs": tabs, "tab": tab, "rows": rows, "page_number": number,
                "has_previous": number > 1, "has_next": more, "own": viewer.pk == fan.pk}
     if tab == "shipped" and number == 1:
-        context["record"] = report_pages.popcorn_record(fan)
+        context["record"] = pages.popcorn_record(fan)
     return context

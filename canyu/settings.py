@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "notifications",
     "forum",
     "releases",
+    "ideas",
+    "polls",
+    "feedback",
+    # History only: the migrations that created the tables of ideas, polls and feedback (voting/apps.py).
     "voting",
     "canyu",
 ]
@@ -195,31 +199,31 @@ CELERY_BEAT_SCHEDULE = {
     # 00:00 UTC is 08:00 in Asia/Shanghai (no daylight saving): digests arrive
     # with the morning. Two beat processes are harmless (notifications.emailing).
     "send-daily-digests": {"task": "notifications.tasks.send_daily_digests", "schedule": crontab(minute=0, hour=0)},
-    # Ideas in build become shipped once their release is out (releases does not import voting).
+    # Ideas in build become shipped once their release is out (releases does not import ideas).
     "ship-released-ideas": {
-        "task": "voting.tasks.ship_released_ideas", "schedule": crontab(), "options": {"expires": 55},
+        "task": "ideas.tasks.ship_released_ideas", "schedule": crontab(), "options": {"expires": 55},
     },
-    "recount-idea-votes": {"task": "voting.tasks.recount_votes", "schedule": crontab(minute=30, hour=3)},
+    "recount-idea-votes": {"task": "ideas.tasks.recount_votes", "schedule": crontab(minute=30, hour=3)},
     # The four-cell report (CELERY_TIMEZONE is UTC; Asia/Shanghai is UTC+8 all year). Every minute:
     # open the window of each newly published weekly release (and invite the voters of its shipped
     # ideas); send the reminder due, Tuesday 10:00 Beijing time (02:00 UTC) by default; freeze each
     # window whose time is up, Wednesday 00:00 Beijing time (Tuesday 16:00 UTC) by default, and grant
     # its Popcorn Award. Each is claimed once in the database, however many beats run.
     "open-report-windows": {
-        "task": "voting.tasks.open_report_windows", "schedule": crontab(), "options": {"expires": 55},
+        "task": "feedback.tasks.open_report_windows", "schedule": crontab(), "options": {"expires": 55},
     },
-    "remind-reporters": {"task": "voting.tasks.remind_reporters", "schedule": crontab(), "options": {"expires": 55}},
+    "remind-reporters": {"task": "feedback.tasks.remind_reporters", "schedule": crontab(), "options": {"expires": 55}},
     "freeze-closed-reports": {
-        "task": "voting.tasks.freeze_closed_reports", "schedule": crontab(), "options": {"expires": 55},
+        "task": "feedback.tasks.freeze_closed_reports", "schedule": crontab(), "options": {"expires": 55},
     },
-    "recount-anticipation": {"task": "voting.tasks.recount_anticipation", "schedule": crontab(minute=40, hour=3)},
+    "recount-anticipation": {"task": "feedback.tasks.recount_anticipation", "schedule": crontab(minute=40, hour=3)},
     # Polls whose closing time is up close (once each, however many beats) and post their result.
     "close-due-polls": {
-        "task": "voting.tasks.close_due_polls", "schedule": crontab(), "options": {"expires": 55},
+        "task": "polls.tasks.close_due_polls", "schedule": crontab(), "options": {"expires": 55},
     },
-    # The "trending" order of ideas (voting.trending): votes decayed by age, every ten minutes.
+    # The "trending" order of ideas (ideas.trending): votes decayed by age, every ten minutes.
     "refresh-trending-ideas": {
-        "task": "voting.tasks.refresh_trending", "schedule": crontab(minute="*/10"), "options": {"expires": 540},
+        "task": "ideas.tasks.refresh_trending", "schedule": crontab(minute="*/10"), "options": {"expires": 540},
     },
 }
 # Queue name of the tasks: lets several sites (or a test's own workers) share one Redis.
@@ -314,7 +318,7 @@ FORUM_PAGE_CACHE_SECONDS = env_int("FORUM_PAGE_CACHE_SECONDS", 60)
 FORUM_PAGE_STALE_SECONDS = env_int("FORUM_PAGE_STALE_SECONDS", 5)
 # Each process holds the views it counted this long before adding them to Redis's (forum.viewcounts).
 FORUM_VIEW_HOLD_SECONDS = env_int("FORUM_VIEW_HOLD_SECONDS", 1)
-# How long the rows of an ideas list are shared before being read again (voting.listcache); 0 turns it off.
+# How long the rows of an ideas list are shared before being read again (ideas.listcache); 0 turns it off.
 IDEAS_LIST_CACHE_SECONDS = env_int("IDEAS_LIST_CACHE_SECONDS", 30)
 FORUM_NEW_ACCOUNT_MAX_LINKS = 2
 FORUM_NEW_ACCOUNT_MAX_IMAGES = 2
@@ -342,10 +346,10 @@ AVATAR_SIZE = 256
 RELEASES_NOTIFY_BATCH = env_int("RELEASES_NOTIFY_BATCH", 2000, minimum=1)
 # Voters and followers notified per batch when an idea's status changes.
 VOTING_NOTIFY_BATCH = env_int("VOTING_NOTIFY_BATCH", 2000, minimum=1)
-# No Popcorn Award for a release with fewer four-cell reports than this (voting.awards).
+# No Popcorn Award for a release with fewer four-cell reports than this (feedback.awards).
 VOTING_AWARD_MIN_REPORTS = env_int("VOTING_AWARD_MIN_REPORTS", 20, minimum=1)
 # While a report window is open, the feedback summaries count the reports at most once per this many
-# seconds per release (and group), and every product manager reads that count (voting.summaries).
+# seconds per release (and group), and every product manager reads that count (feedback.summaries).
 VOTING_LIVE_SUMMARY_SECONDS = env_int("VOTING_LIVE_SUMMARY_SECONDS", 60, minimum=0)
 
 # --- Language and time ----------------------------------------------------

@@ -23,7 +23,9 @@ urlpatterns = [
     path("", include("forum.urls")),
     path("", include("notifications.urls")),
     path("", include("releases.urls")),
-    path("", include("voting.urls")),
+    path("", include("ideas.urls")),
+    path("", include("polls.urls")),
+    path("", include("feedback.urls")),
     path("admin/", admin.site.urls),
 ]
 # Django's own 400 is bare English, and its 500 cannot tell a database outage (503) from a bug.

@@ -39,7 +39,7 @@ class Board(models.Model):
         Group, verbose_name=_("roles that may start threads"), blank=True, related_name="+",
         help_text=_("Empty: every signed-in reader."),
     )
-    # Threads here are ideas (voting): started from a product's ideas page,
+    # Threads here are ideas (ideas app): started from a product's ideas page,
     # with votes and a status shown above the posts.
     holds_ideas = models.BooleanField(
         _("ideas board"), default=False,

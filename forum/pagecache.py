@@ -62,7 +62,7 @@ def generation_key(scope: str, object_id: int) -> str:
 
 def is_plain_anonymous_get(request: HttpRequest, *, parameters: frozenset[str]) -> bool:
     """Anonymous, GET, nothing in the query string but ``parameters``, no pending flash message:
-    a request whose page is the same for every such visitor. Also used by voting.listcache."""
+    a request whose page is the same for every such visitor. Also used by ideas.listcache."""
     return not request.user.is_authenticated and is_plain_get(request, parameters=parameters)
 
 

@@ -164,7 +164,7 @@ def reply(*, thread: Thread, author, source: str) -> Post:
 
 def add_reply(*, thread: Thread, author, source: str) -> Post:
     """A reply's rows and counters inside the caller's transaction, for a post Canyu writes in
-    someone's name: a poll's result (voting.polls) commits with the claim that closes the poll.
+    someone's name: a poll's result (polls.polling) commits with the claim that closes the poll.
 
     Unlike ``reply``: no lock check (a result belongs in the thread even if it
     was locked meanwhile), no spam limits, the author does not start following,

@@ -177,7 +177,7 @@ def new_thread(request, slug):
     board = access.access_board(request.user, slug)
     if board.holds_ideas:
         # An idea needs a product and an area: it is proposed on its product's ideas page (voting).
-        return redirect("voting:propose_in_board", board.slug)
+        return redirect("ideas:propose_in_board", board.slug)
     if not access.may_start_thread(request.user, board):
         raise PermissionDenied
     form = ThreadForm(request.POST or None, request.FILES or None)

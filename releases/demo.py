@@ -50,7 +50,7 @@ ROUTER_ITEMS = [
 ]
 
 # Earlier Orange Fridays, so the trend and the season's table have weeks to show: weeks before last
-# Friday, title, items. Reported on and awarded by voting.report_demo.
+# Friday, title, items. Reported on and awarded by feedback.demo.
 PAST_WEEKS = [
     (3, "相机启动提速 Faster camera start", [
         (Improved, "Camera 相机", "相机冷启动快 30% Camera opens 30% faster", ""),

@@ -32,12 +32,12 @@ class Product(models.Model):
     devices = models.TextField(
         _("device models"), blank=True, help_text=_("One per line; new releases offer a build for each.")
     )
-    # Where fans propose features for this product (voting).
+    # Where fans propose features for this product (ideas).
     ideas_board = models.OneToOneField(
         "forum.Board", verbose_name=_("ideas board"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="ideas_product", limit_choices_to={"holds_ideas": True},
     )
-    # The four-cell report (voting.reports): accounts younger than this may not report (against sock puppets).
+    # The four-cell report (feedback.reports): accounts younger than this may not report (against sock puppets).
     report_min_account_days = models.PositiveIntegerField(
         _("minimum account age for reports (days)"), default=0,
         help_text=_("Accounts younger than this may not fill the four-cell report. 0: no minimum."),
@@ -107,9 +107,9 @@ class Release(models.Model):
     # without it after a few minutes has its fan-out sent again (idempotent).
     notified_at = models.DateTimeField(_("followers notified"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    # The four-cell report window (voting.reports). Empty: it opens when the
+    # The four-cell report window (feedback.reports). Empty: it opens when the
     # release is published and closes at the end of the following Tuesday,
-    # Beijing time. Read by voting when the window opens, so a change after
+    # Beijing time. Read by feedback when the window opens, so a change after
     # that would not count: the admin refuses it once the release is published.
     report_opens_at = models.DateTimeField(_("reports open"), null=True, blank=True)
     report_closes_at = models.DateTimeField(_("reports close"), null=True, blank=True)

@@ -1,4 +1,4 @@
-"""Boxes other apps show on a release page, under its title: the four-cell report or the award (voting).
+"""Boxes other apps show on a release page, under its title: the four-cell report or the award (feedback).
 
 Releases do not import the apps above them; those register a panel in their
 AppConfig.ready. A panel is called with the request and the release (its

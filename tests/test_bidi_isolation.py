@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from forum.tests.factories import BoardFactory, make_thread
 from notifications.tests.factories import make_notification
-from voting.tests.factories import ideas_product, propose
+from ideas.tests.factories import ideas_product, propose
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_names_on_a_post_and_in_the_header_are_isolated(client, in_english):
 def test_an_idea_title_in_its_list_is_isolated(client):
     product = ideas_product()
     idea = propose(product, title=ARABIC)
-    html = client.get(reverse("voting:list", args=[product.slug])).content.decode()
+    html = client.get(reverse("ideas:list", args=[product.slug])).content.decode()
     assert f'href="{idea.get_absolute_url()}" dir="auto">{ARABIC}</a>' in html
 
 

@@ -3,23 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class VotingConfig(AppConfig):
+    """History only. Ideas, polls and the four-cell reports were one app, ``voting``, until December
+    2026; its migrations created the tables that ``ideas``, ``polls`` and ``feedback`` now own (their
+    0001 migrations take the models over without touching a row). Remove this app once every
+    database has run them and no job under an old task name can still be waiting (voting.tasks)."""
+
     name = "voting"
-    verbose_name = _("Voting")
-
-    def ready(self):
-        # Boxes on thread pages (forum.panels), in the order they appear.
-        from forum import panels
-        from voting import idea_panel
-
-        panels.register(idea_panel.idea_panel, concerns=idea_panel.concerns, related=("idea",))
-
-        from voting import poll_panel
-
-        panels.register(poll_panel.poll_panel, concerns=idea_panel.concerns)
-
-        # The way to the report or the award: on release pages and announcement threads (voting.loop).
-        from releases import panels as release_panels
-        from voting import loop
-
-        release_panels.register(loop.release_panel)
-        panels.register(loop.announcement_panel, concerns=loop.concerns_announcement, shared=True)
+    verbose_name = _("Voting (history)")

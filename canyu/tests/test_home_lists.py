@@ -14,8 +14,8 @@ from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from forum import posting
 from forum.tests.factories import BoardFactory
-from voting import polls
-from voting.tests.factories import make_idea, make_pm
+from polls import polling
+from ideas.tests.factories import make_idea, make_pm
 
 pytestmark = pytest.mark.django_db
 
@@ -88,10 +88,10 @@ def test_a_fan_does_not_get_the_lists_cached_for_a_moderator(client):
 def test_open_polls_are_listed_closed_ones_are_not(client):
     board = BoardFactory(holds_ideas=True)
     thread = make_idea(board=board).thread
-    polls.open_poll(thread=thread, by=make_pm(), question="Which colour next?", choice="single",
+    polling.open_poll(thread=thread, by=make_pm(), question="Which colour next?", choice="single",
                     results="after_close", closes_at=timezone.now() + timedelta(days=2), labels=("Red", "Blue"))
-    closed = polls.open_poll(thread=thread, by=make_pm(), question="Which size next?", choice="single",
+    closed = polling.open_poll(thread=thread, by=make_pm(), question="Which size next?", choice="single",
                              results="after_close", closes_at=timezone.now() + timedelta(days=2), labels=("S", "L"))
-    polls.close_poll(poll=closed)
+    polling.close_poll(poll=closed)
     html = section(home(client), "open-polls")
     assert "Which colour next?" in html and "Which size next?" not in html

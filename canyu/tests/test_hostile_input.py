@@ -9,8 +9,8 @@ from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from forum.models import Thread
 from forum.tests.factories import make_thread
-from voting.tests.factories import make_pm
-from voting.tests.reporting import frozen_week
+from ideas.tests.factories import make_pm
+from feedback.tests.reporting import frozen_week
 
 pytestmark = pytest.mark.django_db
 
@@ -58,24 +58,24 @@ def test_the_same_profile_address_without_the_control_character_is_found(client)
                                    "q=%C2%9B"])
 def test_a_control_character_in_the_feedback_filters_is_a_bad_request(client, release, query):
     client.force_login(make_pm())
-    url = reverse("voting:summary", args=[release.product.slug, release.version])
+    url = reverse("feedback:summary", args=[release.product.slug, release.version])
     assert client.get(f"{url}?{query}").status_code == 400
 
 
 def test_the_feedback_filters_without_the_control_character_give_the_page(client, release):
     client.force_login(make_pm())
-    url = reverse("voting:summary", args=[release.product.slug, release.version])
+    url = reverse("feedback:summary", args=[release.product.slug, release.version])
     assert client.get(f"{url}?q=a%09b%0Ac").status_code == 200  # tab and newline are text
 
 
 @pytest.mark.parametrize("query", ["sort=%00", "status=%00", "area=%00", "page=%00", "q=%00"])
 def test_a_nul_in_the_ideas_list_query_is_a_bad_request(client, release, query):
     product = release.product
-    assert client.get(reverse("voting:list", args=[product.slug]) + "?" + query).status_code == 400
+    assert client.get(reverse("ideas:list", args=[product.slug]) + "?" + query).status_code == 400
 
 
 def test_a_nul_in_the_similar_titles_query_is_a_bad_request(client, release):
-    response = client.get(reverse("voting:similar", args=[release.product.slug]) + "?title=ab%00cd")
+    response = client.get(reverse("ideas:similar", args=[release.product.slug]) + "?title=ab%00cd")
     assert response.status_code == 400
 
 

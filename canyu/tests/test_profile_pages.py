@@ -17,10 +17,11 @@ from releases.models import Release
 from releases.tests import builders
 from releases.tests.factories import FeatureAreaFactory, ProductFactory
 from tests.queries import session_queries
-from voting import ideas, reports
-from voting.models import Report
-from voting.tests.factories import make_idea
-from voting.tests.reporting import published_release, submit, upcoming_idea
+from feedback import reports
+from ideas import proposing
+from feedback.models import Report
+from ideas.tests.factories import make_idea
+from feedback.tests.reporting import published_release, submit, upcoming_idea
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
@@ -242,7 +243,7 @@ def fill(tab, fan, count):
         board, product = BoardFactory(), ProductFactory()
         area = FeatureAreaFactory(product=product)
         for n in range(count):
-            ideas.propose_idea(board=board, author=fan, title=f"Idea number {n}", source=f"Idea text {n}",
+            proposing.propose_idea(board=board, author=fan, title=f"Idea number {n}", source=f"Idea text {n}",
                                product=product, area=area)
     elif tab == "reports":
         make_reports(fan, count)

@@ -19,9 +19,10 @@ from django.urls import reverse
 from accounts.tests.factories import PASSWORD, UserFactory
 from forum.models import Post
 from forum.tests.factories import make_thread
-from voting.models import IdeaVote, Report
-from voting.tests.factories import ideas_product, propose
-from voting.tests.reporting import SATURDAY, items_of, published_release, upcoming_idea
+from feedback.models import Report
+from ideas.models import IdeaVote
+from ideas.tests.factories import ideas_product, propose
+from feedback.tests.reporting import SATURDAY, items_of, published_release, upcoming_idea
 
 pytestmark = [
     pytest.mark.django_db,
@@ -99,9 +100,9 @@ def test_with_the_cache_stopped_fans_sign_in_reply_vote_and_report(private_redis
         assert "rate limits fail open" in caplog.text
         assert client.get(thread.get_absolute_url()).status_code == 200  # the session comes from the database
         assert client.post(reverse("forum:reply", args=[thread.pk]), {"source": "Still here"}).status_code == 302
-        assert client.post(reverse("voting:vote", args=[idea.pk])).status_code == 302
+        assert client.post(reverse("ideas:vote", args=[idea.pk])).status_code == 302
         report = {"mood": "happy", "loved": items[0].pk, "weakest": items[1].pk, "awaited": awaited.pk}
-        assert client.post(reverse("voting:report", args=[release.product.slug, release.version]),
+        assert client.post(reverse("feedback:report", args=[release.product.slug, release.version]),
                            report).status_code == 302
         health = client.get("/healthz")
         assert (health.status_code, health.json()["status"], health.json()["cache"]) == (200, "degraded", "down")

@@ -42,7 +42,7 @@ def test_the_demo_photography_board_shows_pictures(client):
 
 @pytest.mark.django_db
 def test_the_demo_has_earlier_weeks_reported_and_awarded(client, settings):
-    from voting.models import Award, ReleaseTally
+    from feedback.models import Award, ReleaseTally
 
     settings.VOTING_AWARD_MIN_REPORTS = 3  # as `make run` sets it
     call_command("seed_demo")

@@ -17,7 +17,7 @@ from PIL import Image
 from canyu import cardimages
 from forum.tests.factories import make_thread
 from releases.tests.factories import make_engineer
-from voting.tests.reporting import CLOSES, frozen_week, items_of, published_release
+from feedback.tests.reporting import CLOSES, frozen_week, items_of, published_release
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 SITE = "https://forum.example.com"
@@ -78,7 +78,7 @@ def test_a_hidden_first_post_is_never_shared_not_even_from_a_moderators_page(cli
 
 
 def test_an_idea_shares_its_title_and_proposal(client):
-    from voting.tests.factories import make_idea
+    from ideas.tests.factories import make_idea
 
     idea = make_idea(title="Dark mode for the lock screen")
     page = client.get(idea.thread.get_absolute_url()).content.decode()
@@ -131,7 +131,7 @@ def test_a_release_shares_its_changelog_and_picture(client):
 def test_an_award_shares_its_result(client):
     release = frozen_week(engineers=[make_engineer(username="zhou")], picks=[(1, 0), (1, 2), (2, 0)])
     with time_machine.travel(AFTER, tick=False):
-        page = client.get(reverse("voting:award", args=[release.product.slug, release.version])).content.decode()
+        page = client.get(reverse("feedback:award", args=[release.product.slug, release.version])).content.decode()
     winner = items_of(release)[1].title
     assert meta(page, "og:title") == f"Popcorn Award · {release.product.name} {release.version}"
     assert meta(page, "og:description") == (
@@ -162,7 +162,7 @@ def test_the_release_picture_is_a_1200_by_630_png_cached_by_anyone(client):
 
 def test_the_award_picture_is_a_1200_by_630_png(client):
     release = frozen_week(engineers=[make_engineer(username="zhou")], picks=[(1, 0), (1, 2)])
-    response = client.get(reverse("voting:award_card", args=[release.product.slug, release.version]))
+    response = client.get(reverse("feedback:award_card", args=[release.product.slug, release.version]))
     assert response.status_code == 200 and png_size(response.content) == (1200, 630)
 
 

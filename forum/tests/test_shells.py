@@ -329,12 +329,12 @@ def test_shells_kept_by_other_code_are_not_read(monkeypatch):
 
 
 def test_an_idea_thread_comes_from_its_shell_with_each_readers_own_panel(settings):
-    from voting import ideavoting
-    from voting.tests.factories import ideas_product, make_pm, propose
+    from ideas import voting
+    from ideas.tests.factories import ideas_product, make_pm, propose
 
     idea = propose(ideas_product(slug="ideas"), title="A shell around my box", votes=[UserFactory()])
     voter, other, pm = UserFactory(), UserFactory(), make_pm()
-    ideavoting.toggle_vote(idea=idea, user=voter)
+    voting.toggle_vote(idea=idea, user=voter)
     url = idea.get_absolute_url()
     pages = {}
     for name, reader in (("voter", voter), ("other", other), ("pm", pm)):
@@ -346,7 +346,7 @@ def test_an_idea_thread_comes_from_its_shell_with_each_readers_own_panel(setting
     assert 'class="idea-panel' in pages["other"] and "<strong>2</strong>" in pages["other"]
     assert 'class="vote-button voted"' in pages["voter"] and 'class="vote-button voted"' not in pages["other"]
     assert 'class="poll-open"' in pages["pm"] and 'class="poll-open"' not in pages["other"]  # one shell, three boxes
-    ideavoting.toggle_vote(idea=idea, user=other)
+    voting.toggle_vote(idea=idea, user=other)
     client = signed_in(other)
     client.get(url)  # the vote moved the thread's generation: the shell is built again
     page = from_shell(client, url)
@@ -355,7 +355,7 @@ def test_an_idea_thread_comes_from_its_shell_with_each_readers_own_panel(setting
 
 def test_an_idea_thread_from_its_shell_reads_only_what_its_panels_show(django_assert_num_queries, settings):
     from tests.queries import session_queries
-    from voting.tests.factories import ideas_product, propose
+    from ideas.tests.factories import ideas_product, propose
 
     url = propose(ideas_product(slug="ideas"), title="Counted box", votes=[UserFactory()]).get_absolute_url()
     client = signed_in(UserFactory())

@@ -56,7 +56,7 @@ def test_release_page_query_count_does_not_grow(client, signed_in):
 def test_release_page_queries_anonymous(client, django_assert_num_queries, items):
     release = grow_release(items)
     # release+product, changelog items+areas, their engineers, builds, followers (count and mine),
-    # its report window (voting.loop; the viewer's report is read only while it is open)
+    # its report window (feedback.loop; the viewer's report is read only while it is open)
     with django_assert_num_queries(6):
         client.get(release.get_absolute_url())
 

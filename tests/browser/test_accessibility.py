@@ -17,9 +17,9 @@ from forum.demo import create_demo_forum
 from forum.models import Board, Thread
 from releases.demo import create_demo_releases
 from releases.models import Release
-from voting.demo import create_demo_ideas
-from voting.models import Idea
-from voting.report_demo import create_demo_reports
+from ideas.demo import create_demo_ideas
+from ideas.models import Idea
+from feedback.demo import create_demo_reports
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 HEADER_MAX_PX = 64  # one row: 56 px and the orange rule under it

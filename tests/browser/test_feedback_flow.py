@@ -11,10 +11,10 @@ from playwright.sync_api import expect
 from accounts.tests.factories import UserFactory
 from releases.tests.factories import make_engineer
 from tests.browser.steps import assert_fits_the_phone, sign_in, sign_out
-from voting import reports, tasks
-from voting.models import ReleaseTally, Report
-from voting.tests.factories import make_pm
-from voting.tests.reporting import items_of, published_release, upcoming_idea
+from feedback import reports, tasks
+from feedback.models import ReleaseTally, Report
+from ideas.tests.factories import make_pm
+from feedback.tests.reporting import items_of, published_release, upcoming_idea
 
 WHY = "农历锁屏太实用了"
 

@@ -10,8 +10,8 @@ from accounts.tests.factories import UserFactory
 from forum.tests.factories import BoardFactory
 from releases.tests.factories import FeatureAreaFactory
 from tests.browser.steps import assert_fits_the_phone, sign_in, sign_out
-from voting import ideas
-from voting.models import Poll
+from ideas import proposing
+from polls.models import Poll
 
 
 def test_a_poll_opened_answered_and_closed_on_a_phone(live_server, browser, phone, tmp_path, in_english):
@@ -21,9 +21,9 @@ def test_a_poll_opened_answered_and_closed_on_a_phone(live_server, browser, phon
     UserFactory(username="ada")
     UserFactory(username="bobo")
     area = FeatureAreaFactory()
-    idea = ideas.propose_idea(board=BoardFactory(holds_ideas=True), author=UserFactory(), title="Camera ideas",
+    idea = proposing.propose_idea(board=BoardFactory(holds_ideas=True), author=UserFactory(), title="Camera ideas",
                               source="Tell us.", product=area.product, area=area)
-    candidate = ideas.propose_idea(board=idea.thread.board, author=UserFactory(), source="Please.",
+    candidate = proposing.propose_idea(board=idea.thread.board, author=UserFactory(), source="Please.",
                                    title="Night mode for the camera with a very long title that wraps",
                                    product=area.product, area=area)
     # No JavaScript at all: the forms must work as plain HTML.

@@ -7,8 +7,8 @@ from accounts.tests.factories import UserFactory
 from forum import posting
 from forum.tests.factories import make_thread
 from tests.browser.steps import assert_fits_the_phone, sign_in
-from voting.tests.factories import make_idea
-from voting.tests.reporting import published_release, submit
+from ideas.tests.factories import make_idea
+from feedback.tests.reporting import published_release, submit
 
 
 def test_a_fans_activity_tab_by_tab_on_a_phone_without_javascript(live_server, browser):

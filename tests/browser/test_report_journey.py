@@ -13,8 +13,8 @@ from accounts.tests.factories import UserFactory
 from notifications.models import Notification
 from releases.models import ProductFollow
 from releases.tests.factories import ProductFactory, make_engineer
-from voting import reports, tally
-from voting.tests.reporting import published_release
+from feedback import reports, tally
+from feedback.tests.reporting import published_release
 from tests.browser.steps import assert_fits_the_phone, sign_in
 
 

@@ -13,8 +13,8 @@ from forum.models import Thread
 from releases.demo import create_demo_releases
 from releases.models import Release
 from tests.browser.test_accessibility import _serious_violations
-from voting.demo import create_demo_ideas
-from voting.report_demo import create_demo_reports
+from ideas.demo import create_demo_ideas
+from feedback.demo import create_demo_reports
 
 IN_CHINESE = pytest.mark.parametrize("phone_locale", ["zh-CN"])
 

@@ -8,8 +8,8 @@ from accounts.demo import DEMO_PASSWORD, DEMO_USERS, create_demo_users
 from forum.demo import create_demo_forum
 from forum.demo_photos import create_demo_photos
 from releases.demo import create_demo_releases, create_past_releases
-from voting.demo import create_demo_ideas
-from voting.report_demo import create_demo_reports, create_past_reports
+from ideas.demo import create_demo_ideas
+from feedback.demo import create_demo_reports, create_past_reports
 
 
 class Command(BaseCommand):

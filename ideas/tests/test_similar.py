@@ -1,0 +1,67 @@
+"""Similar titles: Latin words and Chinese character pairs, stop words left out, one index query."""
+
+import pytest
+
+from ideas import similar
+from ideas.models import IdeaTerm
+from ideas.tests.factories import ideas_product, propose
+
+pytestmark = pytest.mark.django_db
+
+
+def test_latin_titles_give_case_folded_words_without_plurals_or_stop_words():
+    assert similar.terms("Add a DARK mode for the Photos app") == {"dark", "mode", "photo", "app"}
+
+
+def test_chinese_titles_give_pairs_of_characters_without_the_common_ones():
+    assert similar.terms("希望增加深色模式") == {"望增", "加深", "深色", "色模", "模式"}
+
+
+def test_mixed_titles_and_full_width_letters_are_normalised():
+    assert similar.terms("ＭＩＵＩ 相机 HDR") == {"miui", "相机", "hdr"}
+
+
+def test_a_title_of_only_stop_words_has_no_terms():
+    assert similar.terms("please add support") == set()
+
+
+def test_proposing_stores_the_title_terms():
+    idea = propose(ideas_product(), title="Dark mode for messages")
+    assert set(IdeaTerm.objects.filter(idea=idea).values_list("term", flat=True)) == {"dark", "mode", "message"}
+    assert idea.term_count == 3
+
+
+def test_a_chinese_title_finds_the_idea_worded_differently():
+    product = ideas_product()
+    wanted = propose(product, title="深色模式")
+    propose(product, title="相机夜景")
+    assert similar.similar_ideas(product=product, title="希望增加深色模式") == [wanted]
+
+
+def test_the_most_similar_comes_first_and_unrelated_ideas_are_left_out():
+    product = ideas_product()
+    close = propose(product, title="Dark mode for messages")
+    farther = propose(product, title="Dark mode for the lock screen")
+    propose(product, title="Dark wallpapers for the lock screen and home screen")  # shares one word in eight
+    propose(product, title="Faster charging")
+    assert similar.similar_ideas(product=product, title="dark mode in messages") == [close, farther]
+
+
+def test_ideas_of_other_products_and_merged_duplicates_are_not_suggested(django_user_model):
+    from ideas import statuses
+    from ideas.tests.factories import make_pm
+
+    product = ideas_product()
+    kept = propose(product, title="Dark mode")
+    merged = propose(product, title="Dark mode please")
+    statuses.merge_idea(idea=merged, into=kept, by=make_pm())
+    propose(ideas_product(), title="Dark mode")
+    assert similar.similar_ideas(product=product, title="dark mode") == [kept]
+
+
+def test_suggestions_cost_two_queries(django_assert_num_queries):
+    product = ideas_product()
+    for number in range(5):
+        propose(product, title=f"Dark mode variant {number}")
+    with django_assert_num_queries(2):
+        assert len(similar.similar_ideas(product=product, title="dark mode")) == 5

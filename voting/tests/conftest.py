@@ -1,7 +1,0 @@
-import pytest
-
-
-@pytest.fixture(autouse=True)
-def _voting_tests_in_english(in_english):
-    # Refusals and notification params are matched in English (root conftest.in_english).
-    pass
