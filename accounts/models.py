@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import usernames
 from accounts.roles import badge_of
+from django.core.exceptions import ValidationError
+from accounts import usercache
 
 
 def avatar_path(instance, filename: str) -> str:
@@ -19,8 +21,6 @@ def avatar_path(instance, filename: str) -> str:
 
 
 def validate_time_zone(value: str) -> None:
-    from django.core.exceptions import ValidationError
-
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("Unknown time zone."), code="time_zone")
 
@@ -29,8 +29,6 @@ class UserQuerySet(models.QuerySet):
     def update(self, **kwargs):
         """Update the rows and forget the cached copies of these users (accounts.usercache): one query
         more, for their ids. ``save()`` and ``delete()`` forget through signals (accounts.apps)."""
-        from accounts import usercache
-
         with transaction.atomic(using=self.db, savepoint=False):
             user_ids = list(self.values_list("pk", flat=True))
             updated = super().update(**kwargs)
@@ -105,7 +103,7 @@ class User(AbstractUser):
         return super().get_session_auth_hash()
 
     def get_absolute_url(self):
-        return reverse("accounts:profile", args=[self.username])
+        return reverse("profile", args=[self.username])
 
     @property
     def shown_name(self) -> str:

@@ -8,6 +8,7 @@ the admin. A user may hold several; the badge shows the highest.
 from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.contrib.auth.models import Permission
 
 
 class Role(models.TextChoices):
@@ -49,8 +50,6 @@ def ensure_roles(**kwargs) -> None:
     creation, so the roles exist on a fresh database and again after a test
     flush; groups that exist are left exactly as staff set them.
     """
-    from django.contrib.auth.models import Permission
-
     for role, codenames in STARTING_PERMISSIONS.items():
         group, created = Group.objects.get_or_create(name=role.value)
         if created and codenames:

@@ -8,7 +8,6 @@ extend base.html as usual.
 """
 
 import logging
-import sys
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -40,16 +39,6 @@ def standalone_page(request, template_name: str, *, status: int, context: dict |
 def bad_request(request, exception=None):
     """handler400: a request we cannot read (a bad Host header, a broken form or URL)."""
     return standalone_page(request, "400.html", status=400)
-
-
-def server_error(request):
-    """handler500; a database outage raised outside a view (a session or user lookup) answers 503."""
-    from canyu import outages
-
-    error = sys.exc_info()[1]
-    if error is not None and outages.is_outage(error):
-        return outages.outage_response(request, error)
-    return standalone_page(request, "500.html", status=500)
 
 
 def too_many(request, refusal: str, retry_after: int, *, back: str = "") -> HttpResponse:

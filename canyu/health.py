@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connections
 
 from canyu import outages
+from canyu.celery import app
 
 
 def database_state() -> str:
@@ -47,8 +48,6 @@ def cache_state() -> str:
 def broker_state() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "eager"
-    from canyu.celery import app
-
     try:
         with app.connection_for_write() as connection:
             connection.ensure_connection(max_retries=1, timeout=2)

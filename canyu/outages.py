@@ -8,7 +8,7 @@ What a visitor sees (templates/503.html, rendered without the database or the ca
   promoted): "the site is read-only for a moment"; reading keeps working, every write answers this.
 
 Both carry ``Retry-After: OUTAGE_RETRY_AFTER_SECONDS``. ``OutageMiddleware`` answers for errors raised
-in views; ``canyu.errorpages.server_error`` (handler500) for those raised in middleware (a session or
+in views; ``server_error`` (handler500) for those raised in middleware (a session or
 user lookup). The writes a page makes on the side while being read (the day a user was active, how
 far they read a thread, a session changed by a GET: ``SessionMiddleware``) go through
 ``skipped_when_read_only``: skipped, and logged once a minute.
@@ -20,6 +20,7 @@ connection reaches the new primary.
 """
 
 import logging
+import sys
 import time
 from contextlib import contextmanager
 
@@ -154,3 +155,11 @@ class SessionMiddleware(DjangoSessionMiddleware):
         with skipped_when_read_only("saving a session changed while reading a page"):
             return super().process_response(request, response)
         return response
+
+
+def server_error(request):
+    """handler500; a database outage raised outside a view (a session or user lookup) answers 503."""
+    error = sys.exc_info()[1]
+    if error is not None and is_outage(error):
+        return outage_response(request, error)
+    return errorpages.standalone_page(request, "500.html", status=500)

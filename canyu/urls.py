@@ -12,7 +12,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Canyu"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("community.urls")),
     path("healthz", views.healthz, name="healthz"),
     # Browsers and feed readers ask for /favicon.ico whatever the page links.
     path("favicon.ico", views.favicon),
@@ -30,7 +30,7 @@ urlpatterns = [
 ]
 # Django's own 400 is bare English, and its 500 cannot tell a database outage (503) from a bug.
 handler400 = "canyu.errorpages.bad_request"
-handler500 = "canyu.errorpages.server_error"
+handler500 = "canyu.outages.server_error"
 # allauth answers requests its limits refuse with this (a 429 saying when to try again).
 handler429 = "accounts.ratelimits.respond_429"
 

@@ -1,17 +1,10 @@
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from canyu.health import service_states
-from canyu.home import home_page
-from forum.pages import board_list
 from outbox.relay import waiting_count
-
-
-def home(request):
-    return render(request, "home.html", home_page(request.user, board_list(request.user), timezone.now()))
 
 
 @never_cache

@@ -57,7 +57,7 @@ class Report(models.Model):
         indexes = [
             # The summaries' comments, newest first, a page at a time (feedback.summaries).
             models.Index(fields=["release", "-id"], name="voting_report_newest"),
-            # A fan's reports, newest first, a page at a time (their profile, canyu.profile_pages).
+            # A fan's reports, newest first, a page at a time (their profile, community.profiles).
             models.Index(fields=["fan", "created_at"], name="voting_report_fan_recent"),
         ]
         constraints = [

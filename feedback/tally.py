@@ -43,6 +43,7 @@ from forum import pagecache
 from releases.models import ChangelogItem, Release
 from feedback.models import IdeaTally, ItemTally, MoodTally, ReleaseTally, Report, SegmentTally
 from ideas.models import Idea
+from feedback import awards
 
 logger = logging.getLogger(__name__)
 
@@ -166,8 +167,6 @@ def freeze_release(*, release_id: int, now: datetime | None = None) -> bool:
     nothing. Everything below is written in the claim's transaction: a worker
     killed half-way leaves the window unfrozen for the next tick.
     """
-    from feedback import awards  # awards formats results that this module computes
-
     now = now or timezone.now()
     claimed = ReleaseTally.objects.filter(pk=release_id, frozen_at=None, closes_at__lte=now).update(
         frozen_at=now, min_reports=settings.VOTING_AWARD_MIN_REPORTS)

@@ -54,7 +54,7 @@ FRAGMENT_TEMPLATES = ("forum/_post.html", "forum/_post_actions.html", "forum/_th
 # Every URL a fragment links to, by name and a sample argument.
 FRAGMENT_URLS = (("forum:post", 1), ("forum:like", 1), ("forum:report_post", 1), ("forum:moderate_post", 1),
                  ("forum:post_revisions", 1), ("forum:edit_post", 1), ("forum:delete_post", 1),
-                 ("forum:thread", 1), ("forum:first_unread", 1), ("accounts:profile", "a"),
+                 ("forum:thread", 1), ("forum:first_unread", 1), ("profile", "a"),
                  ("notifications:list", None), ("accounts:preferences", None), ("account_logout", None))
 
 
@@ -378,7 +378,7 @@ def _post_card(inputs: tuple) -> PostCard:
     row = dict(items)
     pk, url = row["id"], _url_builder()
     author = AuthorCard(
-        username=row["author__username"], url=url("accounts:profile", row["author__username"]),
+        username=row["author__username"], url=url("profile", row["author__username"]),
         shown_name=row["author__display_name"] or row["author__username"],
         avatar=Avatar(_avatar_url(row["author__avatar"])) if row["author__avatar"] else None,
         badge=Role(row["badge"]) if row["badge"] else None,
@@ -453,7 +453,7 @@ def _render_thread_row(inputs: tuple) -> str:
     card = ThreadCard(
         pk=row["id"], url=url("forum:thread", row["id"]), unread_url=url("forum:first_unread", row["id"]),
         title=row["title"], pinned=row["pinned"], locked=row["locked"], hidden=row["hidden"],
-        unread=row["unread"], author_url=url("accounts:profile", row["author__username"]),
+        unread=row["unread"], author_url=url("profile", row["author__username"]),
         author_name=row["author__display_name"] or row["author__username"],
         reply_count=row["reply_count"], view_count=row["view_count"],
         last_poster_name=row["last_poster__display_name"] or row["last_poster__username"] or "",

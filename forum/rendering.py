@@ -317,7 +317,7 @@ def _split_mentions(token: Token, spans, existing: set[str]) -> list[Token]:
         if name not in existing:
             continue
         add_text(text[position:start], token.level)
-        href = reverse("accounts:profile", args=[name])
+        href = reverse("profile", args=[name])
         pieces.append(Token("link_open", "a", 1, level=token.level, attrs={"href": href, "class": "mention"}))
         add_text(text[start:end], token.level + 1)
         pieces.append(Token("link_close", "a", -1, level=token.level))

@@ -28,6 +28,8 @@ from django.db.models import Case, F, When
 
 from canyu import outages
 from forum.models import Thread
+from django_redis import get_redis_connection
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +43,6 @@ _memory_since = time.monotonic()
 
 
 def _redis():
-    from django_redis import get_redis_connection
-
     return get_redis_connection("default")
 
 
@@ -94,8 +94,6 @@ def _hand_over_at_exit() -> None:
 
 def _take_pending() -> dict[int, int]:
     if _uses_redis():
-        from redis.exceptions import RedisError
-
         claimed = f"{REDIS_KEY}:flushing"
         try:
             client = _redis()

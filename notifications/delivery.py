@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from notifications.models import Notification
+from notifications import emailing
 
 UNREAD_CACHE_SECONDS = 5 * 60
 
@@ -32,8 +33,6 @@ def notify(*, recipient_ids: Iterable[int], kind: str, key: str, params: dict, u
     Runs inside the caller's transaction if there is one (a reply notifies in
     the same commit as the post), else in its own.
     """
-    from notifications import emailing
-
     ids = sorted(set(recipient_ids))
     if not ids:
         return 0

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
 from notifications.models import DEFAULT_EMAIL, EmailChoice, EmailPreference, Kind
+from allauth.account.models import EmailAddress
 
 User = get_user_model()
 
@@ -38,8 +39,6 @@ def effective_email_choices(user_ids: Iterable[int]) -> dict[int, dict[str, str]
 def users_who_get_mail(*, kind: str, choice: str, user_ids: Iterable[int]) -> QuerySet:
     """Ids (ordered) of active users among ``user_ids`` whose effective choice
     for ``kind`` is ``choice`` and who have a verified primary address. One query."""
-    from allauth.account.models import EmailAddress
-
     explicit = EmailPreference.objects.filter(user=OuterRef("pk"), kind=kind)
     if default_choice(kind) == choice:
         # No row, or a row that says the same as the default.
@@ -57,8 +56,6 @@ def users_who_get_mail(*, kind: str, choice: str, user_ids: Iterable[int]) -> Qu
 
 def verified_addresses(user_ids: Iterable[int]) -> dict[int, tuple]:
     """{user id: (user, address)} for active users with a verified primary address. One query."""
-    from allauth.account.models import EmailAddress
-
     rows = EmailAddress.objects.filter(
         user_id__in=list(user_ids), verified=True, primary=True, user__is_active=True
     ).select_related("user")

@@ -34,6 +34,7 @@ from django.db.models import F, Min
 from django.utils import timezone
 
 from outbox.models import Job
+from canyu.celery import app
 
 logger = logging.getLogger(__name__)
 
@@ -59,8 +60,6 @@ def enqueue(task, *args, **kwargs) -> Job:
 
 
 def _relay_new(job: Job) -> None:
-    from canyu.celery import app
-
     if not app.conf.task_always_eager and time.monotonic() < _broker_down_until:
         return  # the broker refused a moment ago: the beat sends it, this request does not wait
     if _send(job):
@@ -70,8 +69,6 @@ def _relay_new(job: Job) -> None:
 def _send(job: Job) -> bool:
     """Hand the job to Celery; False (logged) if the broker did not take it."""
     global _broker_down_until
-    from canyu.celery import app
-
     task = _task(app, job.task)
     if task is None:
         logger.error("Outbox job %s names no known task %r; it waits", job.pk, job.task)

@@ -18,6 +18,8 @@ from forum.posting import existing_usernames
 from forum.rendering import render_post
 from releases.models import Build, ChangelogItem, Product, Release
 from releases.scheduling import default_version, next_free_orange_friday
+from forum import pagecache
+from forum.models import Thread
 
 State = Release.State
 # The states in which an admin may still change a release's text, time, builds and changelog.
@@ -189,9 +191,6 @@ def withdraw_release(*, release: Release, now: datetime | None = None) -> Releas
     Withdrawing a scheduled release at 16:59:59 and the 17:00 tick cannot both
     happen: each is a conditional UPDATE of the same row.
     """
-    from forum import pagecache
-    from forum.models import Thread
-
     now = now or timezone.now()
     claimed = Release.objects.filter(pk=release.pk, state__in=[State.DRAFT, State.SCHEDULED, State.PUBLISHED]).update(
         state=State.WITHDRAWN, withdrawn_at=now

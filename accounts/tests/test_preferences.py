@@ -31,7 +31,7 @@ def test_a_signed_in_users_language_wins_over_the_browser(client, fan):
 
 
 def test_times_are_shown_in_the_users_zone(client, fan):
-    url = reverse("accounts:profile", args=[fan.username])
+    url = reverse("profile", args=[fan.username])
     assert "+08:00" in client.get(url).content.decode()  # default: Asia/Shanghai
     User.objects.filter(pk=fan.pk).update(time_zone="America/New_York")
     html = client.get(url).content.decode()

@@ -20,13 +20,13 @@ def post_profile(client, **overrides):
 def test_profile_page_shows_fields_join_date_and_highest_role(client):
     user = UserFactory(username="zhou", display_name="工程师 Zhou", city="武汉", phone_model="Xiaomi 13",
                        roles=[Role.ENGINEER])
-    html = client.get(reverse("accounts:profile", args=["ZHOU"])).content.decode()
+    html = client.get(reverse("profile", args=["ZHOU"])).content.decode()
     for text in ("工程师 Zhou", "武汉", "Xiaomi 13", "badge-engineer", user.date_joined.strftime("%Y")):
         assert text in html
 
 
 def test_missing_profile_is_404(client):
-    assert client.get(reverse("accounts:profile", args=["nobody"])).status_code == 404
+    assert client.get(reverse("profile", args=["nobody"])).status_code == 404
 
 
 def test_editing_the_profile_saves_the_fields(client, fan):

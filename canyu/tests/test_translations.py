@@ -61,7 +61,7 @@ def test_pages_render_in_english_for_an_english_browser(client):
 def test_role_badges_are_translated(client):
     user = UserFactory(username="ada", language="zh-hans")
     client.force_login(user)
-    assert "米粉" in client.get(reverse("accounts:profile", args=["ada"])).content.decode()
+    assert "米粉" in client.get(reverse("profile", args=["ada"])).content.decode()
 
 
 @pytest.mark.django_db

@@ -138,7 +138,7 @@ def test_an_engineers_profile_shows_their_awards_and_how_their_work_was_received
     zhou = make_engineer(username="zhou")
     release = frozen_week(engineers=[zhou])
     items = items_of(release)
-    html = client.get(reverse("accounts:profile", args=["zhou"])).content.decode()
+    html = client.get(reverse("profile", args=["zhou"])).content.decode()
     assert "Popcorn Awards" in html and f"🍿 <a href=\"{award_url(release)}\" dir=\"auto\">{items[1].title}</a>" in html
     assert "#1 of 3: loved most by 2, weakest for 0" in html
     assert "#3 of 3: loved most by 0, weakest for 1" in html  # items[0]
@@ -148,13 +148,13 @@ def test_a_profile_shows_no_live_result(client):
     zhou = make_engineer(username="zhou")
     release = published_release(engineers=[zhou])
     submit(release, UserFactory())
-    html = client.get(reverse("accounts:profile", args=["zhou"])).content.decode()
+    html = client.get(reverse("profile", args=["zhou"])).content.decode()
     assert "popcorn-record" not in html and "loved most by" not in html
 
 
 def test_a_fan_who_shipped_nothing_has_no_awards_section(client):
     UserFactory(username="ada")
-    assert "popcorn-record" not in client.get(reverse("accounts:profile", args=["ada"])).content.decode()
+    assert "popcorn-record" not in client.get(reverse("profile", args=["ada"])).content.decode()
 
 
 @pytest.mark.parametrize("weeks", [1, 4])
@@ -164,7 +164,7 @@ def test_the_profile_record_costs_two_queries_however_many_weeks(client, weeks, 
         frozen_week(engineers=[zhou], publish_at=FRIDAY - timedelta(weeks=week))
     # user + groups, shipped items (releases), items received + awards (voting)
     with django_assert_num_queries(5):
-        html = client.get(reverse("accounts:profile", args=["zhou"])).content.decode()
+        html = client.get(reverse("profile", args=["zhou"])).content.decode()
     assert html.count("🍿 <a") == 2 * weeks  # each award, and its item among those received
 
 

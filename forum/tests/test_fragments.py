@@ -335,14 +335,14 @@ def test_fragment_links_are_the_urls_reverse_gives(client, fan):
     thread = make_thread(author=author, replies=1, repliers=[fan])
     first, reply = thread.posts.order_by("floor")
     html = page(client, thread)
-    assert f'href="{reverse("accounts:profile", args=[author.username])}"' in article(html, first)
+    assert f'href="{reverse("profile", args=[author.username])}"' in article(html, first)
     assert f'formaction="{reverse("forum:like", args=[first.pk])}"' in article(html, first)
     assert f'href="{reverse("forum:report_post", args=[first.pk])}"' in article(html, first)
     assert f'href="{reverse("forum:edit_post", args=[reply.pk])}"' in article(html, reply)
     assert f'href="{reverse("forum:post", args=[reply.pk])}"' in article(html, reply)
     board = client.get(thread.board.get_absolute_url()).content.decode()
     assert f'href="{reverse("forum:thread", args=[thread.pk])}"' in board
-    assert f'href="{reverse("accounts:profile", args=[author.username])}"' in board
+    assert f'href="{reverse("profile", args=[author.username])}"' in board
 
 
 def test_the_shared_part_of_a_post_reads_no_relation_to_the_reader():

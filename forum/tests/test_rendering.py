@@ -265,7 +265,7 @@ def test_mention_of_existing_user_links_to_profile():
     result = render_post("谢谢 @bob", mention_exists=existing("bob"))
 
     assert elements(result.html, "a") == [
-        {"href": reverse("accounts:profile", args=["bob"]), "class": "mention", "rel": "nofollow ugc noopener"}
+        {"href": reverse("profile", args=["bob"]), "class": "mention", "rel": "nofollow ugc noopener"}
     ]
     assert ">@bob</a>" in result.html
 
@@ -311,7 +311,7 @@ def test_mention_after_chinese_without_space_is_found():
     result = render_post("你好@米粉小王 谢谢", mention_exists=mention_exists)
 
     assert mention_exists.calls == [{"米粉小王"}]
-    assert elements(result.html, "a")[0]["href"] == reverse("accounts:profile", args=["米粉小王"])
+    assert elements(result.html, "a")[0]["href"] == reverse("profile", args=["米粉小王"])
 
 
 def test_mention_ends_at_chinese_punctuation():

@@ -97,7 +97,7 @@ def test_home_page_queries(client, django_assert_num_queries):
             make_release(product=product, version=f"26.11.{day}", publish_at=at(f"2026-11-{day}T17:00:00+08:00"))
     cache.clear()
     # boards, their sub-boards, this week's builds with their products, the countdown, their report windows;
-    # the lists (canyu.home): latest threads, hot threads (no reply: no second query), open polls
+    # the lists (community.home): latest threads, hot threads (no reply: no second query), open polls
     with django_assert_num_queries(8):
         html = home(client)
     assert html.count('class="release-name"') == 3

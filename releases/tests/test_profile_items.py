@@ -15,7 +15,7 @@ FRIDAY = datetime.fromisoformat("2026-11-20T17:00:00+08:00")
 
 
 def profile(client, user, **extra):
-    response = client.get(reverse("accounts:profile", args=[user.username]), **extra)
+    response = client.get(reverse("profile", args=[user.username]), **extra)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -67,7 +67,7 @@ def test_the_shipped_items_cost_one_query_however_many(client, django_assert_num
     zhou = make_engineer(username="zhou")
     for week in range(5):
         make_item(make_release(version=f"v{week}"), owners=[zhou, make_engineer()])
-    # profile user + groups, then the shipped tab (canyu.profile_pages): items with releases and products,
+    # profile user + groups, then the shipped tab (community.profiles): items with releases and products,
     # and voting's popcorn_record: items received (frozen tallies), Popcorn Awards
     with django_assert_num_queries(5):
         profile(client, zhou)

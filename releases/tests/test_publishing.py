@@ -91,7 +91,7 @@ def test_the_announcement_is_written_from_the_release(board):
     with translation.override(settings.LANGUAGE_CODE):  # announcements are written in the site's language
         new, improved, fixed = (f">{kind.label}<" for kind in ChangelogItem.Kind)
     assert html.index(new) < html.index(improved) < html.index(fixed)
-    assert reverse("accounts:profile", args=["zhou"]) in html and reverse("accounts:profile", args=["li_wei"]) in html
+    assert reverse("profile", args=["zhou"]) in html and reverse("profile", args=["li_wei"]) in html
     assert "https://dl.example.com/14.zip" in html and "ab" * 32 in html and "5.2" in html  # 5.2 GB
 
 

@@ -37,7 +37,7 @@ def zhou(db):
 
 
 def profile(client, username="zhou", **query):
-    response = client.get(reverse("accounts:profile", args=[username]), query)
+    response = client.get(reverse("profile", args=[username]), query)
     assert response.status_code == 200
     return response.content.decode()
 

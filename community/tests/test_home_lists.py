@@ -1,5 +1,5 @@
 """The home page's discussions: hot threads (most replies in the last two days), the latest threads
-and the open polls, from the boards the reader may read only (canyu.home)."""
+and the open polls, from the boards the reader may read only (community.home)."""
 
 from datetime import timedelta
 
