@@ -28,6 +28,7 @@ import argparse
 import os
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -122,7 +123,7 @@ def measure(world: dict, args) -> list[dict]:
     from accounts.models import User
     from accounts.roles import Role, grant_role
     from voting import tally
-    from voting.models import Report, ReleaseTally
+    from voting.models import ReleaseTally, Report
 
     release_id = world["release_id"]
     tally_row = ReleaseTally.objects.select_related("release__product").get(pk=release_id)
@@ -181,6 +182,11 @@ def timed(client, page: str, path: str, times: int, *, before=None, target: floa
             "target": target, "body": body}
 
 
+def percentile(ms: list[float], q: float) -> float:
+    """The q-quantile of sorted timings, by nearest rank."""
+    return ms[min(len(ms) - 1, int(q * len(ms)))]
+
+
 def print_table(args, rows: list[dict]) -> None:
     from django.db import connection
 
@@ -195,7 +201,7 @@ def print_table(args, rows: list[dict]) -> None:
     print("-" * len(header))
     for row in rows:
         ms = row["ms"]
-        p = lambda q: ms[min(len(ms) - 1, int(q * len(ms)))]  # noqa: E731
+        p = partial(percentile, ms)
         verdict = ""
         if row.get("target"):
             verdict = f"< {row['target']:.0f} ms p99: {'PASS' if p(0.99) < row['target'] else 'FAIL'}"

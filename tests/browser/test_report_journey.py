@@ -13,9 +13,9 @@ from accounts.tests.factories import UserFactory
 from notifications.models import Notification
 from releases.models import ProductFollow
 from releases.tests.factories import ProductFactory, make_engineer
+from tests.browser.steps import assert_fits_the_phone, sign_in
 from voting import reports, tally
 from voting.tests.reporting import published_release
-from tests.browser.steps import assert_fits_the_phone, sign_in
 
 
 @pytest.fixture
