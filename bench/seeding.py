@@ -81,7 +81,8 @@ SAMPLE_TEXTS = [
     (("说一下我的体验。\n\n"
       "## 优点 Pros\n\n- 动画更顺滑，尤其是多任务切换\n- Always-on display 终于支持自定义文字\n"
       "- 5G 信号比上个版本稳定\n\n"
-      "## 缺点 Cons\n\n- 充电到 80% 以后明显变慢（可能是故意的？）\n- The keyboard sometimes lags for a second after "
+      "## 缺点 Cons\n\n- 充电到 80% 以后明显变慢（可能是故意的？）\n"
+      "- The keyboard sometimes lags for a second after "
       "unlocking, especially with Gboard.\n- 相册的 AI 消除偶尔会把背景抹花\n\n"
       "总体来说值得升级。If you rely on Android Auto, wait for the next build: it disconnects every few minutes "
       "on my car (2021 Model Y)."), 2),
