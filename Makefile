@@ -1,4 +1,5 @@
-# Canyu: `make run` serves the site on the embedded set-up; `make test` runs the suite.
+# Canyu: `make run` serves the site on the embedded set-up; `make test` runs the suite; `make check` runs
+# Django's checks and the linters.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.s
 PORT ?= 8000
 MO := locale/zh_Hans/LC_MESSAGES/django.mo
 
-.PHONY: run test install messages compilemessages check bench bench-storm bench-growth bench-releases bench-ideas bench-reports bench-summary clean
+.PHONY: run test install messages compilemessages check lint format bench bench-storm bench-growth bench-releases bench-ideas bench-reports bench-summary clean
 
 # The demo has five reporters: a lower Popcorn Award minimum than production's lets it show a winner.
 run: export VOTING_AWARD_MIN_REPORTS ?= 3
@@ -73,6 +74,21 @@ bench-summary: install compilemessages
 
 check: install
 	$(BIN)/python manage.py check
+	$(MAKE) --no-print-directory lint
+
+# ruff's rules on the whole tree, then mypy (django-stubs) on the process modules: pyproject.toml says
+# which rules and which modules. FORMAT_CHECK=yes adds `ruff format --check`: the default becomes yes
+# once the tree has been formatted (`make format`).
+FORMAT_CHECK ?= no
+lint: install
+	$(BIN)/ruff check .
+	@if [ "$(FORMAT_CHECK)" = yes ]; then echo "$(BIN)/ruff format --check ."; $(BIN)/ruff format --check .; fi
+	$(BIN)/mypy
+
+# The fixes ruff is sure of, then the formatter, on the whole tree.
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) var $(MO)
+	rm -rf $(VENV) var $(MO) .mypy_cache .ruff_cache

@@ -28,7 +28,7 @@ def load_user(user_id) -> User | None:
     ``User.objects.filter(pk=user_id).first()``."""
     try:
         user_id = User._meta.pk.to_python(user_id)
-    except Exception:  # a session holding something that is not an id: nobody
+    except Exception:  # noqa: BLE001 - a session holding something that is not an id: nobody
         return None
     alias = router.db_for_read(User)
     sql, converters, names = _compiled(alias)
@@ -66,7 +66,8 @@ def _compiled(alias: str):
 class _LoadsUserOnce:
     def get_user(self, user_id):
         user = load_user(user_id)
-        return user if user is not None and self.user_can_authenticate(user) else None
+        # user_can_authenticate is the backend's, after this mixin in the MRO.
+        return user if user is not None and self.user_can_authenticate(user) else None  # type: ignore[attr-defined]
 
 
 class ModelBackend(_LoadsUserOnce, django_backends.ModelBackend):

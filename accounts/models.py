@@ -1,4 +1,5 @@
 import zoneinfo
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -35,10 +36,18 @@ class UserQuerySet(models.QuerySet):
         usercache.forget(user_ids)
         return updated
 
-    update.alters_data = True
+    update.alters_data = True  # type: ignore[attr-defined]  # Django's marker: templates may not call it
 
 
-class CanyuUserManager(UserManager.from_queryset(UserQuerySet)):
+if TYPE_CHECKING:
+    # The stubs' plugin builds from_queryset() classes on Manager, not on the generic UserManager;
+    # UserQuerySet changes no signature, so UserManager's types are the right ones.
+    _UserManagerBase = UserManager["User"]
+else:
+    _UserManagerBase = UserManager.from_queryset(UserQuerySet)
+
+
+class CanyuUserManager(_UserManagerBase):
     pass
 
 
@@ -67,7 +76,7 @@ class User(AbstractUser):
     # once a day by accounts.activity. Counts the week's active fans for the feedback summaries.
     last_active_on = models.DateField(_("last active"), null=True, blank=True, db_index=True)
 
-    objects = CanyuUserManager()
+    objects: ClassVar[CanyuUserManager] = CanyuUserManager()
 
     class Meta:
         verbose_name = _("user")

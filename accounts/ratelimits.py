@@ -60,7 +60,7 @@ def respond_429(request):
     """allauth's answer to a request its limits refuse (``canyu.urls.handler429``):
     our 429 page, saying when to try again, with Retry-After."""
     try:
-        action = ACTIONS.get(resolve(request.path_info).url_name)
+        action = ACTIONS.get(resolve(request.path_info).url_name or "")
     except Resolver404:
         action = None
     retry_after = (seconds_until_allowed(request, action=action) if action else None) or FALLBACK_SECONDS

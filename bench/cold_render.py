@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import forum_bench  # noqa: E402
-from bench.storm_bench import DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL  # noqa: E402
+from bench import forum_bench
+from bench.storm_bench import DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL
 
 
 def main(argv=None) -> int:

@@ -26,6 +26,7 @@ import time
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -139,7 +140,7 @@ def main(argv=None) -> int:
                 raise BenchRefused(f"{page.path}: the session cookie did not sign in {viewer.username}")
             if args.warmup:
                 run_wrk(wrk, args, url, page_cookie, args.warmup)
-            result = cpu.measure(lambda: run_wrk(wrk, args, url, page_cookie, args.duration))
+            result = cpu.measure(partial(run_wrk, wrk, args, url, page_cookie, args.duration))
             result.page, result.html_bytes, result.queries = page, len(body), queries[page.kind]
             results.append(result)
             print(f"  measured {page.kind:<18} {result.requests_per_s:8.1f} req/s")
@@ -296,7 +297,8 @@ def gunicorn(args):
     ]
     if args.worker_class == "gthread":
         command += ["--threads", str(args.worker_threads)]
-    log = tempfile.NamedTemporaryFile(prefix="canyu-bench-gunicorn-", suffix=".log", delete=False)
+    # Open while gunicorn writes to it: closed in the finally below.
+    log = tempfile.NamedTemporaryFile(prefix="canyu-bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
     # Its own session and process group: a Ctrl-C reaches only this script,
     # and stop() below can end gunicorn and its workers together by that group.
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,

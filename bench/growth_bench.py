@@ -27,6 +27,7 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -205,7 +206,8 @@ def seed(layout: Layout) -> None:
         }
         if floors:
             expressions["floor"] = "ROW_NUMBER() OVER (PARTITION BY thread_id ORDER BY created_at, k)"
-        insert_select(cursor, Post, expressions, f"FROM ({planned}) AS planned ORDER BY created_at, k".replace("%", "%%"))
+        source = f"FROM ({planned}) AS planned ORDER BY created_at, k".replace("%", "%%")
+        insert_select(cursor, Post, expressions, source)
         counted = f"""
             SELECT DISTINCT ON (thread_id) thread_id, created_at, author_id,
                    COUNT(*) OVER (PARTITION BY thread_id) AS posts,
@@ -316,7 +318,7 @@ def measure(layout: Layout, args) -> list[Timing]:
     for reader in ("anonymous", "signed in"):
         client = tools.client_with(cookie if reader == "signed in" else None)
 
-        def get(path):
+        def get(path, client=client, reader=reader):  # this iteration's, bound at definition
             response = client.get(path)
             if response.status_code != 200:
                 raise tools.BenchRefused(f"{path} answered {response.status_code}")
@@ -339,15 +341,15 @@ def measure(layout: Layout, args) -> list[Timing]:
         for _ in range(args.repeat):
             for name, path, _ in pages:
                 cache.clear()
-                cold[name].time(lambda: get(path))
+                cold[name].time(partial(get, path))
         warm = {name: Clock() for name, _, _ in pages}
-        for name, path, _ in pages:
+        for _, path, _ in pages:
             get(path)
         for _ in range(args.repeat):
             for name, path, _ in pages:
-                warm[name].time(lambda: get(path))
+                warm[name].time(partial(get, path))
         firsts = {}
-        for name, path, first_name in pages:
+        for name, _, first_name in pages:
             timing = Timing(layout.posts, name, reader, cold[name].sample(), warm[name].sample(), queries[name])
             timing.first_page = firsts.setdefault(first_name, timing)
             timings.append(timing)

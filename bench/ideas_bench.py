@@ -20,6 +20,7 @@ import shutil
 import sys
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -87,8 +88,8 @@ def main(argv=None) -> int:
     if ensure_seeded(size):
         print(f"Seeded in {time.monotonic() - started:.1f} s.")
     facts = check_counts()
-    print(f"{facts['ideas']} ideas, {facts['votes']} votes; vote counts "
-          f"{'equal to the rows' if facts['wrong_counts'] == 0 else 'WRONG on %d ideas' % facts['wrong_counts']}.")
+    counts = "equal to the rows" if facts["wrong_counts"] == 0 else f"WRONG on {facts['wrong_counts']} ideas"
+    print(f"{facts['ideas']} ideas, {facts['votes']} votes; vote counts {counts}.")
     trending_seconds, trending_ideas = time_refresh()
     print(f"refresh_trending (the ten-minute beat task): {trending_seconds:.2f} s for {trending_ideas} ideas "
           f"with votes in the last 7 days.")
@@ -116,7 +117,7 @@ def main(argv=None) -> int:
             body = tools.fetch(url, page_cookie)
             if args.warmup:
                 tools.run_wrk(wrk, args, url, page_cookie, args.warmup)
-            result = cpu.measure(lambda: tools.run_wrk(wrk, args, url, page_cookie, args.duration))
+            result = cpu.measure(partial(tools.run_wrk, wrk, args, url, page_cookie, args.duration))
             result.page, result.html_bytes, result.queries = page, len(body), queries[page.kind]
             results.append(result)
             print(f"  measured {page.kind:<20} {result.requests_per_s:8.1f} req/s")
@@ -174,7 +175,8 @@ def seed(size: Size) -> None:
         statuses = "ARRAY['new', 'new', 'new', 'under_review', 'declined']"
         insert_select(cursor, Idea, {
             "thread_id": "id", "product_id": str(product.pk), "area_id": f"{first_area} + (id % {len(AREAS)})",
-            "status": f"({statuses})[1 + id % 5]", "status_note": "CASE WHEN id % 5 = 4 THEN 'Not for now.' ELSE '' END",
+            "status": f"({statuses})[1 + id % 5]",
+            "status_note": "CASE WHEN id % 5 = 4 THEN 'Not for now.' ELSE '' END",
             "created_at": "created_at",
         }, f"FROM {table[Thread]}")
         cursor.execute(f"SELECT min(id) FROM {table[Idea]}")

@@ -382,7 +382,8 @@ def report(args, submitted: dict, frozen: dict) -> None:
     verdict = "PASS" if p(0.99) < SUBMIT_P99_TARGET_MS else "FAIL"
     print(f"  p99                  {p(0.99):8.1f} ms  (target < {SUBMIT_P99_TARGET_MS:.0f} ms: {verdict})")
     print(f"  max                  {latencies[-1]:8.1f} ms")
-    print(f"  CPU per submission   {submitted['app_cpu_ms']:8.2f} ms Python + {submitted['db_cpu_ms']:.2f} ms PostgreSQL")
+    print(f"  CPU per submission   {submitted['app_cpu_ms']:8.2f} ms Python "
+          f"+ {submitted['db_cpu_ms']:.2f} ms PostgreSQL")
     print()
     print(f"Freeze of {frozen['rows']} reports on a {args.items}-item release:")
     verdict = "PASS" if frozen["seconds"] < FREEZE_TARGET_S else "FAIL"

@@ -66,24 +66,26 @@ TITLES = [
 # its HTML reused; weights make long posts rarer than short ones.
 SAMPLE_TEXTS = [
     ("升级到 HyperOS 2.0 之后续航明显变好了，**待机一晚只掉 3%**。\n\n有同样感受的吗？", 6),
-    ("I flashed the beta on my Xiaomi 14 yesterday. The camera app feels snappier, but the *gallery* still "
-     "stutters when scrolling through 4K videos.", 5),
+    (("I flashed the beta on my Xiaomi 14 yesterday. The camera app feels snappier, but the *gallery* still "
+      "stutters when scrolling through 4K videos."), 5),
     ("> 相机启动速度有提升吗？\n\n有的，冷启动大约快了 200ms。详见https://example.com/changelog谢谢", 4),
-    ("Steps to reproduce:\n\n1. 打开设置 → 电池\n2. Switch to *performance mode*\n3. Lock the screen for "
-     "10 minutes\n\nExpected: no drain. Actual: 8% gone.", 3),
-    ("同问，Redmi K70 也有这个问题。`adb logcat` 里一直刷 thermal 警告：\n\n```\nW/thermal: skin temp 41.2C\n"
-     "W/thermal: throttling cpu7 to 2.2GHz\n```", 3),
+    (("Steps to reproduce:\n\n1. 打开设置 → 电池\n2. Switch to *performance mode*\n3. Lock the screen for "
+      "10 minutes\n\nExpected: no drain. Actual: 8% gone."), 3),
+    (("同问，Redmi K70 也有这个问题。`adb logcat` 里一直刷 thermal 警告：\n\n```\nW/thermal: skin temp 41.2C\n"
+      "W/thermal: throttling cpu7 to 2.2GHz\n```"), 3),
     ("Thanks @moderator! 这个版本的通知分组终于正常了 👍", 6),
-    ("| 机型 Model | 版本 | 亮屏时间 SOT |\n|---|---|---|\n| Xiaomi 14 | 2.0.5 | 7h |\n"
-     "| Redmi K70 | 2.0.3 | 6.5h |\n| Xiaomi 13 Ultra | 2.0.1 | 6h |", 2),
+    (("| 机型 Model | 版本 | 亮屏时间 SOT |\n|---|---|---|\n| Xiaomi 14 | 2.0.5 | 7h |\n"
+      "| Redmi K70 | 2.0.3 | 6.5h |\n| Xiaomi 13 Ultra | 2.0.1 | 6h |"), 2),
     ("短评：流畅度 +1，发热 -1。", 8),
     ("+1", 4),
-    ("说一下我的体验。\n\n"
-     "## 优点 Pros\n\n- 动画更顺滑，尤其是多任务切换\n- Always-on display 终于支持自定义文字\n- 5G 信号比上个版本稳定\n\n"
-     "## 缺点 Cons\n\n- 充电到 80% 以后明显变慢（可能是故意的？）\n- The keyboard sometimes lags for a second after "
-     "unlocking, especially with Gboard.\n- 相册的 AI 消除偶尔会把背景抹花\n\n"
-     "总体来说值得升级。If you rely on Android Auto, wait for the next build: it disconnects every few minutes "
-     "on my car (2021 Model Y).", 2),
+    (("说一下我的体验。\n\n"
+      "## 优点 Pros\n\n- 动画更顺滑，尤其是多任务切换\n- Always-on display 终于支持自定义文字\n"
+      "- 5G 信号比上个版本稳定\n\n"
+      "## 缺点 Cons\n\n- 充电到 80% 以后明显变慢（可能是故意的？）\n"
+      "- The keyboard sometimes lags for a second after "
+      "unlocking, especially with Gboard.\n- 相册的 AI 消除偶尔会把背景抹花\n\n"
+      "总体来说值得升级。If you rely on Android Auto, wait for the next build: it disconnects every few minutes "
+      "on my car (2021 Model Y)."), 2),
 ]
 
 
@@ -172,7 +174,7 @@ def plan_forum(size: ForumSize, now: datetime) -> list[PlannedThread]:
 
     authors = iter(rng.choices(range(size.users), weights=author_weights, k=size.posts))
     texts = iter(rng.choices(range(len(SAMPLE_TEXTS)), weights=text_weights, k=size.posts))
-    for t, (thread, reply_count) in enumerate(zip(threads, reply_counts)):
+    for t, (thread, reply_count) in enumerate(zip(threads, reply_counts, strict=True)):
         active_for = min(now - thread.created_at, timedelta(days=rng.uniform(0.5, 30)))
         times = [thread.created_at] + sorted(
             thread.created_at + timedelta(seconds=1) + active_for * rng.random() for _ in range(reply_count)
@@ -264,7 +266,7 @@ def seed_forum(size: ForumSize) -> None:
 
     Like.objects.bulk_create([
         Like(post_id=post.pk, user_id=users[liker].pk, created_at=min(p.created_at + timedelta(hours=1), now))
-        for p, post in zip(posts_planned, posts)
+        for p, post in zip(posts_planned, posts, strict=True)
         for liker in p.likers
     ], batch_size=5000)
 

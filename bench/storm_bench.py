@@ -292,7 +292,8 @@ def celery_worker():
     benchmark's Redis and queue, until the block ends."""
     directory = tempfile.mkdtemp(prefix="canyu-storm-beat-")
     schedule = Path(directory) / "schedule"
-    log = tempfile.NamedTemporaryFile(prefix="canyu-storm-worker-", suffix=".log", delete=False)
+    # Open while the worker writes to it: closed in the finally below.
+    log = tempfile.NamedTemporaryFile(prefix="canyu-storm-worker-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(
         [str(REPO_DIR / ".venv/bin/celery"), "-A", "canyu", "worker", "--beat", "--schedule", str(schedule),
          "--concurrency", "1", "--pool", "prefork", "--queues", os.environ["CELERY_QUEUE"], "--loglevel", "WARNING"],

@@ -28,6 +28,7 @@ import argparse
 import os
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -181,6 +182,11 @@ def timed(client, page: str, path: str, times: int, *, before=None, target: floa
             "target": target, "body": body}
 
 
+def percentile(ms: list[float], q: float) -> float:
+    """The q-quantile of sorted timings, by nearest rank."""
+    return ms[min(len(ms) - 1, int(q * len(ms)))]
+
+
 def print_table(args, rows: list[dict]) -> None:
     from django.db import connection
 
@@ -195,7 +201,7 @@ def print_table(args, rows: list[dict]) -> None:
     print("-" * len(header))
     for row in rows:
         ms = row["ms"]
-        p = lambda q: ms[min(len(ms) - 1, int(q * len(ms)))]  # noqa: E731
+        p = partial(percentile, ms)
         verdict = ""
         if row.get("target"):
             verdict = f"< {row['target']:.0f} ms p99: {'PASS' if p(0.99) < row['target'] else 'FAIL'}"

@@ -31,8 +31,7 @@ from django_redis.cache import RedisCache as DjangoRedisCache
 from django_redis.client import DefaultClient
 from django_redis.exceptions import ConnectionInterrupted
 from redis.connection import Connection, SSLConnection
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +88,7 @@ def breaker_for(address: str) -> Breaker:
     return breaker
 
 
-class _BreakerMixin:
+class _BreakerMixin(Connection):
     """A redis-py connection that goes through its server's breaker."""
 
     @property
@@ -180,7 +179,7 @@ class BreakerClient(DefaultClient):
             client = super().get_client(write=True)
             for start in range(0, len(keys), REPLAY_BATCH):
                 client.delete(*keys[start:start + REPLAY_BATCH])
-        except Exception:  # still unreachable: try again with the next call
+        except Exception:  # noqa: BLE001 - still unreachable: try again with the next call
             return
         with _missed_lock:
             _missed[server].difference_update(keys)
@@ -245,7 +244,8 @@ class RedisCache(DjangoRedisCache):
         pool_kwargs = options.setdefault("CONNECTION_POOL_KWARGS", {})
         scheme = str(server).partition("://")[0]
         if scheme in {"redis", "rediss"}:  # a unix:// socket keeps redis-py's own connection
-            pool_kwargs.setdefault("connection_class", BreakerSSLConnection if scheme == "rediss" else BreakerConnection)
+            connection_class = BreakerSSLConnection if scheme == "rediss" else BreakerConnection
+            pool_kwargs.setdefault("connection_class", connection_class)
         options.setdefault("CLIENT_CLASS", "canyu.cache.BreakerClient")
         super().__init__(server, params)
 

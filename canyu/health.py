@@ -40,7 +40,7 @@ def cache_state() -> str:
         cache.set(key, "1", timeout=5)
         ok = cache.get(key) == "1"
         cache.delete(key)
-    except Exception:  # django-redis raises its own ConnectionInterrupted, redis its own errors
+    except Exception:  # noqa: BLE001 - django-redis raises its own ConnectionInterrupted, redis its own errors
         return "down"
     return "ok" if ok else "down"
 
@@ -51,7 +51,7 @@ def broker_state() -> str:
     try:
         with app.connection_for_write() as connection:
             connection.ensure_connection(max_retries=1, timeout=2)
-    except Exception:  # kombu raises transport-specific errors
+    except Exception:  # noqa: BLE001 - kombu raises transport-specific errors
         return "down"
     return "ok"
 

@@ -32,7 +32,7 @@ from django.utils import translation
 from canyu.text import CONTROL_CHARACTERS, has_control_characters
 
 # C0 but tab, and DEL: what may not be in a header value (RFC 9110 field-value).
-_HEADER_CONTROL = frozenset(chr(code) for code in (*range(0x00, 0x09), *range(0x0A, 0x20), 0x7F))
+_HEADER_CONTROL = frozenset(chr(code) for code in (*range(0x09), *range(0x0A, 0x20), 0x7F))
 
 
 def _header_has_control_characters(value: str) -> bool:
@@ -44,9 +44,11 @@ def refusal(request) -> Exception | None:
     if has_control_characters(request.path_info, one_line=True):
         return Http404("control character in the path")
     for name, value in request.META.items():
-        if (name.startswith("HTTP_") or name in ("CONTENT_TYPE", "CONTENT_LENGTH")) and isinstance(value, str):
-            if _header_has_control_characters(name) or _header_has_control_characters(value):
-                return BadRequest(f"control character in the {name} header")
+        is_header = name.startswith("HTTP_") or name in ("CONTENT_TYPE", "CONTENT_LENGTH")
+        if is_header and isinstance(value, str) and (
+            _header_has_control_characters(name) or _header_has_control_characters(value)
+        ):
+            return BadRequest(f"control character in the {name} header")
     for name, values in request.GET.lists():
         if CONTROL_CHARACTERS.search(name) or any(CONTROL_CHARACTERS.search(value) for value in values):
             return BadRequest("control character in the query string")

@@ -22,6 +22,7 @@ connection reaches the new primary.
 import logging
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -42,7 +43,7 @@ LOG_EVERY_SECONDS = 60
 _last_logged: dict[str, float] = {}
 
 
-def _causes(error: BaseException):
+def _causes(error: BaseException | None) -> Iterator[BaseException]:
     seen = set()
     while error is not None and id(error) not in seen:
         seen.add(id(error))
@@ -77,7 +78,8 @@ def _log_now_and_then(kind: str, message: str, *args) -> None:
     now = time.monotonic()
     if now - _last_logged.get(kind, -LOG_EVERY_SECONDS) >= LOG_EVERY_SECONDS:
         _last_logged[kind] = now
-        logger.warning(message + " (this message at most once a minute)", *args)
+        # Two templates joined; the arguments are still formatted only if the record is emitted.
+        logger.warning(message + " (this message at most once a minute)", *args)  # noqa: G003
 
 
 def close_read_only_connection(alias: str = "default") -> None:

@@ -39,7 +39,9 @@ COMMON = [
 
 
 def _offset(name: str, now: datetime) -> str:
-    minutes = int(now.astimezone(zoneinfo.ZoneInfo(name)).utcoffset().total_seconds() // 60)
+    offset = now.astimezone(zoneinfo.ZoneInfo(name)).utcoffset()
+    assert offset is not None  # a time in a ZoneInfo zone always has one
+    minutes = int(offset.total_seconds() // 60)
     sign, minutes = ("+" if minutes >= 0 else "−"), abs(minutes)
     return f"UTC{sign}{minutes // 60}" + (f":{minutes % 60:02d}" if minutes % 60 else "")
 

@@ -8,7 +8,7 @@ versions its pages are kept under, read in one query, so a page is never
 looked up under versions older than the rules it was allowed by.
 """
 
-from typing import NamedTuple
+from typing import NamedTuple, TypeGuard
 
 from django.db import connections, router
 from django.http import Http404
@@ -97,7 +97,7 @@ def board_entry(slug: str) -> Entry | None:
                  (threads_version,))
 
 
-def may_read_entry(entry: Entry | None, *, superuser: bool, role_ids, moderator: bool) -> bool:
+def may_read_entry(entry: Entry | None, *, superuser: bool, role_ids, moderator: bool) -> TypeGuard[Entry]:
     """access_thread's and access_board's rule on an Entry (None: no such thread or board)."""
     return (entry is not None and may_read_roles(entry.read_role_ids, superuser=superuser, role_ids=role_ids)
             and (not entry.hidden or moderator))

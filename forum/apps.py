@@ -7,14 +7,13 @@ class ForumConfig(AppConfig):
     verbose_name = _("Forum")
 
     def ready(self):
-        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
-
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
+        from accounts.signals import profile_changed
         from forum.models import Board
         from forum.pagecache import board_roles_changed, board_saved, group_deleting
-        from accounts.signals import profile_changed
         from forum.shells import forget_changed_profile, forget_groups, forget_role_changes, forget_saved_author
 
         # Boards and their roles are written by the admin's form and Django's m2m API:

@@ -75,11 +75,11 @@ def store_post_image(*, uploader, upload) -> PostImage:
     written = []  # (storage, name) of each file saved, to delete if the row is not committed
     try:
         image_name = image_field.storage.save(
-            f"{created_at.strftime(image_field.upload_to)}{token}.webp", ContentFile(full_webp)
+            f"{created_at.strftime(str(image_field.upload_to))}{token}.webp", ContentFile(full_webp)
         )
         written.append((image_field.storage, image_name))
         thumbnail_name = thumbnail_field.storage.save(
-            f"{created_at.strftime(thumbnail_field.upload_to)}{token}-thumb.webp", ContentFile(thumbnail_webp)
+            f"{created_at.strftime(str(thumbnail_field.upload_to))}{token}-thumb.webp", ContentFile(thumbnail_webp)
         )
         written.append((thumbnail_field.storage, thumbnail_name))
         # Durable: inside someone else's transaction, a later rollback would

@@ -7,6 +7,7 @@ Safe to run again: a thread is only made when the board has none of its title.
 
 import random
 from io import BytesIO
+from itertools import pairwise
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw, ImageFilter
@@ -23,10 +24,10 @@ def _gradient(stops: list[tuple[float, tuple[int, int, int]]], size=(WIDTH, HEIG
     column = Image.new("RGB", (1, 256))
     for y in range(256):
         t = y / 255
-        for (p0, c0), (p1, c1) in zip(stops, stops[1:]):
+        for (p0, c0), (p1, c1) in pairwise(stops):
             if p0 <= t <= p1:
                 k = (t - p0) / (p1 - p0) if p1 > p0 else 0
-                column.putpixel((0, y), tuple(round(a + (b - a) * k) for a, b in zip(c0, c1)))
+                column.putpixel((0, y), tuple(round(a + (b - a) * k) for a, b in zip(c0, c1, strict=True)))
                 break
     return column.resize(size, Image.Resampling.BILINEAR)
 

@@ -108,7 +108,7 @@ def _cached_each(kind: str, inputs_list: list[tuple], render) -> list[str]:
     keys = [_key(kind, inputs) for inputs in inputs_list]
     found = cache.get_many(keys)
     missing = {}
-    for key, inputs in zip(keys, inputs_list):
+    for key, inputs in zip(keys, inputs_list, strict=True):
         if key not in found:
             found[key] = missing[key] = render(inputs)
     if missing:
@@ -268,7 +268,7 @@ def _post_inputs(posts: list[tuple[int, dict, bool, bool, bool]], reader: Reader
     """The key inputs of each (index on the page, row, signed in, own, liked)."""
     zone, language = _zone_and_language()
     inputs_list = []
-    for index, row, signed_in, own, liked in posts:
+    for _index, row, signed_in, own, liked in posts:
         # The first post of a thread is not deleted by its author: a moderator hides the thread.
         deletable = row["floor"] > 1
         items = tuple((name, liked if name == "liked" else value) for name, value in row.items())
@@ -340,7 +340,7 @@ def _actions_pieces(shape: tuple[bool, ...], language: str, code: str) -> tuple[
         return mark_safe(f"\x00action:{name}\x00")
 
     flags = {flag: ("edited" if flag == "edited_iso" else True) if on else ("" if flag == "edited_iso" else False)
-             for flag, on in zip(ACTION_FLAGS, shape)}
+             for flag, on in zip(ACTION_FLAGS, shape, strict=True)}
     urls = PostUrls(**{name[5:]: marker(name) for name in _ACTION_NAMES if name.startswith("urls.")})
     stand_in = _ActionsStandIn(**flags, **{name: marker(name) for name in ACTION_VALUES}, urls=urls)
     html = render_to_string("forum/_post_actions.html", {"post": stand_in})
@@ -373,7 +373,7 @@ def _post_card(inputs: tuple) -> PostCard:
     The reader appears only as relations (signed in, own post, liked...), never
     by id, so every reader in the same relation to a post shares its fragment.
     """
-    items, created_ago, edited_ago, zone, language, signed_in, own, moderator, may_reply, page_number, deletable = (
+    items, created_ago, edited_ago, _zone, _language, signed_in, own, moderator, may_reply, page_number, deletable = (
         inputs)
     row = dict(items)
     pk, url = row["id"], _url_builder()
@@ -447,7 +447,7 @@ def _thread_row_inputs(rows: list[dict]) -> list[tuple]:
 
 
 def _render_thread_row(inputs: tuple) -> str:
-    items, last_activity_ago, zone, language = inputs
+    items, last_activity_ago, _zone, _language = inputs
     row = dict(items)
     url = _url_builder()
     card = ThreadCard(

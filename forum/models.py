@@ -203,6 +203,9 @@ class PostRevision(models.Model):
         verbose_name_plural = _("revisions")
         ordering = ["-created_at", "-id"]
 
+    def __str__(self):
+        return f"post {self.post_id}, before {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class Like(models.Model):
     post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="likes")
@@ -219,6 +222,9 @@ class Like(models.Model):
             models.Index(fields=["user", "created_at"], name="forum_like_user_recent"),
         ]
 
+    def __str__(self):
+        return f"{self.user_id} likes post {self.post_id}"
+
 
 class ThreadRead(models.Model):
     """How far a signed-in fan has read a thread: the newest post id seen."""
@@ -230,6 +236,9 @@ class ThreadRead(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "thread"], name="forum_one_read_mark_per_thread")]
+
+    def __str__(self):
+        return f"{self.user_id} read thread {self.thread_id} to post {self.last_read_post_id}"
 
 
 class PostImage(models.Model):
@@ -256,6 +265,9 @@ class PostImage(models.Model):
                          name="forum_image_unattached"),
         ]
 
+    def __str__(self):
+        return self.image.name or f"image {self.pk}"
+
 
 class Report(models.Model):
     """A fan tells the moderators about a post; once per fan and post."""
@@ -280,6 +292,9 @@ class Report(models.Model):
         verbose_name_plural = _("reports")
         constraints = [models.UniqueConstraint(fields=["post", "reporter"], name="forum_one_report_per_post")]
         indexes = [models.Index(fields=["state", "created_at"], name="forum_report_queue")]
+
+    def __str__(self):
+        return f"{self.reporter_id} on post {self.post_id}: {self.state}"
 
 
 class ModerationAction(models.Model):
@@ -315,6 +330,9 @@ class ModerationAction(models.Model):
         verbose_name_plural = _("moderation log")
         ordering = ["-created_at", "-id"]
 
+    def __str__(self):
+        return f"{self.moderator_id} {self.kind}"
+
 
 class ThreadFollow(models.Model):
     """A fan follows a thread: each new reply in it becomes a notification (forum.following)."""
@@ -330,3 +348,6 @@ class ThreadFollow(models.Model):
         constraints = [models.UniqueConstraint(fields=["thread", "user"], name="forum_follow_thread_once")]
         # The unique constraint's index (thread, user) also serves the reply
         # fan-out: a thread's followers in user id order, in batches.
+
+    def __str__(self):
+        return f"{self.user_id} follows thread {self.thread_id}"

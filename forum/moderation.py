@@ -14,12 +14,12 @@ from forum.models import Board, ModerationAction, Post, Report, Thread
 
 Kind = ModerationAction.Kind
 
-THREAD_FLAGS = {
+THREAD_FLAGS: dict[str, tuple[str, bool]] = {
     Kind.PIN: ("pinned", True), Kind.UNPIN: ("pinned", False),
     Kind.LOCK: ("locked", True), Kind.UNLOCK: ("locked", False),
     Kind.HIDE_THREAD: ("hidden", True), Kind.UNHIDE_THREAD: ("hidden", False),
 }
-POST_FLAGS = {Kind.HIDE_POST: True, Kind.UNHIDE_POST: False}
+POST_FLAGS: dict[str, bool] = {Kind.HIDE_POST: True, Kind.UNHIDE_POST: False}
 
 
 class ModerationRefused(Exception):
@@ -67,8 +67,8 @@ def move_thread(*, thread: Thread, moderator, board: Board, reason: str = "") ->
     # Who may read it changes, and what both boards' readers may see there (forum.pagecache).
     Thread.objects.filter(pk=locked.pk).update(board=board, version=F("version") + 1,
                                                audience_version=F("audience_version") + 1)
-    Board.objects.filter(pk=locked.board_id).update(thread_count=F("thread_count") - 1, post_count=F("post_count") - posts,
-                                                    version=F("version") + 1)
+    Board.objects.filter(pk=locked.board_id).update(thread_count=F("thread_count") - 1,
+                                                    post_count=F("post_count") - posts, version=F("version") + 1)
     Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + posts,
                                              version=F("version") + 1)
     ModerationAction.objects.create(

@@ -37,7 +37,7 @@ pending flash message. Everything else renders as usual.
 import math
 import time
 from collections.abc import Callable, Iterable
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
@@ -144,7 +144,11 @@ class Copy(NamedTuple):
     page: object
 
 
-def serve(key: str, fresh: tuple, found: dict, build: Callable[[], tuple[object, object]]) -> object:
+Result = TypeVar("Result")
+Page = TypeVar("Page")
+
+
+def serve(key: str, fresh: tuple, found: dict, build: Callable[[], tuple[Result, Page | None]]) -> Result | Page:
     """The page in slot ``key`` (fetched into ``found``) if built under ``fresh`` and young enough, else
     ``build()``'s result, which returns (result, page to keep or None). One build at a time (rule 4)."""
     copy, now = found.get(key), time.time()

@@ -149,8 +149,8 @@ def reply(*, thread: Thread, author, source: str) -> Post:
     if claim.update(reply_count=F("reply_count") + 1, last_activity_at=now, last_poster=author,
                     last_floor=F("last_floor") + 1) != 1:
         raise PostingRefused(_("This thread is locked: no new replies."))
-    post = Post.objects.create(thread=thread, author=author, source=source, html=_render(source, author), created_at=now,
-                               floor=_claimed_floor(thread))
+    post = Post.objects.create(thread=thread, author=author, source=source, html=_render(source, author),
+                               created_at=now, floor=_claimed_floor(thread))
     Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") + 1,
                                                     threads_version=F("threads_version") + 1)
     # A replier follows the thread from now on; followers and @mentions are

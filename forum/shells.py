@@ -330,7 +330,7 @@ def serve_thread(request: HttpRequest, thread_id: int, *, build: Callable[[Roles
     yet, and a write only when the read mark moves; on a thread with panels,
     what ``render_panels`` costs.
     """
-    roles, shell, found = _serve(request, "thread", access.thread_entry(thread_id), build)
+    _roles, shell, found = _serve(request, "thread", access.thread_entry(thread_id), build)
     user_id = request.user.pk
     liked, following, mark = _reader_state(request, found, shell, lambda: _thread_state(
         user_id, thread_id, [post[0] for post in shell.posts]))

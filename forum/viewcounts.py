@@ -6,14 +6,15 @@ one pipelined HINCRBY per thread, on the first view after that time, and at
 exit), and a Celery beat task moves the counts from Redis into
 Thread.view_count in batches. One round trip fewer on every page view (a
 signed-in thread page served from its shell makes three: session, user,
-shell); at 1M daily readers it also spares Redis a write per view. The hash is renamed before it is read, so views counted during a flush
-land in the next one; a flush that dies between its UPDATE and clearing the
-claim re-applies that batch (view counts are approximate; this is the only
-way one is counted twice). A process killed outright loses at most its last
-second of views; one that stops getting thread pages keeps its last views until
-its next thread page or its exit. Without Redis (the embedded set-up) the counts wait in this
-process's memory and are flushed to the database at most once a minute by
-the next request.
+shell); at 1M daily readers it also spares Redis a write per view. The hash is
+renamed before it is read, so views counted during a flush land in the next
+one; a flush that dies between its UPDATE and clearing the claim re-applies
+that batch (view counts are approximate; this is the only way one is counted
+twice). A process killed outright loses at most its last second of views; one
+that stops getting thread pages keeps its last views until its next thread page
+or its exit. Without Redis (the embedded set-up) the counts wait in this
+process's memory and are flushed to the database at most once a minute by the
+next request.
 """
 
 import atexit
@@ -37,7 +38,7 @@ REDIS_KEY = "canyu:forum:views"
 MEMORY_FLUSH_SECONDS = 60
 FLUSH_BATCH = 500
 
-_memory = Counter()
+_memory: Counter[int] = Counter()  # thread id: views not yet handed on
 _memory_lock = threading.Lock()
 _memory_since = time.monotonic()
 
@@ -81,7 +82,7 @@ def hand_over() -> None:
         for thread_id, views in taken.items():
             pipeline.hincrby(REDIS_KEY, thread_id, views)
         pipeline.execute()
-    except Exception:  # a view count is not worth failing a page for
+    except Exception:  # noqa: BLE001 - a view count is not worth failing a page for
         with _memory_lock:
             _memory.update(taken)
 

@@ -8,8 +8,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canyu.images import ImageRefused
-from forum import (access, attachments, following, fragments, liking, pagecache, pages, panels, posting, ratelimits,
-                   reading, sharing, shells, viewcounts)
+from forum import (
+    access,
+    attachments,
+    following,
+    fragments,
+    liking,
+    pagecache,
+    pages,
+    panels,
+    posting,
+    ratelimits,
+    reading,
+    sharing,
+    shells,
+    viewcounts,
+)
 from forum.forms import PostForm, ThreadForm
 from forum.models import POST_MAX, Post, Thread
 from forum.quoting import quote_markdown
@@ -51,7 +65,7 @@ def _board_shell(request, slug, roles) -> shells.BoardShell:
         board=board, html=html, start=shells.render_part("forum/_start_thread.html",
                                                                                    {"board": board}),
         rows=[(row["id"], row["last_activity_at"], states)
-              for row, states in zip(rows, fragments.render_thread_row_states(rows))],
+              for row, states in zip(rows, fragments.render_thread_row_states(rows), strict=True)],
     )
 
 
@@ -117,7 +131,7 @@ def _thread_shell(request, thread_id, roles) -> shells.ThreadShell:
     return shells.thread_shell(
         html=html, follow=follow,
         posts=[(row["id"], row["author_id"], relations)
-               for row, relations in zip(rows, fragments.render_post_relations(rows, reader))],
+               for row, relations in zip(rows, fragments.render_post_relations(rows, reader), strict=True)],
         last_post_id=rows[-1]["id"] if rows else None, panels=has_panels,
     )
 

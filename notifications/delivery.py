@@ -8,6 +8,7 @@ task inserts only the rows that are missing, so no one is told twice.
 """
 
 from collections.abc import Iterable
+from typing import cast
 
 from django.core.cache import cache
 from django.db import transaction
@@ -55,12 +56,13 @@ def unread_count(user) -> int:
     Cached per user, dropped whenever it changes."""
     if not user.is_authenticated:
         return 0
-    return cache.get_or_set(
+    # get_or_set gives what the callable returned, or the cached copy of it.
+    return cast(int, cache.get_or_set(
         unread_key(user.pk),
         # On the partial index notifications_unread.
         lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).values("group").distinct().count(),
         UNREAD_CACHE_SECONDS,
-    )
+    ))
 
 
 def forget_unread_count(user_id: int) -> None:

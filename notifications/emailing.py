@@ -131,7 +131,7 @@ def send_digests(*, user_ids: list[int], since: datetime) -> int:
             if not items:
                 continue
             for item in items:
-                item.link = absolute_url(item.url)
+                item.link = absolute_url(item.url)  # type: ignore[attr-defined]  # for the template only
             mail_ids.append(_record(
                 user=user, address=address, kinds=sorted({item.kind for item in items}), template="digest",
                 context={"items": items[:DIGEST_MAX_ITEMS], "total": len(items),

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
@@ -35,7 +36,7 @@ class EmailChoice(models.TextChoices):
 # What a user gets by e-mail for a kind until they choose otherwise. Releases go
 # to the daily digest by default: a publication to 100 000 followers must not
 # become 100 000 immediate mails unless each of them asked for it.
-DEFAULT_EMAIL = {
+DEFAULT_EMAIL: dict[str, str] = {
     Kind.RELEASE: EmailChoice.DAILY,
     Kind.REPLY: EmailChoice.IMMEDIATE,
     Kind.MENTION: EmailChoice.IMMEDIATE,
@@ -50,7 +51,7 @@ DEFAULT_EMAIL = {
 }
 
 # The sentence for each kind; filled with the notification's params when shown.
-MESSAGES = {
+MESSAGES: dict[str, Promise] = {
     Kind.RELEASE: _("%(product)s %(version)s is out: %(title)s"),
     Kind.REPLY: _("%(actor)s replied in “%(thread)s”"),
     Kind.MENTION: _("%(actor)s mentioned you in “%(thread)s”"),
@@ -110,6 +111,9 @@ class Notification(models.Model):
     def __str__(self):
         return self.message
 
+    def get_absolute_url(self):
+        return self.url
+
     @property
     def message(self) -> str:
         try:
@@ -126,9 +130,6 @@ class Notification(models.Model):
                              % {name: isolate(value) for name, value in self.params.items()})
         except (KeyError, TypeError, ValueError, AttributeError):
             return conditional_escape(self.message)
-
-    def get_absolute_url(self):
-        return self.url
 
 
 class EmailPreference(models.Model):

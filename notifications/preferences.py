@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.expressions import Combinable
 
 from notifications.models import DEFAULT_EMAIL, EmailChoice, EmailPreference, Kind
 from allauth.account.models import EmailAddress
@@ -42,7 +43,7 @@ def users_who_get_mail(*, kind: str, choice: str, user_ids: Iterable[int]) -> Qu
     explicit = EmailPreference.objects.filter(user=OuterRef("pk"), kind=kind)
     if default_choice(kind) == choice:
         # No row, or a row that says the same as the default.
-        chose = ~Exists(explicit.exclude(email=choice))
+        chose: Combinable = ~Exists(explicit.exclude(email=choice))
     else:
         chose = Exists(explicit.filter(email=choice))
     verified = Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True, primary=True))

@@ -47,4 +47,4 @@ def unsubscribe_url(*, user_id: int, kinds: list[str]) -> str:
 
 def unsubscribe(*, user_id: int, kinds: list[str]) -> None:
     """Turn e-mail off for these kinds; doing it twice changes nothing."""
-    preferences.save_email_choices(user_id=user_id, choices={kind: EmailChoice.OFF for kind in kinds})
+    preferences.save_email_choices(user_id=user_id, choices=dict.fromkeys(kinds, EmailChoice.OFF))

@@ -156,7 +156,7 @@ def deliver_mail(*, mail_id: int, connection=None, due_by: datetime | None = Non
         logger.error("Mail %s (%s) to %s: no answer after its data was sent; it may have been delivered, "
                      "so it is not sent again: %s", mail.pk, mail.message_id, mail.recipients, error.__cause__)
         return _settle(mail, Mail.State.UNCERTAIN, error.__cause__)
-    except Exception as error:  # smtplib, socket and SSL errors, whatever a backend raises
+    except Exception as error:  # noqa: BLE001 - smtplib, socket and SSL errors, whatever a backend raises
         if _permanent(error):
             logger.error("Mail %s (%s) to %s refused by the mail server, given up: %s",
                          mail.pk, mail.message_id, mail.recipients, error)

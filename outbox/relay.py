@@ -26,8 +26,8 @@ is logged, as a worker would, and not retried by the outbox.
 
 import logging
 import time
-from importlib import import_module
 from datetime import datetime, timedelta
+from importlib import import_module
 
 from django.db import DatabaseError, transaction
 from django.db.models import F, Min
@@ -82,7 +82,7 @@ def _send(job: Job) -> bool:
     try:
         # No result is read back: a result backend that is down must not stop the send either.
         task.apply_async(job.args, job.kwargs, ignore_result=True)
-    except Exception as error:  # kombu raises transport-specific errors
+    except Exception as error:  # noqa: BLE001 - kombu raises transport-specific errors
         _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
         logger.warning("Outbox job %s (%s) not sent, it waits for the relay: %s", job.pk, job.task, error)
         _note_failure(job, error)

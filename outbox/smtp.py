@@ -16,7 +16,7 @@ class MaybeDelivered(Exception):
     """The final "." of the message was sent; the server's answer was not heard."""
 
 
-class _Tracking:
+class _Tracking(smtplib.SMTP):
     # smtplib's data() sends "DATA" through putcmd (a str), waits for 354, then
     # the message ending in "\r\n.\r\n" as bytes: from that moment the server may have it.
     in_data = False
@@ -49,10 +49,10 @@ class EmailBackend(smtp.EmailBackend):
         return _SMTP_SSL if self.use_ssl else _SMTP
 
     def _send(self, email_message):
-        if self.connection is not None:
+        if isinstance(self.connection, _Tracking):
             self.connection.message_sent = False
         try:
-            return super()._send(email_message)
+            return super()._send(email_message)  # type: ignore[misc]  # private in Django, so not in the stubs
         except smtplib.SMTPResponseException:
             raise  # the server answered (a refusal): it did not take the message
         except Exception as error:

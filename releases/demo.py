@@ -31,7 +31,8 @@ PRODUCTS = [
 LAST_WEEK_ITEMS = [
     # kind, area, title, description
     (New, "System 系统", "锁屏显示农历 Lunar calendar on the lock screen",
-     "锁屏时钟下方显示农历日期、节气和传统节日。\nThe lunar date, solar terms and festivals under the lock-screen clock."),
+     ("锁屏时钟下方显示农历日期、节气和传统节日。\n"
+      "The lunar date, solar terms and festivals under the lock-screen clock.")),
     (New, "Camera 相机", "人像模式新增胶片滤镜 Film filters in portrait mode",
      "三款胶片风格，拍摄时即可预览。\nThree film looks, previewed while you shoot."),
     (Improved, "Battery 电池", "夜间待机更省电 Less battery drain overnight",
@@ -59,7 +60,8 @@ PAST_WEEKS = [
         (Improved, "System 系统", "设置搜索更准 Better search in Settings", ""),
     ]),
     (2, "省电模式升级 A better battery saver", [
-        (New, "Battery 电池", "智能省电模式 Smart battery saver", "根据使用习惯自动省电。\nSaves power from your habits."),
+        (New, "Battery 电池", "智能省电模式 Smart battery saver",
+         "根据使用习惯自动省电。\nSaves power from your habits."),
         (Fixed, "Camera 相机", "修复夜景偏绿 Green tint in night shots", ""),
         (Improved, "Messages 短信", "快递短信卡片 Parcel message cards", ""),
         (Fixed, "System 系统", "修复通知栏闪烁 Flickering notification shade", ""),
@@ -129,8 +131,10 @@ def create_demo_releases(*, now: datetime | None = None) -> bool:
                       publish_at=last_friday - timedelta(days=14))
     publishing.publish_release(release=router, now=router.publish_at)
 
-    last_week = _prepare(product=miui, author=admin, engineer=engineer, title="农历锁屏和胶片滤镜 Lunar lock screen and film filters",
-                         notes="本周开发版重点：锁屏农历和人像胶片滤镜。\n\nThis week: the lunar lock screen and film filters.",
+    last_week = _prepare(product=miui, author=admin, engineer=engineer,
+                         title="农历锁屏和胶片滤镜 Lunar lock screen and film filters",
+                         notes="本周开发版重点：锁屏农历和人像胶片滤镜。\n\n"
+                               "This week: the lunar lock screen and film filters.",
                          items=LAST_WEEK_ITEMS, publish_at=last_friday)
     # Published as the minute's tick would have published it last Friday at 17:00.
     publishing.publish_release(release=last_week, now=last_friday)

@@ -103,7 +103,9 @@ def current_builds() -> list[Release]:
         latest_id=Subquery(_latest_published(Release.Channel.WEEKLY).values("pk")[:1])
     ).values("latest_id")
     return list(
-        Release.objects.filter(pk__in=latest_ids).select_related("product").order_by("product__position", "product__name")
+        Release.objects.filter(pk__in=latest_ids)
+        .select_related("product")
+        .order_by("product__position", "product__name")
     )
 
 

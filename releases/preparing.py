@@ -71,7 +71,8 @@ def prepare_release(
     *, product: Product, author, title: str = "", notes: str = "", channel: str = Release.Channel.WEEKLY,
     version: str = "", publish_at: datetime | None = None, now: datetime | None = None,
 ) -> Release:
-    """A new draft. Defaults: the next Orange Friday after the product's latest weekly build, the version of that day, a title from the version."""
+    """A new draft. Defaults: the next Orange Friday after the product's latest weekly build, the version of
+    that day, a title from the version."""
     now = now or timezone.now()
     publish_at = publish_at or next_free_orange_friday(now=now, product=product)
     version = version or default_version(publish_at=publish_at, product=product)

@@ -17,7 +17,7 @@ def publish_due_releases() -> int:
 def publish_release(release_id: int) -> bool:
     """Publish one release if it is due; True only for the one call that published it."""
     release = Release.objects.filter(pk=release_id).first()
-    return bool(release) and publishing.publish_release(release=release)
+    return release is not None and publishing.publish_release(release=release)
 
 
 @shared_task

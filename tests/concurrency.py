@@ -26,7 +26,7 @@ def run_at_once(calls: list[Callable[[], object]]) -> list:
         try:
             barrier.wait(timeout=30)
             results[index] = call()
-        except Exception as error:  # re-raised below, in the test's thread
+        except Exception as error:  # noqa: BLE001 - re-raised below, in the test's thread
             errors.append(error)
         finally:
             close_old_connections()

@@ -117,7 +117,8 @@ def test_a_nul_in_the_sign_in_form_is_a_form_error(client):
 
 def test_a_nul_in_the_sign_up_form_is_a_form_error(client):
     response = client.post(reverse("account_signup"), {
-        "email": "a\x00@example.com", "username": "ada\x00", "password1": "long enough pass", "password2": "long enough pass"})
+        "email": "a\x00@example.com", "username": "ada\x00",
+        "password1": "long enough pass", "password2": "long enough pass"})
     assert response.status_code in (200, 400) and response.context["form"].errors
 
 

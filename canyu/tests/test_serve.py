@@ -58,7 +58,8 @@ def test_serve_publishes_a_due_release_tells_followers_and_stops_everything_on_c
     _manage(env, "migrate", "--noinput", "-v", "0")
     _manage(env, "seed_demo")
     release_id = int(_manage(env, "shell", "-c", (
-        "from datetime import timedelta; from django.utils import timezone; from releases.models import Release; "
+        "from datetime import timedelta; from django.utils import timezone; "
+        "from releases.models import Release; "
         "r = Release.objects.get(state='scheduled'); "
         "Release.objects.filter(pk=r.pk).update(publish_at=timezone.now() + timedelta(seconds=2)); print(r.pk)"
     )).split()[-1])

@@ -132,7 +132,7 @@ def test_a_16_bit_greyscale_png_keeps_its_shade(fan):
     out = io.BytesIO()
     Image.new("I;16", (100, 100), 40_000).save(out, format="PNG")  # 61 % grey
     image = store_post_image(uploader=fan, upload=upload(out.getvalue(), "grey.png", "image/png"))
-    red, green, blue = stored(image.image.name).convert("RGB").getpixel((50, 50))
+    red, _green, _blue = stored(image.image.name).convert("RGB").getpixel((50, 50))
     assert abs(red - 156) <= 3  # not clipped to white (255)
 
 

@@ -174,8 +174,10 @@ def test_concurrent_replies_take_unique_floors_without_gaps():
     threads = [make_thread(), make_thread()]
     fans = [UserFactory() for _ in range(6)]
     # A different text per thread: the same text twice within minutes is a duplicate (forum.posting).
-    run_at_once([lambda thread=thread, fan=fan: posting.reply(thread=thread, author=fan, source=f"Me too in {thread.pk}")
-                 for fan in fans for thread in threads])
+    run_at_once([
+        lambda thread=thread, fan=fan: posting.reply(thread=thread, author=fan, source=f"Me too in {thread.pk}")
+        for fan in fans for thread in threads
+    ])
     for thread in threads:
         assert floors_of(thread) == list(range(1, 8))
         assert Thread.objects.get(pk=thread.pk).last_floor == 7

@@ -34,7 +34,9 @@ def test_the_same_reply_again_is_refused_with_a_form_error_keeping_the_text(clie
     assert Post.objects.filter(author=fan).count() == 1
 
 
-@pytest.mark.parametrize("again", ["great release,   THANKS!", "Great release,\nthanks!\n", "Ｇｒｅａｔ release, thanks！"])
+@pytest.mark.parametrize(
+    "again", ["great release,   THANKS!", "Great release,\nthanks!\n", "Ｇｒｅａｔ release, thanks！"]
+)
 def test_spaces_case_and_full_width_forms_do_not_make_a_text_new(again):
     thread, fan = make_thread(), UserFactory()
     with time_machine.travel(NOW, tick=False) as clock:
@@ -62,7 +64,8 @@ def test_a_new_threads_first_post_repeating_a_reply_is_refused(client):
     with time_machine.travel(NOW, tick=False):
         posting.reply(thread=thread, author=fan, source="Buy cheap phones at spam.example")
         with pytest.raises(posting.PostingRefused):
-            posting.start_thread(board=board, author=fan, title="Cheap phones", source="Buy cheap phones at spam.example")
+            posting.start_thread(board=board, author=fan, title="Cheap phones",
+                                 source="Buy cheap phones at spam.example")
     assert not Thread.objects.filter(board=board).exists()
 
 

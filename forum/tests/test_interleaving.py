@@ -11,6 +11,7 @@ PostgreSQL only: SQLite serialises the writers the race needs.
 
 import threading
 from contextlib import contextmanager
+from functools import partial
 
 import pytest
 from django.contrib.auth.models import Group
@@ -40,7 +41,7 @@ def commit_elsewhere(change) -> None:
     def run():
         try:
             change()
-        except BaseException as error:  # handed to the test's thread
+        except BaseException as error:  # noqa: BLE001 - handed to the test's thread
             errors.append(error)
         finally:
             connections.close_all()
@@ -110,7 +111,7 @@ def interleave(kind: str, page: str, change, *, warm: bool, check) -> int:
         if warm:
             client.get(url)
             reader(kind).get(url)
-        with change_before_query(position, lambda: change(thread, staff_board)) as ran:
+        with change_before_query(position, partial(change, thread, staff_board)) as ran:
             client.get(url)
         for _ in range(2):  # a copy built and kept, then a copy found
             check(thread, reader(kind))

@@ -53,7 +53,9 @@ def test_moving_a_thread_moves_its_counts(client, mod):
     thread = make_thread(replies=2)
     target = BoardFactory(slug="elsewhere")
     client.post(reverse("forum:move_thread", args=[thread.pk]), {"board": target.pk, "reason": "wrong board"})
-    thread.refresh_from_db(); target.refresh_from_db(); thread.board.refresh_from_db()
+    thread.refresh_from_db()
+    target.refresh_from_db()
+    thread.board.refresh_from_db()
     assert thread.board == target
     assert (target.thread_count, target.post_count) == (1, 3)
 

@@ -87,9 +87,8 @@ def test_while_a_page_is_rebuilt_after_a_reply_others_get_its_last_copy(django_a
     url = thread.get_absolute_url()
     before = Client().get(url).content
     posting.reply(thread=thread, author=UserFactory(), source="A reply being built")
-    with PausedBuild(url) as build:
-        with django_assert_num_queries(1):  # the entry; the copy is served, no second build
-            assert Client().get(url).content == before
+    with PausedBuild(url) as build, django_assert_num_queries(1):  # the entry; the copy is served, no second build
+        assert Client().get(url).content == before
     assert "A reply being built" in build.response.content.decode()
     assert "A reply being built" in Client().get(url).content.decode()
 

@@ -63,7 +63,8 @@ def test_a_hidden_thread_is_gone_for_anonymous_at_once(client, django_capture_on
     thread = make_thread()
     assert client.get(thread.get_absolute_url()).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.set_thread_flag(thread=thread, moderator=UserFactory(roles=[Role.MODERATOR]), kind=ModerationAction.Kind.HIDE_THREAD)
+        moderation.set_thread_flag(thread=thread, moderator=UserFactory(roles=[Role.MODERATOR]),
+                                   kind=ModerationAction.Kind.HIDE_THREAD)
     assert client.get(thread.get_absolute_url()).status_code == 404
     assert thread.title not in client.get(thread.board.get_absolute_url()).content.decode()
 

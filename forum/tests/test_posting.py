@@ -19,7 +19,8 @@ def test_starting_a_thread_creates_its_first_post_and_counts(client, fan):
     assert response.status_code == 302 and response.url == thread.get_absolute_url()
     post = thread.posts.get()
     assert "<strong>你好</strong>" in post.html and 'href="/u/ada/"' in post.html
-    board.refresh_from_db(); fan.refresh_from_db()
+    board.refresh_from_db()
+    fan.refresh_from_db()
     assert (board.thread_count, board.post_count, fan.post_count) == (1, 1, 1)
 
 
@@ -180,7 +181,8 @@ def test_a_permalink_goes_to_the_right_page_and_anchor(client):
 def test_hostile_markdown_renders_inert(client, fan):
     thread = make_thread()
     client.post(reverse("forum:reply", args=[thread.pk]), {
-        "source": '<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) [y](data:text/html,hi)'
+        "source": "<script>alert(1)</script> <img src=x onerror=alert(1)> "
+                  "[x](javascript:alert(1)) [y](data:text/html,hi)"
     })
     html = Post.objects.order_by("id").last().html
     # Raw HTML is shown as text, dangerous links are not links.

@@ -89,7 +89,8 @@ def test_new_accounts_may_post_at_most_two_links_or_images(client, text):
 def test_established_accounts_may_post_three_links(client):
     thread = make_thread()
     client.force_login(UserFactory())
-    assert reply(client, thread, "[a](https://a.example) [b](https://b.example) [c](https://c.example)").status_code == 302
+    three_links = "[a](https://a.example) [b](https://b.example) [c](https://c.example)"
+    assert reply(client, thread, three_links).status_code == 302
     assert Post.objects.count() == 2
 
 

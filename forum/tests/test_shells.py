@@ -294,7 +294,8 @@ def test_unliking_shows_at_once(busy_thread):
     client = signed_in(reader)
     post = thread.posts.order_by("id")[1]  # liked by the reader
     client.get(thread.get_absolute_url())
-    assert f'formaction="/p/{post.pk}/like/" class="like liked"' in client.get(thread.get_absolute_url()).content.decode()
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert f'formaction="/p/{post.pk}/like/" class="like liked"' in html
     liking.toggle_like(post=post, user=reader)
     assert f'formaction="/p/{post.pk}/like/" class="like"' in client.get(thread.get_absolute_url()).content.decode()
 
@@ -361,8 +362,8 @@ def test_an_idea_thread_from_its_shell_reads_only_what_its_panels_show(django_as
     client = signed_in(UserFactory())
     client.get(url)
     client.get(url)
-    # the thread's entry; the thread and its board; the panels: the idea, its status changes, the engineers of its release
-    # item, the reader's vote, their permissions (user, groups: may they open a poll), the polls.
+    # the thread's entry; the thread and its board; the panels: the idea, its status changes, the engineers of its
+    # release item, the reader's vote, their permissions (user, groups: may they open a poll), the polls.
     # Rendered whole, the page made 16.
     with django_assert_num_queries(9 + session_queries(settings)):
         client.get(url)

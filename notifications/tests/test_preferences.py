@@ -19,16 +19,16 @@ def test_the_page_shows_the_defaults_until_chosen(client, fan):
 
 
 def test_saving_stores_one_row_per_kind(client, fan):
-    choices = {kind: EmailChoice.IMMEDIATE for kind in Kind} | {Kind.REPLY: EmailChoice.DAILY,
-                                                                 Kind.MENTION: EmailChoice.OFF}
+    choices = dict.fromkeys(Kind, EmailChoice.IMMEDIATE) | {Kind.REPLY: EmailChoice.DAILY,
+                                                            Kind.MENTION: EmailChoice.OFF}
     response = client.post(URL, choices)
     assert response.status_code == 302
     assert dict(EmailPreference.objects.filter(user=fan).values_list("kind", "email")) == choices
 
 
 def test_saving_again_updates_the_same_rows(client, fan):
-    client.post(URL, {kind: EmailChoice.DAILY for kind in Kind})
-    client.post(URL, {kind: EmailChoice.OFF for kind in Kind})
+    client.post(URL, dict.fromkeys(Kind, EmailChoice.DAILY))
+    client.post(URL, dict.fromkeys(Kind, EmailChoice.OFF))
     assert list(EmailPreference.objects.filter(user=fan).values_list("email", flat=True).distinct()) == ["off"]
     assert EmailPreference.objects.filter(user=fan).count() == len(Kind)
     assert client.get(URL).context["form"].initial[Kind.REPLY] == EmailChoice.OFF

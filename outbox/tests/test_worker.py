@@ -90,7 +90,8 @@ def start_worker():
 
     def start(broker_url):
         name = f"outbox-{os.getpid()}@canyu-test"
-        log = tempfile.NamedTemporaryFile(prefix="outbox-worker-", suffix=".log", delete=False)
+        # Open while the worker writes to it: closed when the workers are stopped.
+        log = tempfile.NamedTemporaryFile(prefix="outbox-worker-", suffix=".log", delete=False)  # noqa: SIM115
         logs.append(log)
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "canyu.settings", "DATABASE_URL": _test_database_url(),
                "REDIS_URL": broker_url, "CELERY_TASK_ALWAYS_EAGER": "false", "DB_CONN_MAX_AGE": "0"}

@@ -10,7 +10,13 @@ from accounts.tests.factories import UserFactory
 from forum.models import Thread
 from releases.models import Build, ChangelogItem, Release
 from releases.tests.factories import (
-    FeatureAreaFactory, ProductFactory, announcements_board, make_engineer, make_publisher, make_release, sha256_of,
+    FeatureAreaFactory,
+    ProductFactory,
+    announcements_board,
+    make_engineer,
+    make_publisher,
+    make_release,
+    sha256_of,
 )
 
 pytestmark = pytest.mark.django_db

@@ -2,13 +2,16 @@ import pytest
 from PIL import Image
 
 from accounts.roles import Role
-from accounts.tests.images import SVG, image_bytes, upload
 from accounts.tests.factories import UserFactory
+from accounts.tests.images import SVG, image_bytes, upload
 from releases import changelog, publishing
 from releases.models import ChangelogItem
 from releases.preparing import ReleaseRefused
 from releases.tests.factories import (
-    FeatureAreaFactory, announcements_board, make_engineer, make_release,
+    FeatureAreaFactory,
+    announcements_board,
+    make_engineer,
+    make_release,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]

@@ -24,7 +24,8 @@ def demo_world():
 
 
 def counts():
-    return tuple(model.objects.count() for model in (Product, FeatureArea, Release, Build, ChangelogItem, ProductFollow))
+    models = (Product, FeatureArea, Release, Build, ChangelogItem, ProductFollow)
+    return tuple(model.objects.count() for model in models)
 
 
 @time_machine.travel(WEDNESDAY, tick=False)
@@ -39,7 +40,8 @@ def test_the_demo_has_last_fridays_published_build_and_next_fridays_scheduled_on
     assert published.changelog.count() == 5
     scheduled = Release.objects.get(product=miui, state=Release.State.SCHEDULED)
     assert scheduled.publish_at == datetime.fromisoformat("2026-11-27T17:00:00+08:00")
-    assert set(miui.areas.values_list("name", flat=True)) == {"Camera 相机", "Messages 短信", "Battery 电池", "System 系统"}
+    areas = {"Camera 相机", "Messages 短信", "Battery 电池", "System 系统"}
+    assert set(miui.areas.values_list("name", flat=True)) == areas
 
 
 @time_machine.travel(WEDNESDAY, tick=False)

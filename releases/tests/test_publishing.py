@@ -1,22 +1,27 @@
 from datetime import datetime, timedelta
 
 import pytest
-from django.utils import translation
 import time_machine
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.tests.factories import UserFactory
 from forum.models import Board, Thread
 from notifications.models import Kind, Notification
-from releases import preparing, publishing, tasks
+from releases import changelog, preparing, publishing, tasks
 from releases.models import ChangelogItem, Release
 from releases.preparing import ReleaseRefused
 from releases.tests.factories import (
-    FeatureAreaFactory, ProductFactory, announcements_board, follow, make_engineer, make_publisher, make_release,
+    FeatureAreaFactory,
+    ProductFactory,
+    announcements_board,
+    follow,
+    make_engineer,
+    make_publisher,
+    make_release,
 )
-from releases import changelog
 from tests.concurrency import run_at_once
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
@@ -212,7 +217,8 @@ def test_followers_are_walked_in_batches(board, settings, monkeypatch):
     monkeypatch.setattr(publishing, "notify", lambda **kw: batches.append(kw["recipient_ids"]) or real_notify(**kw))
     assert publishing.notify_followers(release_id=release.pk) == 5
     assert [len(batch) for batch in batches] == [2, 2, 1]
-    assert sorted(sum(batches, [])) == sorted(set(sum(batches, [])))
+    recipients = [user_id for batch in batches for user_id in batch]
+    assert sorted(recipients) == sorted(set(recipients))
     assert release_notifications().count() == 5
 
 

@@ -64,7 +64,10 @@ def workers():
     logs, processes = [], []
     try:
         for name in names:
-            log = tempfile.NamedTemporaryFile(prefix=f"{name.split('@')[0]}-", suffix=".log", delete=False)
+            # Open while the worker writes to it: closed in the finally below.
+            log = tempfile.NamedTemporaryFile(  # noqa: SIM115
+                prefix=f"{name.split('@')[0]}-", suffix=".log", delete=False
+            )
             logs.append(log)
             processes.append(subprocess.Popen(
                 [str(celery), "-A", "canyu", "worker", "--pool=solo", "-Q", queue, "-n", name, "-l", "info",

@@ -69,7 +69,7 @@ def pytest_runtest_makereport(item, call):
             report.sections.append(
                 ("browser", f"url: {page.url}\nscreenshot: {shot}\nhtml: {shot.with_suffix('.html')}")
             )
-        except Exception as error:  # a dead browser must not hide the real failure
+        except Exception as error:  # noqa: BLE001 - a dead browser must not hide the real failure
             report.sections.append(("browser", f"url: {page.url}\nno screenshot: {error}"))
     return report
 

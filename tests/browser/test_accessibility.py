@@ -53,9 +53,9 @@ def _journeys() -> dict[str | None, list[str]]:
                           f"/ideas/{product}/new/", f"/b/{board.slug}/new/"],
         "pm_lin": [f"/feedback/{product}/", f"/feedback/{product}/{last_week.version}/",
                    f"/feedback/{product}/{this_week.version}/", f"/idea/{idea.pk}/status/"],
-        "admin": ["/moderation/", "/admin/", "/admin/releases/release/", f"/admin/releases/release/{this_week.pk}/change/",
-                  "/admin/releases/release/add/", f"/admin/releases/product/{this_week.product_id}/change/",
-                  f"/t/{thread.pk}/move/"],
+        "admin": ["/moderation/", "/admin/", "/admin/releases/release/",
+                  f"/admin/releases/release/{this_week.pk}/change/", "/admin/releases/release/add/",
+                  f"/admin/releases/product/{this_week.product_id}/change/", f"/t/{thread.pk}/move/"],
     }
 
 

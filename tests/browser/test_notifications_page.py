@@ -1,4 +1,5 @@
-"""The notifications page on a phone: a line per thread and per liked post, plain and left-aligned, usable without JavaScript."""
+"""The notifications page on a phone: a line per thread and per liked post, plain and left-aligned,
+usable without JavaScript."""
 
 from playwright.sync_api import expect
 

@@ -41,7 +41,7 @@ def test_an_admin_schedules_a_release_and_at_17_00_a_fan_is_told(live_server, ph
         phone.select_option("#id_changelog-0-kind", "new")
         phone.fill("#id_changelog-0-title", "Night mode")
         phone.select_option("#id_changelog-0-area", str(camera.pk))
-        phone.locator("input[name=changelog-0-owners][value=\"%d\"]" % zhou.pk).check()
+        phone.locator(f'input[name=changelog-0-owners][value="{zhou.pk}"]').check()
         phone.fill("#id_builds-0-device", "Xiaomi 14")
         phone.fill("#id_builds-0-download_url", "https://dl.example.com/miui/14.zip")
         phone.fill("#id_builds-0-size_bytes", "5600000000")
