@@ -76,14 +76,15 @@ check: install
 	$(BIN)/python manage.py check
 	$(MAKE) --no-print-directory lint
 
-# ruff's rules on the whole tree, then mypy (django-stubs) on the process modules: pyproject.toml says
-# which rules and which modules. FORMAT_CHECK=yes adds `ruff format --check`: the default becomes yes
+# ruff's rules on the whole tree, mypy (django-stubs) on the process modules, and the import contract
+# between apps (import-linter): pyproject.toml says which rules, which modules and which direction. FORMAT_CHECK=yes adds `ruff format --check`: the default becomes yes
 # once the tree has been formatted (`make format`).
 FORMAT_CHECK ?= no
 lint: install
 	$(BIN)/ruff check .
 	@if [ "$(FORMAT_CHECK)" = yes ]; then echo "$(BIN)/ruff format --check ."; $(BIN)/ruff format --check .; fi
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 # The fixes ruff is sure of, then the formatter, on the whole tree.
 format: install

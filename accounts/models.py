@@ -3,6 +3,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Length, Lower
@@ -10,10 +11,8 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts import usernames
+from accounts import usercache, usernames
 from accounts.roles import badge_of
-from django.core.exceptions import ValidationError
-from accounts import usercache
 
 
 def avatar_path(instance, filename: str) -> str:

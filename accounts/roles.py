@@ -5,10 +5,9 @@ permissions by migration ``accounts.0002_roles``; staff change a user's roles in
 the admin. A user may hold several; the badge shows the highest.
 """
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.contrib.auth.models import Permission
 
 
 class Role(models.TextChoices):

@@ -126,8 +126,8 @@ def main(argv=None) -> int:
 
 
 def ensure_seeded(size: Size) -> bool:
-    from releases.models import Product
     from ideas.models import Idea
+    from releases.models import Product
 
     product = Product.objects.filter(slug=PRODUCT_SLUG).first()
     if product and product.description == str(size) and Idea.objects.filter(product=product).count() == size.ideas:
@@ -146,8 +146,8 @@ def seed(size: Size) -> None:
     from accounts.models import User
     from bench.release_bench import copy_users
     from forum.models import Board, Post, Thread
-    from releases.models import FeatureArea, Product
     from ideas.models import Idea, IdeaVote
+    from releases.models import FeatureArea, Product
 
     quote = connection.ops.quote_name
     table = {model: quote(model._meta.db_table) for model in (User, Board, Product, Thread, Post, Idea, IdeaVote,

@@ -153,9 +153,9 @@ def seed(args) -> dict:
 
 
 def publish_release(product, publisher, engineer, n_items):
+    from feedback import reports
     from releases import changelog, preparing, publishing
     from releases.models import FeatureArea, Release
-    from feedback import reports
 
     release = preparing.prepare_release(product=product, author=publisher, title="Lunar lock screen")
     area = FeatureArea.objects.create(product=product, name="System")
@@ -171,9 +171,9 @@ def publish_release(product, publisher, engineer, n_items):
 
 
 def upcoming_ideas(product, board, pm, n):
-    from releases.models import FeatureArea
     from ideas import proposing, statuses
     from ideas.models import Idea
+    from releases.models import FeatureArea
 
     area = FeatureArea.objects.get(product=product)
     made = []
@@ -256,9 +256,9 @@ def submit_child(job: dict) -> int:
     setup_django()
     from django.db import connection
 
-    from releases.models import ChangelogItem, Release
     from feedback import reports
     from ideas.models import Idea
+    from releases.models import ChangelogItem, Release
 
     release = Release.objects.select_related("product").get(pk=job["release_id"])
     items = {item.pk: item for item in ChangelogItem.objects.filter(release=release)}

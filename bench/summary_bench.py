@@ -123,7 +123,7 @@ def measure(world: dict, args) -> list[dict]:
     from accounts.models import User
     from accounts.roles import Role, grant_role
     from feedback import tally
-    from feedback.models import Report, ReleaseTally
+    from feedback.models import ReleaseTally, Report
 
     release_id = world["release_id"]
     tally_row = ReleaseTally.objects.select_related("release__product").get(pk=release_id)

@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from django.core.cache import cache
 from django.db.models import Count
 
-from forum.models import Post, Thread
-from releases.pages import home_releases
 from feedback.loop import report_steps
+from forum.models import Post, Thread
 from polls.models import Poll
+from releases.pages import home_releases
 
 HOT_HOURS = 48
 HOME_LISTS_SECONDS = 60

@@ -24,17 +24,16 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from accounts.models import User
 from accounts.roles import Role
-from forum.models import Board, Post, Thread
-from releases import pages as release_pages
-from releases.models import Release
 from feedback import pages
 from feedback.models import Report
+from forum.models import Board, Post, Thread
 from ideas.models import Idea
+from releases import pages as release_pages
+from releases.models import Release
 
 PER_PAGE = 20
 # Deep pages read every row before them (OFFSET): a profile stops here (20 000 rows).

@@ -17,13 +17,13 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _, ngettext
 
+from feedback.models import Award, ReleaseTally
 from forum import posting
 from forum.models import Post
 from notifications.delivery import notify
 from notifications.models import Kind as NotificationKind
 from releases.models import Release
 from releases.scheduling import in_shanghai
-from feedback.models import Award, ReleaseTally
 
 logger = logging.getLogger(__name__)
 

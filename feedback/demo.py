@@ -17,10 +17,10 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from accounts.models import User
-from releases.models import Release
 from feedback import reports, tally
 from feedback.models import AWAITABLE, Report
 from ideas.models import Idea
+from releases.models import Release
 
 Mood = Report.Mood
 # username, mood, loved (item index), weakest (item index), why loved

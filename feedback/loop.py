@@ -13,10 +13,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from releases.models import Release
-from releases.publishing import ANNOUNCEMENTS_BOARD
 from feedback import reports
 from feedback.models import ReleaseTally, Report
+from releases.models import Release
+from releases.publishing import ANNOUNCEMENTS_BOARD
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
-from ideas.models import Idea
 
+from ideas.models import Idea
 
 WHY_MAX = 140
 # Ideas a fan may name in a report as the feature they are waiting for: the upcoming ones.

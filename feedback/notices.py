@@ -23,12 +23,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 import outbox
+from feedback.models import ReleaseTally, Report
+from ideas.models import Idea, IdeaVote
 from notifications.delivery import notify
 from notifications.models import Kind as NotificationKind
 from releases.models import ProductFollow
 from releases.scheduling import in_shanghai
-from feedback.models import ReleaseTally, Report
-from ideas.models import Idea, IdeaVote
 
 logger = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ from datetime import datetime
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Subquery
 
-from releases.models import Product, Release
 from feedback import awards, reports, tally
 from feedback.models import AWAITABLE, Award, IdeaTally, ItemTally, MoodTally, ReleaseTally, Report
 from ideas.models import Idea
+from releases.models import Product, Release
 
 READ_FEEDBACK = "accounts.read_feedback"
 # The ideas offered in cell 4: the most voted upcoming ideas of the product.

@@ -23,7 +23,7 @@ the races are tested on PostgreSQL.)
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
 from django.db import connection, transaction
@@ -31,12 +31,12 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _, ngettext
 
 import outbox
-from forum import pagecache
-from releases.models import ChangelogItem, Product, Release
-from releases.scheduling import SHANGHAI, in_shanghai
 from feedback import levels
 from feedback.models import AWAITABLE, WHY_MAX, ReleaseTally, Report
+from forum import pagecache
 from ideas.models import Idea
+from releases.models import ChangelogItem, Product, Release
+from releases.scheduling import SHANGHAI, in_shanghai
 
 logger = logging.getLogger(__name__)
 
@@ -65,13 +65,13 @@ def end_of_next_tuesday(moment: datetime) -> datetime:
     local = in_shanghai(moment)
     days_ahead = (TUESDAY - local.weekday()) % 7 or 7
     wednesday = local.date() + timedelta(days=days_ahead + 1)
-    return datetime.combine(wednesday, time(0), tzinfo=SHANGHAI).astimezone(dt_timezone.utc)
+    return datetime.combine(wednesday, time(0), tzinfo=SHANGHAI).astimezone(UTC)
 
 
 def remind_time(*, opens_at: datetime, closes_at: datetime) -> datetime:
     """10:00 Beijing time on the window's last day (Tuesday by default); not before it opens."""
     last_day = in_shanghai(closes_at - timedelta(microseconds=1)).date()
-    morning = datetime.combine(last_day, REMIND_TIME, tzinfo=SHANGHAI).astimezone(dt_timezone.utc)
+    morning = datetime.combine(last_day, REMIND_TIME, tzinfo=SHANGHAI).astimezone(UTC)
     return max(morning, opens_at)
 
 

@@ -2,13 +2,12 @@
 result is public, so only it is shared: before the freeze, the card says what the award is about."""
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _, ngettext
 
 from canyu.cardimages import Card
 from canyu.sharing import ShareCard, share_card
-from releases.models import Release
 from feedback.models import Award, ItemTally, ReleaseTally
+from releases.models import Release
 
 CARD_ITEMS = 3
 

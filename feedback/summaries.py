@@ -16,9 +16,9 @@ the group by the same score (feedback.tally), with the group's reports as R.
 """
 
 import csv
-from urllib.parse import urlencode
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,10 +28,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy, pgettext_lazy
 
 from accounts.models import User
-from releases.models import ChangelogItem, Product, Release
 from feedback import levels, pages, tally
 from feedback.models import Award, IdeaTally, ItemTally, MoodTally, ReleaseTally, Report, SegmentTally
 from ideas.models import Idea
+from releases.models import ChangelogItem, Product, Release
 
 DEVICES_SHOWN = 12  # the device models with most reports; the others are folded into one row
 IDEAS_SHOWN = 10
@@ -115,11 +115,11 @@ def frozen_counts(release: Release, tally_row: ReleaseTally, group: Group) -> tu
             reports=tally_row.report_count,
             loved={item: loved for item, loved, _weakest, _title in items},
             weakest={item: weakest for item, _loved, weakest, _title in items},
-            moods={mood: 0 for mood in Report.Mood.values}
+            moods=dict.fromkeys(Report.Mood.values, 0)
             | dict(MoodTally.objects.filter(release=release).values_list("mood", "count")),
             ideas=dict(IdeaTally.objects.filter(release=release).values_list("idea_id", "picks")),
         ), titles
-    loved, weakest, ideas, moods = {}, {}, {}, {mood: 0 for mood in Report.Mood.values}
+    loved, weakest, ideas, moods = {}, {}, {}, dict.fromkeys(Report.Mood.values, 0)
     rows = (SegmentTally.objects.filter(release=release, by=group.by, segment=group.segment)
             .values_list("cell", "mood", "item_id", "idea_id", "count"))
     for cell, mood, item_id, idea_id, n in rows:

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from releases.access import access_product, access_release
 from feedback import summaries
 from feedback.pages import READ_FEEDBACK
+from releases.access import access_product, access_release
 
 
 def feedback_readers_only(view):

@@ -39,11 +39,11 @@ from django.utils import timezone
 
 from accounts import activity
 from canyu import counters
-from forum import pagecache
-from releases.models import ChangelogItem, Release
-from feedback.models import IdeaTally, ItemTally, MoodTally, ReleaseTally, Report, SegmentTally
-from ideas.models import Idea
 from feedback import awards
+from feedback.models import IdeaTally, ItemTally, MoodTally, ReleaseTally, Report, SegmentTally
+from forum import pagecache
+from ideas.models import Idea
+from releases.models import ChangelogItem, Release
 
 logger = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from canyu.cardimages import card_response
-from releases.access import access_product, access_release
 from feedback import pages, reports, sharing
 from feedback.forms import ReportForm
+from releases.access import access_product, access_release
 
 
 @login_required

@@ -26,11 +26,11 @@ from collections import Counter
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, F, When
+from django_redis import get_redis_connection
+from redis.exceptions import RedisError
 
 from canyu import outages
 from forum.models import Thread
-from django_redis import get_redis_connection
-from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 

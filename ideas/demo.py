@@ -7,9 +7,9 @@ from django.db import transaction
 
 from accounts.models import User
 from forum.models import Board, Thread
-from releases.models import ChangelogItem, FeatureArea, Product, Release
 from ideas import proposing, similar, statuses, voting
 from ideas.models import Idea
+from releases.models import ChangelogItem, FeatureArea, Product, Release
 
 IDEAS = [
     # author, area, title, text, voters

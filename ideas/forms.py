@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from canyu.text import clean_title
 from forum.models import POST_MAX, TITLE_MAX, TITLE_MIN
-from releases.models import ChangelogItem, FeatureArea, Release
 from ideas.models import NOTE_MAX, Idea
 from ideas.statuses import TRANSITIONS, UNPUBLISHED
+from releases.models import ChangelogItem, FeatureArea, Release
 
 ITEM_AGE = timedelta(days=60)
 

@@ -5,9 +5,9 @@ from django.utils.translation import gettext as _
 
 from forum import access, following, pagecache, posting
 from forum.models import Board
-from releases.models import FeatureArea, Product
 from ideas import similar
 from ideas.models import Idea
+from releases.models import FeatureArea, Product
 
 
 class IdeaRefused(Exception):

@@ -23,12 +23,12 @@ from django.utils.translation import gettext as _
 import outbox
 from forum import pagecache
 from forum.models import ThreadFollow
+from ideas.models import OPEN, Idea, IdeaVote, StatusChange
+from ideas.proposing import IdeaRefused
+from ideas.voting import recount_votes
 from notifications.delivery import notify
 from notifications.models import Kind as NotificationKind
 from releases.models import ChangelogItem, Release
-from ideas.proposing import IdeaRefused
-from ideas.voting import recount_votes
-from ideas.models import OPEN, Idea, IdeaVote, StatusChange
 
 logger = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forum import access, ratelimits
-from releases.models import Product
 from ideas import listcache, pages, proposing, similar, statuses, votebutton, voting
 from ideas.forms import DuplicateSearchForm, IdeaForm, IdeaListForm, StatusForm
 from ideas.models import CLOSED, Idea
+from releases.models import Product
 
 
 def _product(user, slug: str) -> Product:

@@ -8,8 +8,8 @@ from canyu import counters
 from forum import pagecache
 from forum.ratelimits import hold_to_daily_cap
 from ideas import trending
-from ideas.proposing import IdeaRefused
 from ideas.models import OPEN, Idea, IdeaVote
+from ideas.proposing import IdeaRefused
 
 
 @transaction.atomic(durable=True)

@@ -13,8 +13,8 @@ from typing import cast
 from django.core.cache import cache
 from django.db import transaction
 
-from notifications.models import Notification
 from notifications import emailing
+from notifications.models import Notification
 
 UNREAD_CACHE_SECONDS = 5 * 60
 

@@ -7,13 +7,13 @@ under the unique (user, kind) constraint.
 
 from collections.abc import Iterable
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.expressions import Combinable
 
 from notifications.models import DEFAULT_EMAIL, EmailChoice, EmailPreference, Kind
-from allauth.account.models import EmailAddress
 
 User = get_user_model()
 

@@ -33,8 +33,8 @@ from django.db import DatabaseError, transaction
 from django.db.models import F, Min
 from django.utils import timezone
 
-from outbox.models import Job
 from canyu.celery import app
+from outbox.models import Job
 
 logger = logging.getLogger(__name__)
 

@@ -4,9 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
-from ideas.models import Idea
+from django.utils.translation import gettext_lazy as _
 
+from ideas.models import Idea
 
 QUESTION_MAX = 200
 OPTION_MAX = 120

@@ -32,11 +32,11 @@ import outbox
 from canyu import counters
 from forum import access, pagecache, posting
 from forum.models import Thread, ThreadFollow
-from notifications.models import Kind as NotificationKind
-from releases.models import Product
 from ideas.models import Idea, IdeaVote
-from polls.models import OPTION_MAX, OPTIONS_MAX, OPTIONS_MIN, QUESTION_MAX, Ballot, BallotChoice, Poll, PollOption
 from ideas.statuses import MANAGE_IDEAS, notify_audience
+from notifications.models import Kind as NotificationKind
+from polls.models import OPTION_MAX, OPTIONS_MAX, OPTIONS_MIN, QUESTION_MAX, Ballot, BallotChoice, Poll, PollOption
+from releases.models import Product
 
 logger = logging.getLogger(__name__)
 

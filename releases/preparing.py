@@ -14,12 +14,12 @@ from django.db.models.functions import Lower
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from forum import pagecache
+from forum.models import Thread
 from forum.posting import existing_usernames
 from forum.rendering import render_post
 from releases.models import Build, ChangelogItem, Product, Release
 from releases.scheduling import default_version, next_free_orange_friday
-from forum import pagecache
-from forum.models import Thread
 
 State = Release.State
 # The states in which an admin may still change a release's text, time, builds and changelog.

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from forum.tests.factories import BoardFactory, make_thread
-from notifications.tests.factories import make_notification
 from ideas.tests.factories import ideas_product, propose
+from notifications.tests.factories import make_notification
 
 pytestmark = pytest.mark.django_db
 

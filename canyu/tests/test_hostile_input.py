@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
+from feedback.tests.reporting import frozen_week
 from forum.models import Thread
 from forum.tests.factories import make_thread
 from ideas.tests.factories import make_pm
-from feedback.tests.reporting import frozen_week
 
 pytestmark = pytest.mark.django_db
 

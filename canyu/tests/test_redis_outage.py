@@ -17,12 +17,12 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.tests.factories import PASSWORD, UserFactory
+from feedback.models import Report
+from feedback.tests.reporting import SATURDAY, items_of, published_release, upcoming_idea
 from forum.models import Post
 from forum.tests.factories import make_thread
-from feedback.models import Report
 from ideas.models import IdeaVote
 from ideas.tests.factories import ideas_product, propose
-from feedback.tests.reporting import SATURDAY, items_of, published_release, upcoming_idea
 
 pytestmark = [
     pytest.mark.django_db,

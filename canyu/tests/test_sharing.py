@@ -15,9 +15,9 @@ from django.urls import reverse
 from PIL import Image
 
 from canyu import cardimages
+from feedback.tests.reporting import CLOSES, frozen_week, items_of, published_release
 from forum.tests.factories import make_thread
 from releases.tests.factories import make_engineer
-from feedback.tests.reporting import CLOSES, frozen_week, items_of, published_release
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 SITE = "https://forum.example.com"

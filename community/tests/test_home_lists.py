@@ -14,8 +14,8 @@ from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from forum import posting
 from forum.tests.factories import BoardFactory
-from polls import polling
 from ideas.tests.factories import make_idea, make_pm
+from polls import polling
 
 pytestmark = pytest.mark.django_db
 

@@ -10,25 +10,25 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
+from feedback import reports
+from feedback.models import Report
+from feedback.tests.reporting import published_release, submit, upcoming_idea
 from forum import moderation, posting
 from forum.models import ModerationAction
 from forum.tests.factories import BoardFactory, make_thread
+from ideas import proposing
+from ideas.tests.factories import make_idea
 from releases.models import Release
 from releases.tests import builders
 from releases.tests.factories import FeatureAreaFactory, ProductFactory
 from tests.queries import session_queries
-from feedback import reports
-from ideas import proposing
-from feedback.models import Report
-from ideas.tests.factories import make_idea
-from feedback.tests.reporting import published_release, submit, upcoming_idea
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 @pytest.fixture(autouse=True)
 def _no_daily_caps(settings):
-    settings.FORUM_DAILY_CAPS = {kind: (1000, 1000) for kind in settings.FORUM_DAILY_CAPS}
+    settings.FORUM_DAILY_CAPS = dict.fromkeys(settings.FORUM_DAILY_CAPS, (1000, 1000))
 
 
 @pytest.fixture

@@ -3,14 +3,14 @@ process functions (preparing, publishing, statuses, reports)."""
 
 from datetime import datetime, timedelta
 
-from forum.models import Board
-from releases import publishing
-from releases.tests.factories import announcements_board, make_engineer, make_release
 from feedback import reports, tally
-from ideas import statuses
 from feedback.models import Report
+from forum.models import Board
+from ideas import statuses
 from ideas.models import Idea
 from ideas.tests.factories import make_idea, make_pm
+from releases import publishing
+from releases.tests.factories import announcements_board, make_engineer, make_release
 
 # An Orange Friday, 17:00 Beijing time; its window closes at Wednesday 00:00 Beijing time.
 FRIDAY = datetime.fromisoformat("2026-11-20T17:00:00+08:00")

@@ -8,10 +8,10 @@ import time_machine
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from releases.tests.factories import make_engineer
 from feedback import reports, tally
-from ideas.tests.factories import make_pm
 from feedback.tests.reporting import CLOSES, FRIDAY, SATURDAY, frozen_week, items_of, published_release, submit
+from ideas.tests.factories import make_pm
+from releases.tests.factories import make_engineer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 AFTER = CLOSES + timedelta(hours=1)

@@ -6,13 +6,13 @@ from datetime import datetime, timedelta
 import pytest
 
 from accounts.tests.factories import UserFactory
+from feedback import awards, pages, reports, tally
+from feedback.models import Award, ReleaseTally
+from feedback.tests.reporting import CLOSES, FRIDAY, items_of, published_release, submit, upcoming_idea
 from forum.models import Post
 from notifications.models import Kind, Notification
 from releases import preparing
 from releases.tests.factories import make_engineer
-from feedback import awards, pages, reports, tally
-from feedback.models import Award, ReleaseTally
-from feedback.tests.reporting import CLOSES, FRIDAY, items_of, published_release, submit, upcoming_idea
 
 pytestmark = pytest.mark.django_db
 

@@ -6,12 +6,12 @@ import pytest
 from django.db import connection
 
 from accounts.tests.factories import UserFactory
-from notifications.models import Kind, Notification
-from releases import publishing
-from releases.tests.factories import announcements_board, make_release
 from ideas import statuses
 from ideas.models import Idea, StatusChange
 from ideas.tests.factories import make_idea, make_pm
+from notifications.models import Kind, Notification
+from releases import publishing
+from releases.tests.factories import announcements_board, make_release
 from tests.concurrency import run_at_once
 
 Status = Idea.Status

@@ -6,12 +6,12 @@ from datetime import datetime
 import pytest
 from django.urls import reverse
 
+from feedback.tests.reporting import published_release
 from releases import preparing
 from releases.admin import ReleaseForm
 from releases.models import Release
 from releases.preparing import ReleaseRefused
 from releases.tests.factories import ProductFactory, make_publisher, make_release
-from feedback.tests.reporting import published_release
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 OPENS = datetime.fromisoformat("2026-11-28T09:00:00+08:00")

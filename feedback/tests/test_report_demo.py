@@ -4,11 +4,11 @@ import pytest
 import time_machine
 
 from accounts.demo import create_demo_users
-from forum.demo import create_demo_forum
-from releases.demo import create_demo_releases
-from ideas.demo import create_demo_ideas
-from feedback.models import Award, ReleaseTally, Report
 from feedback.demo import create_demo_reports
+from feedback.models import Award, ReleaseTally, Report
+from forum.demo import create_demo_forum
+from ideas.demo import create_demo_ideas
+from releases.demo import create_demo_releases
 
 pytestmark = pytest.mark.django_db
 

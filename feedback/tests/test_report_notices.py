@@ -6,15 +6,15 @@ import pytest
 import time_machine
 
 from accounts.tests.factories import UserFactory
+from feedback import notices, reports, tally
+from feedback.models import ReleaseTally
+from feedback.tests.reporting import CLOSES, FRIDAY, SATURDAY, items_of, published_release, submit
+from ideas import statuses
+from ideas.models import Idea
+from ideas.tests.factories import make_idea, make_pm
 from notifications.models import Kind, Notification
 from releases.models import Release
 from releases.tests.factories import follow
-from feedback import notices, reports, tally
-from ideas import statuses
-from feedback.models import ReleaseTally
-from ideas.models import Idea
-from ideas.tests.factories import make_idea, make_pm
-from feedback.tests.reporting import CLOSES, FRIDAY, SATURDAY, items_of, published_release, submit
 
 pytestmark = pytest.mark.django_db
 TUESDAY_MORNING = datetime.fromisoformat("2026-11-24T10:00:00+08:00")

@@ -9,11 +9,11 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
+from feedback.models import WHY_MAX, Report
+from feedback.tests.reporting import CLOSES, SATURDAY, items_of, published_release, submit, upcoming_idea
+from ideas.tests.factories import make_pm
 from releases.models import Release
 from releases.tests.factories import make_engineer, make_release
-from feedback.models import WHY_MAX, Report
-from ideas.tests.factories import make_pm
-from feedback.tests.reporting import CLOSES, SATURDAY, items_of, published_release, submit, upcoming_idea
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 

@@ -10,11 +10,10 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from releases.tests.builders import make_product
-from releases.tests.builders import make_release as make_published
-from tests.queries import session_queries
 from feedback import reports, tally
 from feedback.tests.reporting import CLOSES, SATURDAY, published_release, submit
+from releases.tests.builders import make_product, make_release as make_published
+from tests.queries import session_queries
 
 pytestmark = pytest.mark.django_db
 

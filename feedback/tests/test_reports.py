@@ -8,16 +8,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from feedback import reports
+from feedback.models import WHY_MAX, ReleaseTally, Report
+from feedback.reports import ReportRefused
+from feedback.tests.reporting import CLOSES, FRIDAY, HAPPY, SATURDAY, items_of, published_release, submit, upcoming_idea
+from ideas import statuses
+from ideas.models import Idea
+from ideas.tests.factories import make_pm
 from releases import preparing
 from releases.models import Release
 from releases.tests.factories import ProductFactory, make_engineer
-from feedback import reports
-from ideas import statuses
-from feedback.models import WHY_MAX, ReleaseTally, Report
-from ideas.models import Idea
-from feedback.reports import ReportRefused
-from ideas.tests.factories import make_pm
-from feedback.tests.reporting import CLOSES, FRIDAY, HAPPY, SATURDAY, items_of, published_release, submit, upcoming_idea
 
 pytestmark = pytest.mark.django_db
 

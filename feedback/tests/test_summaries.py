@@ -14,14 +14,22 @@ from django.utils import timezone
 from accounts import activity
 from accounts.models import User
 from accounts.tests.factories import UserFactory
+from feedback import reports, summaries, tally
+from feedback.models import ItemTally, ReleaseTally, Report
+from feedback.tests.reporting import (
+    CLOSES,
+    FRIDAY,
+    SATURDAY,
+    frozen_week,
+    items_of,
+    published_release,
+    submit,
+    upcoming_idea,
+)
+from ideas.tests.factories import make_pm
 from releases.models import Release
 from releases.tests.factories import make_engineer
 from tests.queries import session_queries
-from feedback import reports, summaries, tally
-from feedback.models import ItemTally, ReleaseTally, Report
-from ideas.tests.factories import make_pm
-from feedback.tests.reporting import (CLOSES, FRIDAY, SATURDAY, frozen_week, items_of, published_release, submit,
-                                    upcoming_idea)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 AFTER = CLOSES + timedelta(hours=1)

@@ -8,13 +8,13 @@ import pytest
 from django.db import connection
 
 from accounts.tests.factories import UserFactory
-from forum.models import Post
-from tests.concurrency import run_at_once
 from feedback import reports, tally
 from feedback.models import Award, IdeaTally, ItemTally, MoodTally, ReleaseTally, Report, SegmentTally
-from ideas.models import Idea
 from feedback.reports import ReportRefused
 from feedback.tests.reporting import CLOSES, HAPPY, SATURDAY, items_of, published_release, submit, upcoming_idea
+from forum.models import Post
+from ideas.models import Idea
+from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db
 Mood = Report.Mood

@@ -6,10 +6,10 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from feedback import reports
-from ideas import voting
-from ideas.tests.factories import ideas_product, make_pm, propose
 from feedback.tests.reporting import published_release, submit
 from feedback.tests.test_summaries import csv_rows
+from ideas import voting
+from ideas.tests.factories import ideas_product, make_pm, propose
 
 pytestmark = pytest.mark.django_db
 CHINESE = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}

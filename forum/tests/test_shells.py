@@ -355,8 +355,8 @@ def test_an_idea_thread_comes_from_its_shell_with_each_readers_own_panel(setting
 
 
 def test_an_idea_thread_from_its_shell_reads_only_what_its_panels_show(django_assert_num_queries, settings):
-    from tests.queries import session_queries
     from ideas.tests.factories import ideas_product, propose
+    from tests.queries import session_queries
 
     url = propose(ideas_product(slug="ideas"), title="Counted box", votes=[UserFactory()]).get_absolute_url()
     client = signed_in(UserFactory())

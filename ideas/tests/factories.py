@@ -5,8 +5,8 @@ from itertools import count
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from forum.tests.factories import BoardFactory
-from releases.tests.factories import FeatureAreaFactory, ProductFactory
 from ideas import proposing, voting
+from releases.tests.factories import FeatureAreaFactory, ProductFactory
 
 _numbers = count(1)
 

@@ -15,10 +15,10 @@ from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from forum.models import Thread
 from forum.tests.factories import BoardFactory, make_thread
-from releases.tests.factories import FeatureAreaFactory, ProductFactory, make_engineer, make_release
 from ideas import statuses
 from ideas.models import Idea, IdeaVote, StatusChange
 from ideas.tests.factories import ideas_product, make_pm, propose
+from releases.tests.factories import FeatureAreaFactory, ProductFactory, make_engineer, make_release
 
 pytestmark = pytest.mark.django_db
 

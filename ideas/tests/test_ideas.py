@@ -5,9 +5,9 @@ from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from forum.models import Thread, ThreadFollow
 from forum.tests.factories import BoardFactory
-from releases.tests.factories import FeatureAreaFactory, ProductFactory
-from ideas.proposing import IdeaRefused, propose_idea
 from ideas.models import Idea
+from ideas.proposing import IdeaRefused, propose_idea
+from releases.tests.factories import FeatureAreaFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,14 +4,14 @@ from django.core import mail
 from accounts.tests.factories import UserFactory
 from forum import following
 from forum.models import ThreadFollow
+from ideas import statuses, voting
+from ideas.models import Idea, IdeaVote, StatusChange
+from ideas.proposing import IdeaRefused
+from ideas.tests.factories import make_idea, make_pm
 from notifications import preferences
 from notifications.models import EmailChoice, Kind, Notification
 from releases.models import Release
 from releases.tests.factories import make_release
-from ideas import statuses, voting
-from ideas.proposing import IdeaRefused
-from ideas.models import Idea, IdeaVote, StatusChange
-from ideas.tests.factories import make_idea, make_pm
 
 pytestmark = pytest.mark.django_db
 Status = Idea.Status

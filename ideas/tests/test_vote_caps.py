@@ -10,10 +10,10 @@ from django.utils import timezone
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from forum.ratelimits import LimitReached
-from releases.tests.factories import FeatureAreaFactory
 from ideas import voting
 from ideas.models import Idea, IdeaVote
 from ideas.tests.factories import ideas_product, propose
+from releases.tests.factories import FeatureAreaFactory
 from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ from django.db import connection
 
 from accounts.tests.factories import UserFactory
 from ideas import statuses, voting
-from ideas.proposing import IdeaRefused
 from ideas.models import Idea, IdeaVote
+from ideas.proposing import IdeaRefused
 from ideas.tests.factories import make_idea, make_pm
 from tests.concurrency import run_at_once
 

@@ -14,16 +14,16 @@ from accounts.tests.factories import UserFactory
 from forum import following, moderation
 from forum.models import Post, Thread
 from forum.tests.factories import BoardFactory, make_thread
+from ideas import statuses
+from ideas.models import Idea
+from ideas.tests.factories import make_idea, make_pm
 from notifications import preferences
 from notifications.models import EmailChoice, Kind, Notification
-from releases.tests.factories import ProductFactory
-from tests.concurrency import run_at_once
-from ideas import statuses
 from polls import polling
-from ideas.models import Idea
 from polls.models import Ballot, BallotChoice, Poll, PollOption
 from polls.polling import PollRefused
-from ideas.tests.factories import make_idea, make_pm
+from releases.tests.factories import ProductFactory
+from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -296,9 +296,8 @@ def test_a_visitor_cannot_answer():
 
 def test_a_poll_whose_time_is_up_takes_no_ballot_before_the_tick_closes_it():
     poll = open_test_poll(closes_in=timedelta(minutes=10))
-    with time_machine.travel(poll.closes_at):
-        with pytest.raises(PollRefused, match="has closed"):
-            answer(poll, UserFactory(), "Dark mode")
+    with time_machine.travel(poll.closes_at), pytest.raises(PollRefused, match="has closed"):
+        answer(poll, UserFactory(), "Dark mode")
     assert counts(poll) == (0, [0, 0], 0, 0)
 
 

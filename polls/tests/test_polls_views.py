@@ -14,10 +14,10 @@ from django.utils import timezone
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from forum.tests.factories import make_thread
+from ideas.tests.factories import make_idea, make_pm
 from polls import polling
 from polls.models import Ballot, Poll
 from polls.panel import poll_panel
-from ideas.tests.factories import make_idea, make_pm
 from polls.tests.test_polls import answer, counts, idea_in_ideas_board, open_test_poll, options_of
 
 pytestmark = pytest.mark.django_db

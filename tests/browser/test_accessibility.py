@@ -13,13 +13,13 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.demo import DEMO_PASSWORD, create_demo_users
+from feedback.demo import create_demo_reports
 from forum.demo import create_demo_forum
 from forum.models import Board, Thread
-from releases.demo import create_demo_releases
-from releases.models import Release
 from ideas.demo import create_demo_ideas
 from ideas.models import Idea
-from feedback.demo import create_demo_reports
+from releases.demo import create_demo_releases
+from releases.models import Release
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 HEADER_MAX_PX = 64  # one row: 56 px and the orange rule under it

@@ -9,12 +9,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.tests.factories import UserFactory
-from releases.tests.factories import make_engineer
-from tests.browser.steps import assert_fits_the_phone, sign_in, sign_out
 from feedback import reports, tasks
 from feedback.models import ReleaseTally, Report
-from ideas.tests.factories import make_pm
 from feedback.tests.reporting import items_of, published_release, upcoming_idea
+from ideas.tests.factories import make_pm
+from releases.tests.factories import make_engineer
+from tests.browser.steps import assert_fits_the_phone, sign_in, sign_out
 
 WHY = "农历锁屏太实用了"
 

@@ -7,10 +7,10 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.tests.factories import UserFactory
-from releases.tests.factories import FeatureAreaFactory
-from tests.browser.steps import assert_fits_the_phone, sign_in
 from ideas.models import Idea, IdeaVote
 from ideas.tests.factories import ideas_product, propose
+from releases.tests.factories import FeatureAreaFactory
+from tests.browser.steps import assert_fits_the_phone, sign_in
 
 
 @pytest.fixture

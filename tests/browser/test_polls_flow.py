@@ -8,10 +8,10 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from forum.tests.factories import BoardFactory
-from releases.tests.factories import FeatureAreaFactory
-from tests.browser.steps import assert_fits_the_phone, sign_in, sign_out
 from ideas import proposing
 from polls.models import Poll
+from releases.tests.factories import FeatureAreaFactory
+from tests.browser.steps import assert_fits_the_phone, sign_in, sign_out
 
 
 def test_a_poll_opened_answered_and_closed_on_a_phone(live_server, browser, phone, tmp_path, in_english):

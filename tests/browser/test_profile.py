@@ -4,11 +4,11 @@ tab shows its rows, the fan's own report picks are theirs alone, and nothing scr
 from playwright.sync_api import expect
 
 from accounts.tests.factories import UserFactory
+from feedback.tests.reporting import published_release, submit
 from forum import posting
 from forum.tests.factories import make_thread
-from tests.browser.steps import assert_fits_the_phone, sign_in
 from ideas.tests.factories import make_idea
-from feedback.tests.reporting import published_release, submit
+from tests.browser.steps import assert_fits_the_phone, sign_in
 
 
 def test_a_fans_activity_tab_by_tab_on_a_phone_without_javascript(live_server, browser):

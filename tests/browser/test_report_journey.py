@@ -10,11 +10,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.tests.factories import UserFactory
+from feedback import reports, tally
+from feedback.tests.reporting import published_release
 from notifications.models import Notification
 from releases.models import ProductFollow
 from releases.tests.factories import ProductFactory, make_engineer
-from feedback import reports, tally
-from feedback.tests.reporting import published_release
 from tests.browser.steps import assert_fits_the_phone, sign_in
 
 

@@ -7,14 +7,14 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from accounts.demo import create_demo_users
+from feedback.demo import create_demo_reports
 from forum.demo import create_demo_forum
 from forum.demo_photos import create_demo_photos
 from forum.models import Thread
+from ideas.demo import create_demo_ideas
 from releases.demo import create_demo_releases
 from releases.models import Release
 from tests.browser.test_accessibility import _serious_violations
-from ideas.demo import create_demo_ideas
-from feedback.demo import create_demo_reports
 
 IN_CHINESE = pytest.mark.parametrize("phone_locale", ["zh-CN"])
 

@@ -15,8 +15,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from accounts.tests.factories import UserFactory
-from feedback.models import Report
 from feedback import reports
+from feedback.models import Report
 from feedback.tests.reporting import frozen_week, published_release, submit
 from ideas import voting as idea_voting
 from ideas.models import Idea

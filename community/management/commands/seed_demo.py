@@ -5,11 +5,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS, create_demo_users
+from feedback.demo import create_demo_reports, create_past_reports
 from forum.demo import create_demo_forum
 from forum.demo_photos import create_demo_photos
-from releases.demo import create_demo_releases, create_past_releases
 from ideas.demo import create_demo_ideas
-from feedback.demo import create_demo_reports, create_past_reports
+from releases.demo import create_demo_releases, create_past_releases
 
 
 class Command(BaseCommand):
