@@ -8,7 +8,9 @@ reader never sees a thread of a board they may not read, and a new thread shows 
 """
 
 import hashlib
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count
@@ -55,7 +57,7 @@ def hot_threads(board_ids: list[int], now: datetime) -> list[dict]:
     return [{**threads[row["thread_id"]], "recent": row["recent"]} for row in counts if row["thread_id"] in threads]
 
 
-def open_polls(board_ids: list[int], now: datetime) -> list[dict]:
+def open_polls(board_ids: list[int], now: datetime) -> list[Mapping[str, Any]]:
     """Polls still taking answers, closing soonest first (served by the index voting_poll_due)."""
     return list(
         Poll.objects.filter(closed_at=None, closes_at__gt=now, thread__hidden=False, thread__board_id__in=board_ids)

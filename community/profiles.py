@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import QuerySet
+from django.utils.functional import Promise
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
@@ -44,7 +45,7 @@ SNIPPET_CHARS = 140
 @dataclass(frozen=True)
 class Tab:
     slug: str
-    label: str  # lazily translated
+    label: str | Promise  # lazily translated
 
 
 TABS = [

@@ -43,7 +43,10 @@ def season_from(value: str | None, *, default: str) -> str:
 
 def neighbour_seasons(season: str) -> tuple[str, str]:
     """The quarters before and after ``season``."""
-    year, quarter = (int(part) for part in SEASON_PATTERN.match(season).groups())
+    match = SEASON_PATTERN.match(season)
+    if match is None:  # season_from() gives only matching ones
+        raise ValueError(f"not a season: {season!r}")
+    year, quarter = (int(part) for part in match.groups())
     index = year * 4 + quarter - 1
     before, after = index - 1, index + 1
     return f"{before // 4}Q{before % 4 + 1}", f"{after // 4}Q{after % 4 + 1}"
@@ -59,9 +62,11 @@ def grant_popcorn_award(*, release: Release, ranked: list, reports: int, now: da
     min_reports = settings.VOTING_AWARD_MIN_REPORTS
     top = ranked[0] if ranked else None
     awards, engineers = [], []
-    if top and reports >= min_reports and release.state == Release.State.PUBLISHED:
+    # Only a published release earns one, and it has its time (releases_published_has_time).
+    published_at = release.published_at if release.state == Release.State.PUBLISHED else None
+    if top and reports >= min_reports and published_at is not None:
         engineers = list(top.item.owners.order_by("username"))
-        season = season_of(release.published_at)
+        season = season_of(published_at)
         awards = Award.objects.bulk_create([
             Award(release=release, item=top.item, engineer=engineer, season=season, score=top.score, granted_at=now)
             for engineer in engineers

@@ -52,7 +52,8 @@ def create_past_reports(*, now: datetime | None = None) -> int:
                     .select_related("product").order_by("-published_at")[1:1 + len(PAST_REPORTS)])
     users = {user.username: user for user in User.objects.filter(username__in=[row[0] for row in REPORTS])}
     reported = 0
-    for release, rows in zip(reversed(releases), PAST_REPORTS):
+    # strict=False: a site may have fewer earlier builds than PAST_REPORTS has weeks; the weeks left over wait.
+    for release, rows in zip(reversed(releases), PAST_REPORTS, strict=False):
         if Report.objects.filter(release=release).exists() or len(users) < len(rows):
             continue
         items = list(release.changelog.order_by("position", "pk"))

@@ -10,13 +10,14 @@ it and a level reached later does not rewrite last week.
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class Level:
     number: int
-    name: str
+    name: str | Promise  # lazily translated: level_name() reads it
     posts: int  # at least this many posts
     days: int  # and an account at least this many days old
 

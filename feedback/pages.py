@@ -163,7 +163,7 @@ def award_page(user, release: Release, now: datetime) -> dict:
         tally_row = reports.open_window(release=release, now=now)
     state = window_state(release, tally_row, now)
     standings, winners = None, []
-    if state == "frozen":
+    if state == "frozen" and tally_row is not None:  # (frozen means there is a row)
         standings = frozen_standings(release, tally_row)
         winners = list(Award.objects.filter(release=release).select_related("engineer").order_by("engineer__username"))
     elif state in ("open", "closed") and may_see_live_results(user):

@@ -86,7 +86,10 @@ def window_of(release: Release) -> Window:
     """The window of a published release: the admin's times if set, else publication to the end of
     the following Tuesday. Never opens before publication; a closing time the admin set that is not
     after the opening (the release was published late) gives way to the default."""
-    opens_at = max(release.published_at, release.report_opens_at or release.published_at)
+    published_at = release.published_at
+    if published_at is None:  # the callers ask only of published releases (takes_reports)
+        raise ValueError(f"release {release.pk} is not published: it has no report window")
+    opens_at = max(published_at, release.report_opens_at or published_at)
     closes_at = release.report_closes_at
     if closes_at is None or closes_at <= opens_at:
         if closes_at is not None:

@@ -25,11 +25,13 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _, gettext_lazy, pgettext_lazy
 
 from accounts.models import User
 from feedback import levels, pages, tally
 from feedback.models import Award, IdeaTally, ItemTally, MoodTally, ReleaseTally, Report, SegmentTally
+from feedback.tally import Counts
 from ideas.models import Idea
 from releases.models import ChangelogItem, Product, Release
 
@@ -42,11 +44,13 @@ CSV_CHUNK = 2000
 
 BY = SegmentTally.By
 CELL = SegmentTally.Cell
-# The Report field that holds each cell's choice and the one that holds its "why".
-CHOICE_FIELDS = {CELL.MOOD: "mood", CELL.LOVED: "loved_id", CELL.WEAKEST: "weakest_id", CELL.AWAITED: "awaited_id"}
-WHY_FIELDS = {CELL.MOOD: "why_mood", CELL.LOVED: "why_loved", CELL.WEAKEST: "why_weakest",
-              CELL.AWAITED: "why_awaited"}
-REPORT_GROUP_FIELDS = {BY.DEVICE: "device", BY.LEVEL: "level"}
+# The Report field that holds each cell's choice and the one that holds its "why". Keyed by str: they are
+# looked up with the cell read from a row or a query string.
+CHOICE_FIELDS: dict[str, str] = {CELL.MOOD: "mood", CELL.LOVED: "loved_id", CELL.WEAKEST: "weakest_id",
+                                 CELL.AWAITED: "awaited_id"}
+WHY_FIELDS: dict[str, str] = {CELL.MOOD: "why_mood", CELL.LOVED: "why_loved", CELL.WEAKEST: "why_weakest",
+                              CELL.AWAITED: "why_awaited"}
+REPORT_GROUP_FIELDS: dict[str, str] = {BY.DEVICE: "device", BY.LEVEL: "level"}
 OTHER_DEVICES = gettext_lazy("Other models")
 NO_DEVICE = gettext_lazy("Not given")
 
@@ -105,13 +109,13 @@ def _cached(key: str, compute):
     return found
 
 
-def frozen_counts(release: Release, tally_row: ReleaseTally, group: Group) -> tuple[tally.Counts, dict[int, str]]:
+def frozen_counts(release: Release, tally_row: ReleaseTally, group: Group) -> tuple[Counts, dict[int, str]]:
     """The counts the freeze stored, of the release or of one group, and the items' titles as they
     were when frozen (an item edited later keeps its result's title). Three queries either way."""
     items = list(ItemTally.objects.filter(release=release).values_list("item_id", "loved", "weakest", "title"))
     titles = {item: title for item, _loved, _weakest, title in items}
     if not group:
-        return tally.Counts(
+        return Counts(
             reports=tally_row.report_count,
             loved={item: loved for item, loved, _weakest, _title in items},
             weakest={item: weakest for item, _loved, weakest, _title in items},
@@ -131,10 +135,10 @@ def frozen_counts(release: Release, tally_row: ReleaseTally, group: Group) -> tu
             weakest[item_id] = n
         else:
             ideas[idea_id] = n
-    return tally.Counts(reports=sum(moods.values()), loved=loved, weakest=weakest, moods=moods, ideas=ideas), titles
+    return Counts(reports=sum(moods.values()), loved=loved, weakest=weakest, moods=moods, ideas=ideas), titles
 
 
-def live_counts(release: Release, group: Group) -> tuple[tally.Counts, datetime]:
+def live_counts(release: Release, group: Group) -> tuple[Counts, datetime]:
     return _cached(f"summary:counts:{release.pk}:{group.by}:{group.segment}",
                    lambda: tally.count_reports(release.pk, **group.report_filter()))
 
@@ -193,8 +197,10 @@ def segment_rows(by: str, groups: dict[str, dict], items: dict[int, "ItemRow"], 
         loved_id, loved_n = _top(counts["loved"])
         weakest_id, weakest_n = _top(counts["weakest"])
         return SegmentRow(group=group, reports=reports, share=_percent(reports, total),
-                          moods=mood_shares(counts["moods"], reports), loved=items.get(loved_id),
-                          weakest=items.get(weakest_id), loved_share=_percent(loved_n, reports),
+                          moods=mood_shares(counts["moods"], reports),
+                          loved=items.get(loved_id) if loved_id is not None else None,
+                          weakest=items.get(weakest_id) if weakest_id is not None else None,
+                          loved_share=_percent(loved_n, reports),
                           weakest_share=_percent(weakest_n, reports), folded=folded)
 
     if by == BY.LEVEL:
@@ -203,7 +209,7 @@ def segment_rows(by: str, groups: dict[str, dict], items: dict[int, "ItemRow"], 
     rows = [row(Group(by, segment), counts) for segment, counts in ordered[:DEVICES_SHOWN]]
     rest = ordered[DEVICES_SHOWN:]
     if rest:
-        merged = {"moods": {}, "loved": {}, "weakest": {}}
+        merged: dict[str, dict] = {"moods": {}, "loved": {}, "weakest": {}}
         for _segment, counts in rest:
             for cell, choices in counts.items():
                 for choice, n in choices.items():
@@ -222,7 +228,7 @@ def _percent(part: int, whole: int | None) -> float:
 @dataclass(frozen=True)
 class MoodShare:
     mood: str
-    label: str
+    label: str | Promise  # lazily translated
     count: int
     percent: float
     offset: float = 0.0  # where its part of a stacked bar starts, in %
@@ -255,7 +261,7 @@ class ItemRow:
         return self.loved - self.weakest
 
 
-def item_rows(items: list[ChangelogItem], counts: tally.Counts, titles: dict[int, str]) -> list[ItemRow]:
+def item_rows(items: list[ChangelogItem], counts: Counts, titles: dict[int, str]) -> list[ItemRow]:
     """Every item of the release, ranked by feedback.tally's score and rule for ties."""
     return [ItemRow(rank=result.rank, item_id=result.item.pk, title=titles.get(result.item.pk, result.item.title),
                     engineers=[owner.shown_name for owner in result.item.owners.all()], loved=result.loved,
@@ -322,7 +328,7 @@ class Source:
 
     tally: ReleaseTally | None
     state: str
-    counts: tally.Counts | None = None
+    counts: Counts | None = None
     titles: dict = field(default_factory=dict)  # item id → title when frozen
     counted_at: datetime | None = None  # live: when the shared count was taken
 
@@ -335,7 +341,7 @@ def source(release: Release, now: datetime, group: Group) -> Source:
     """The release's window and its counts (of ``group``): 4 queries frozen, 1 live (the counts cached)."""
     tally_row = ReleaseTally.objects.filter(release=release).first()
     state = pages.window_state(release, tally_row, now)
-    if state == "frozen":
+    if state == "frozen" and tally_row is not None:  # (frozen means there is a row)
         counts, titles = frozen_counts(release, tally_row, group)
         return Source(tally_row, state, counts, titles)
     if state in ("open", "closed") and tally_row is not None:
@@ -357,7 +363,7 @@ def summary(release: Release, now: datetime, group: Group = Group()) -> Summary:
     result = Summary(release=release, tally=found.tally, state=found.state, group=group, frozen=found.frozen,
                      counted_at=found.counted_at)
     counts, tally_row = found.counts, found.tally
-    if counts is None:
+    if counts is None or tally_row is None:  # (counts come with the row they were read for)
         return result
     if found.frozen:
         active = tally_row.active_fans
@@ -382,7 +388,7 @@ def summary(release: Release, now: datetime, group: Group = Group()) -> Summary:
     return result
 
 
-def awaited_ideas(counts: tally.Counts) -> list[tuple[Idea, int, float]]:
+def awaited_ideas(counts: Counts) -> list[tuple[Idea, int, float]]:
     top = sorted(counts.ideas.items(), key=lambda pair: (-pair[1], pair[0]))[:IDEAS_SHOWN]
     ideas = Idea.objects.select_related("thread").in_bulk([pk for pk, _n in top])
     return [(ideas[pk], n, _percent(n, counts.reports)) for pk, n in top if pk in ideas]
@@ -397,17 +403,19 @@ def previous_tally(release: Release) -> ReleaseTally | None:
 
 def comparison(release: Release, now: Summary) -> Comparison | None:
     before = previous_tally(release)
-    if before is None:
+    current = now.participation
+    if before is None or current is None:  # (a summary compared has its counts)
         return None
     moods_before = mood_shares(dict(MoodTally.objects.filter(release_id=before.pk).values_list("mood", "count")),
                                before.report_count)
     part = Participation(before.report_count, before.active_fans,
                          _percent(before.report_count, before.active_fans) if before.active_fans else None)
-    share_change = (round(now.participation.share - part.share, 1)
-                    if now.participation.share is not None and part.share is not None else None)
-    return Comparison(release=before.release, tally=before, participation=part,
-                      moods=[(old, new, round(new.percent - old.percent, 1)) for old, new in zip(moods_before, now.moods)],
-                      report_change=now.participation.reports - before.report_count, share_change=share_change)
+    share_change = (round(current.share - part.share, 1)
+                    if current.share is not None and part.share is not None else None)
+    # Both lists have one share per mood, in the order of Report.Mood.
+    moods = [(old, new, round(new.percent - old.percent, 1)) for old, new in zip(moods_before, now.moods, strict=True)]
+    return Comparison(release=before.release, tally=before, participation=part, moods=moods,
+                      report_change=current.reports - before.report_count, share_change=share_change)
 
 
 # --- The "why" comments -----------------------------------------------------------------------
@@ -495,7 +503,7 @@ def _choice_text(cell: str, report: Report, items: dict[int, str], ideas: dict[i
 
 def _comments(reports, comment_filter: CommentFilter, items: dict[int, str], ideas: dict[int, str]):
     # Labels translated once per response, not once per comment (75 000 comments in a full CSV).
-    cell_labels = {cell: str(label) for cell, label in CELL_LABELS.items()}
+    cell_labels: dict[str, str] = {cell: str(label) for cell, label in CELL_LABELS.items()}
     moods = {mood: str(label) for mood, label in Report.Mood.choices}
     for report in reports:
         for cell, text in comment_filter.comments_of(report):
@@ -560,8 +568,9 @@ def item_csv_rows(items: list[ItemRow]):
 ITEM_CSV_HEADER = [gettext_lazy("rank"), gettext_lazy("update"), gettext_lazy("engineers"),
                    gettext_lazy("loved most"), gettext_lazy("weakest"), gettext_lazy("net"), gettext_lazy("score"),
                    gettext_lazy("loved most %"), gettext_lazy("weakest %")]
-COMMENT_CSV_HEADER = [pgettext_lazy("four-cell report", "report"), gettext_lazy("saved (UTC)"), gettext_lazy("device model"),
-                      gettext_lazy("level"), gettext_lazy("cell"), gettext_lazy("choice"), gettext_lazy("why")]
+COMMENT_CSV_HEADER = [pgettext_lazy("four-cell report", "report"), gettext_lazy("saved (UTC)"),
+                      gettext_lazy("device model"), gettext_lazy("level"), gettext_lazy("cell"), gettext_lazy("choice"),
+                      gettext_lazy("why")]
 
 
 def comment_csv_rows(release: Release, comment_filter: CommentFilter, items: list[ChangelogItem]):
@@ -638,4 +647,4 @@ def report_bars(weeks: list[Week], *, width: float = 320, height: float = 80) ->
     heights = [round(height * week.participation.reports / top, 1) for week in shown]
     return [Bar(x=round(i * step, 1), y=round(height - bar_height, 1), width=round(step * 0.8, 1), height=bar_height,
                 label=week.tally.release.version, value=week.participation.reports)
-            for i, (week, bar_height) in enumerate(zip(shown, heights))]
+            for i, (week, bar_height) in enumerate(zip(shown, heights, strict=True))]

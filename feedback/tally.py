@@ -36,6 +36,7 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from accounts import activity
 from canyu import counters
@@ -108,9 +109,9 @@ class ItemResult:
 
 def rank_items(items: list[ChangelogItem], counts: Counts) -> list[ItemResult]:
     """The release's items best first, ranks 1..n (module docstring: score, then ties)."""
-    scored = [(item, counts.loved.get(item.pk, 0), counts.weakest.get(item.pk, 0)) for item in items]
+    picks = [(item, counts.loved.get(item.pk, 0), counts.weakest.get(item.pk, 0)) for item in items]
     scored = [(item, loved, weakest, score(loved=loved, weakest=weakest, reports=counts.reports))
-              for item, loved, weakest in scored]
+              for item, loved, weakest in picks]
     scored.sort(key=lambda row: (-row[3], -row[1], row[2], row[0].position, row[0].pk))
     return [ItemResult(item, loved, weakest, item_score, rank)
             for rank, (item, loved, weakest, item_score) in enumerate(scored, start=1)]
@@ -122,7 +123,7 @@ class Standings:
 
     reports: int
     items: list  # ItemResult (live) or ItemTally (frozen), best first
-    moods: list[tuple[str, str, int]]  # (mood, label, reports), in the order of Report.Mood
+    moods: list[tuple[str, str | Promise, int]]  # (mood, label, reports), in the order of Report.Mood
     ideas: list[tuple[Idea, int]]  # most picked first
     frozen: bool
 

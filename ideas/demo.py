@@ -18,10 +18,12 @@ IDEAS = [
     ("米粉小王", "Messages 短信", "短信按联系人归档 Archive messages by contact",
      "验证码和通知太多了，希望能按联系人归档。", ["fan"]),
     ("fan", "Battery 电池", "充电到 80% 自动停止 Stop charging at 80%",
-     "保护电池寿命：夜里充电时到 80% 就停。\nKeeps the battery healthy overnight.", ["米粉小王", "moderator", "pm_lin"]),
+     "保护电池寿命：夜里充电时到 80% 就停。\nKeeps the battery healthy overnight.",
+     ["米粉小王", "moderator", "pm_lin"]),
     ("米粉小王", "System 系统", "深色模式跟随日出日落 Dark mode from sunset to sunrise", "按当地日出日落自动切换。",
      ["fan", "moderator"]),
-    ("fan", "System 系统", "桌面图标可以随意摆放 Place home screen icons anywhere", "Free placement, like a desktop.", []),
+    ("fan", "System 系统", "桌面图标可以随意摆放 Place home screen icons anywhere",
+     "Free placement, like a desktop.", []),
 ]
 
 

@@ -112,10 +112,12 @@ def roadmap(product, *, now) -> dict[str, list[Idea]]:
             | Q(status=Idea.Status.SHIPPED, status_changed_at__gte=recent)
         )
     ).order_by("target_release__publish_at", "-vote_count", "-id")
-    columns = {Idea.Status.PLANNED: [], Idea.Status.IN_BUILD: [], Idea.Status.SHIPPED: []}
+    # Keyed by str: looked up with the status read from each row.
+    columns: dict[str, list[Idea]] = {Idea.Status.PLANNED: [], Idea.Status.IN_BUILD: [], Idea.Status.SHIPPED: []}
     for idea in ideas:
         if len(columns[idea.status]) < ROADMAP_COLUMN_MAX:
             columns[idea.status].append(idea)
-    columns[Idea.Status.SHIPPED].sort(key=lambda idea: idea.status_changed_at, reverse=True)
+    # Every shipped idea listed has its time (the filter above); `or recent` only tells mypy so.
+    columns[Idea.Status.SHIPPED].sort(key=lambda idea: idea.status_changed_at or recent, reverse=True)
     return {"planned": columns[Idea.Status.PLANNED], "in_build": columns[Idea.Status.IN_BUILD],
             "shipped": columns[Idea.Status.SHIPPED]}

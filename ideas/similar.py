@@ -75,14 +75,13 @@ def similar_ideas(*, product, title: str, exclude_id: int | None = None, limit: 
     if not counts:
         return []
     ideas = Idea.objects.filter(pk__in=counts).select_related("thread")
-    scored = []
+    scored: list[tuple[float, Idea]] = []
     for idea in ideas:
         score = counts[idea.pk] / (len(wanted) + idea.term_count - counts[idea.pk])
         if score >= threshold:
-            idea.similarity = score
-            scored.append(idea)
-    scored.sort(key=lambda idea: (-idea.similarity, -idea.vote_count, -idea.pk))
-    return scored[:limit]
+            scored.append((score, idea))
+    scored.sort(key=lambda pair: (-pair[0], -pair[1].vote_count, -pair[1].pk))
+    return [idea for _, idea in scored[:limit]]
 
 
 # Ideas listed for a product manager looking for the one an idea duplicates.

@@ -71,10 +71,12 @@ def set_status(*, idea: Idea, by, status: str, note: str = "", target_release: R
     if status not in TRANSITIONS[Status(idea.status)]:
         raise IdeaRefused(_("An idea that is %(from)s cannot become %(to)s.")
                           % {"from": Status(idea.status).label.lower(), "to": status.label.lower()})
-    fields = {"target_release": None, "changelog_item": None}
+    fields: dict[str, Release | ChangelogItem | None] = {"target_release": None, "changelog_item": None}
     if status == Status.PLANNED:
         if target_release is None or target_release.product_id != idea.product_id:
             raise IdeaRefused(_("A planned idea needs a target release of the same product."))
+        if not Release.objects.filter(pk=target_release.pk, state__in=UNPUBLISHED).exists():
+            raise IdeaRefused(_("The target release is published already; plan the idea for a later one."))
         fields["target_release"] = target_release
     elif status == Status.IN_BUILD:
         if changelog_item is None or changelog_item.release.product_id != idea.product_id:
@@ -82,8 +84,6 @@ def set_status(*, idea: Idea, by, status: str, note: str = "", target_release: R
         fields["changelog_item"], fields["target_release"] = changelog_item, changelog_item.release
     elif status == Status.DECLINED and not note:
         raise IdeaRefused(_("Say why the idea is declined."))
-    if status == Status.PLANNED and not Release.objects.filter(pk=target_release.pk, state__in=UNPUBLISHED).exists():
-        raise IdeaRefused(_("The target release is published already; plan the idea for a later one."))
     now = timezone.now()
     claimed = Idea.objects.filter(pk=idea.pk, status=idea.status).update(
         status=status, status_note=note, status_changed_at=now, **fields)

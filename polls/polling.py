@@ -101,9 +101,10 @@ def open_poll(*, thread: Thread, by, question: str, choice: str, results: str, c
         raise PollRefused(_("Only product managers may open polls."))
     now = now or timezone.now()
     # Locked on PostgreSQL: a lock or a hide that commits first is seen here.
-    thread = Thread.objects.select_for_update(of=("self",)).select_related("board").filter(pk=thread.pk).first()
-    if thread is None or not access.may_read(by, thread.board):
+    held = Thread.objects.select_for_update(of=("self",)).select_related("board").filter(pk=thread.pk).first()
+    if held is None or not access.may_read(by, held.board):
         raise PollRefused(_("This thread does not exist or you may not read it."))
+    thread = held
     if not thread.board.holds_ideas:
         raise PollRefused(_("Polls can only be opened in threads of ideas boards."))
     if thread.locked or thread.hidden:
@@ -133,7 +134,8 @@ def _check_closing_time(closes_at, now: datetime) -> None:
 
 
 def _answers(thread: Thread, ideas, labels) -> list[tuple[str, Idea | None]]:
-    answers = [(idea.thread.title[:OPTION_MAX], idea) for idea in _candidate_ideas(thread, ideas)]
+    answers: list[tuple[str, Idea | None]] = [(idea.thread.title[:OPTION_MAX], idea)
+                                              for idea in _candidate_ideas(thread, ideas)]
     for label in labels:
         label = _one_line(label)
         if not label:

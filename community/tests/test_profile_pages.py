@@ -156,7 +156,8 @@ def test_the_ideas_tab_shows_each_ideas_status_and_votes(client, zhou):
 
 def test_an_idea_whose_thread_is_hidden_is_not_listed(client, zhou):
     idea = make_idea(author=zhou, title="A hidden idea of Zhou")
-    moderation.set_thread_flag(thread=idea.thread, moderator=UserFactory(roles=[Role.MODERATOR]), kind=ModerationAction.Kind.HIDE_THREAD)
+    moderation.set_thread_flag(thread=idea.thread, moderator=UserFactory(roles=[Role.MODERATOR]),
+                               kind=ModerationAction.Kind.HIDE_THREAD)
     assert "A hidden idea of Zhou" not in profile(client, tab="ideas")
 
 
@@ -249,7 +250,7 @@ def fill(tab, fan, count):
         make_reports(fan, count)
     else:
         release = builders.make_release()
-        for n in range(count):
+        for _ in range(count):
             builders.make_item(release, owners=[fan])
 
 

@@ -71,7 +71,8 @@ def test_two_ticks_at_once_ship_an_idea_once():
         pytest.skip("SQLite serialises writers; the race is tested on PostgreSQL")
     idea = make_idea(votes=[UserFactory()])
     release = make_release(product=idea.product)
-    statuses.set_status(idea=idea, by=make_pm(), status=Status.IN_BUILD, note="", changelog_item=release.changelog.get())
+    statuses.set_status(idea=idea, by=make_pm(), status=Status.IN_BUILD, note="",
+                        changelog_item=release.changelog.get())
     announcements_board()
     publishing.publish_release(release=release, immediately=True)
     results = run_at_once([statuses.ship_released_ideas] * 4)

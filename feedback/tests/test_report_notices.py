@@ -96,7 +96,8 @@ def test_a_reminder_claimed_but_not_sent_is_sent_again_by_a_later_tick(django_ca
     with time_machine.travel(TUESDAY_MORNING + timedelta(minutes=1), tick=False):
         assert notices.remind_due() == 0
     assert told(f"report:{release.pk}:reminder") == []
-    with time_machine.travel(TUESDAY_MORNING + timedelta(minutes=6), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):  # the fan-out is sent once the tick commits
-            notices.remind_due()
+    # The fan-out is sent once the tick commits.
+    with (time_machine.travel(TUESDAY_MORNING + timedelta(minutes=6), tick=False),
+          django_capture_on_commit_callbacks(execute=True)):
+        notices.remind_due()
     assert told(f"report:{release.pk}:reminder") == [fan.pk]

@@ -127,7 +127,8 @@ def test_a_report_keeps_the_four_cells_the_whys_the_device_and_the_level():
     report = submit(release, fan, mood=Report.Mood.LOVE_IT, loved=2, weakest=0, idea=idea, why_loved=" So fast! ")
     stored = Report.objects.get(pk=report.pk)
     items = items_of(release)
-    assert (stored.mood, stored.loved, stored.weakest, stored.awaited) == (Report.Mood.LOVE_IT, items[2], items[0], idea)
+    assert (stored.mood, stored.loved, stored.weakest, stored.awaited) == (Report.Mood.LOVE_IT, items[2], items[0],
+                                                                           idea)
     assert (stored.why_loved, stored.why_mood, stored.device, stored.level) == ("So fast!", "", "Xiaomi 14", 3)
 
 

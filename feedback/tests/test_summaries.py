@@ -129,7 +129,7 @@ def test_mood_split_ideas_and_participation_of_the_week_active_fans(client, pm):
     idea, other = upcoming_idea(release.product), upcoming_idea(release.product)
     reports.open_window(release=release, now=FRIDAY)
     fans = [UserFactory() for _ in range(4)]
-    for fan, mood, awaited in zip(fans, [SAD, SAD, LOVE_IT, Report.Mood.HAPPY], [idea, idea, idea, other]):
+    for fan, mood, awaited in zip(fans, [SAD, SAD, LOVE_IT, Report.Mood.HAPPY], [idea, idea, idea, other], strict=True):
         submit(release, fan, mood=mood, idea=awaited)
     seen = [UserFactory() for _ in range(6)]
     # Everyone was last seen before the window opened, but two of the reporters and six other fans;
@@ -201,7 +201,8 @@ def test_levels_are_listed_in_order_and_small_device_models_folded(client, pm, s
 
 @pytest.mark.parametrize("query", ["by=device", "by=level&segment=99", "by=nope&segment=x", "by=level&segment=abc",
                                    "by=device&segment=" + "x" * 61, "cell=nope&item=abc&q=", "item=999999",
-                                   "before=abc", "before=-5", "before=99999999999999999999999", "item=99999999999999999999",
+                                   "before=abc", "before=-5", "before=99999999999999999999999",
+                                   "item=99999999999999999999",
                                    "q=" + "深" * 500])  # control characters: canyu/tests/test_hostile_input.py
 def test_nonsense_in_the_query_gives_a_normal_page(client, pm, query):
     release = frozen_week()

@@ -95,7 +95,8 @@ def test_freezing_stores_counts_equal_to_the_rows():
 
     rows = Report.objects.filter(release=release)
     assert ReleaseTally.objects.get(pk=release.pk).report_count == rows.count() == 6
-    stored = {row.item_id: (row.loved, row.weakest, row.net, row.rank) for row in ItemTally.objects.filter(release=release)}
+    stored = {row.item_id: (row.loved, row.weakest, row.net, row.rank)
+              for row in ItemTally.objects.filter(release=release)}
     loved, weakest = Counter(rows.values_list("loved", flat=True)), Counter(rows.values_list("weakest", flat=True))
     assert {pk: value[:2] for pk, value in stored.items()} == {item.pk: (loved[item.pk], weakest[item.pk])
                                                                for item in items}
@@ -181,7 +182,7 @@ def test_live_standings_are_the_counts_the_freeze_stores():
     frozen = list(ItemTally.objects.filter(release=release).order_by("rank"))
     assert [(r.item.pk, r.loved, r.weakest, r.rank) for r in live.items] == [
         (r.item_id, r.loved, r.weakest, r.rank) for r in frozen]
-    assert live.reports == 6 and dict((mood, n) for mood, _label, n in live.moods)[Mood.HAPPY] == 3
+    assert live.reports == 6 and {mood: n for mood, _label, n in live.moods}[Mood.HAPPY] == 3
 
 
 # --- Races on PostgreSQL ---------------------------------------------------------------------

@@ -174,7 +174,8 @@ def test_anonymous_pages_are_shared_only_without_other_parameters(client, produc
 def test_the_shared_rows_keep_only_the_filters_of_the_query_string(client, product):
     propose(product, title="Only idea")
     page = client.get(list_url(product, status="new", utm_source="spam")).content.decode()
-    assert 'href="?sort=trending&amp;status=new"' in page and "spam" not in page.split('<ol class="ideas">')[1].split("</ol>")[0]
+    listed = page.split('<ol class="ideas">')[1].split("</ol>")[0]
+    assert 'href="?sort=trending&amp;status=new"' in page and "spam" not in listed
 
 
 def test_votes_shown_as_mine_on_the_list(client, product, fan):

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.db import IntegrityError
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
@@ -41,7 +42,8 @@ def test_a_board_the_author_may_not_start_threads_in_is_refused():
 
 def test_a_too_short_title_leaves_neither_thread_nor_idea():
     area = FeatureAreaFactory()
-    with pytest.raises(Exception):
+    # The database's rule, under the form's friendlier check.
+    with pytest.raises(IntegrityError, match="forum_thread_title_min_length"):
         propose_idea(board=BoardFactory(), author=UserFactory(), title="No", source="Please.",
                      product=area.product, area=area)
     assert (Thread.objects.count(), Idea.objects.count()) == (0, 0)

@@ -174,7 +174,7 @@ def test_the_closing_time_is_5_minutes_to_30_days_ahead(closes_in, accepted):
     if accepted:
         assert call().closes_at == now + closes_in
     else:
-        with pytest.raises(PollRefused, match="5 minutes|30 days"):
+        with pytest.raises(PollRefused, match=r"5 minutes|30 days"):
             call()
         assert nothing_written()
 
@@ -550,7 +550,7 @@ def test_ballots_racing_a_close_are_counted_exactly_when_they_got_in():
     assert option_counts == [BallotChoice.objects.filter(option_id=option_id).count() for option_id in ids]
     # The result post names the frozen counts.
     post = Poll.objects.get(pk=poll.pk).result_post
-    for option_id, count in zip(ids, option_counts):
+    for option_id, count in zip(ids, option_counts, strict=True):  # one count per id
         label = PollOption.objects.get(pk=option_id).label
         assert f"- {label}: {count} vote" in post.source
     assert f"\n{ballots} fan" in post.source
