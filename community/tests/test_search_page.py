@@ -242,3 +242,12 @@ def test_the_page_costs_the_same_queries_whatever_is_found(client, board, django
 
 def test_runs_on_this_database():
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_the_page_speaks_chinese(client, board, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    make_thread(board=board, title="Battery life", source="battery")
+    response = client.get(URL, {"q": "battery"}, headers={"accept-language": "zh-hans"})
+    html = response.content.decode()
+    assert "1 条结果" in html and "最相关优先" in html and "所有版块" in html and "主题" in html
+    assert "Best match first" not in html and "All boards" not in html
