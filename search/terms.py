@@ -16,7 +16,8 @@ operator a person types (``& | ! : * ( ) "``) ever reaches either.
 rjieba (jieba-rs) rather than jieba: the same dictionary and the same words on
 our sample, 27 times faster (22 µs against 588 µs per mixed post of 230
 characters, 3 000 posts) and 10 times faster to load (0.12 s against 1.2 s,
-paid by every new process). See search/README.md.
+paid by every new process), measured on 3 000 generated posts of mixed Chinese and English; it has wheels
+for Linux (x86-64, ARM), macOS (ARM) and Windows.
 """
 
 import re
