@@ -16,6 +16,7 @@ MO := locale/zh_Hans/LC_MESSAGES/django.mo
 run: export VOTING_AWARD_MIN_REPORTS ?= 3
 run: install compilemessages
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py reindex --if-empty
 	$(BIN)/python manage.py seed_demo
 	@echo "Canyu is at http://127.0.0.1:$(PORT)/ (with a worker and beat: the weekly loop runs by itself)"
 	$(BIN)/python manage.py serve 127.0.0.1:$(PORT)

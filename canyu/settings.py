@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "outbox",
     "accounts",
     "notifications",
+    "search",
     "forum",
     "releases",
     "ideas",
@@ -299,6 +300,9 @@ INSTALLED_APPS += [f"allauth.socialaccount.providers.{provider}" for provider in
 # Forum posting limits per user (django-ratelimit syntax: 1/5s, 10/h). Accounts
 # younger than FORUM_NEW_ACCOUNT_SECONDS also obey the new_account_* rules and
 # may put at most FORUM_NEW_ACCOUNT_MAX_LINKS links and _IMAGES images in a post.
+# Searches per minute by one client address, for visitors not signed in (search.ratelimits): a search
+# costs a full-text query, and robots would otherwise page through the whole forum with it.
+SEARCH_RATE_ANONYMOUS = env_rate("SEARCH_RATE_ANONYMOUS", "30/m")
 FORUM_RATE_LIMITS = {
     "post": env_rate("FORUM_RATE_POST", "1/5s"),
     "thread": env_rate("FORUM_RATE_THREAD", "1/30s"),

@@ -6,4 +6,5 @@ from community import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("u/<str:username>/", views.profile, name="profile"),
+    path("search/", views.search, name="search"),
 ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from forum import access
 from forum.models import Board, ModerationAction, Post, Report, Thread
+from search import indexing
 
 Kind = ModerationAction.Kind
 
@@ -46,6 +47,8 @@ def set_thread_flag(*, thread: Thread, moderator, kind: str, reason: str = "") -
         Board.objects.filter(threads=thread.pk).update(
             **({"version": F("version") + 1} if audience else {"threads_version": F("threads_version") + 1}))
         ModerationAction.objects.create(moderator=moderator, kind=kind, thread=thread, reason=reason)
+        if audience:
+            indexing.hide_thread(thread_id=thread.pk, hidden=value)
     return bool(changed)
 
 
@@ -71,6 +74,8 @@ def move_thread(*, thread: Thread, moderator, board: Board, reason: str = "") ->
                                                     post_count=F("post_count") - posts, version=F("version") + 1)
     Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + posts,
                                              version=F("version") + 1)
+    # Found from now on only by the new board's readers (search.indexing).
+    indexing.move_thread(thread_id=locked.pk, board_id=board.pk)
     ModerationAction.objects.create(
         moderator=moderator, kind=Kind.MOVE, thread=locked, reason=reason,
         detail=f"{locked.board.slug} → {board.slug}",
@@ -93,6 +98,7 @@ def set_post_hidden(*, post: Post, moderator, hidden: bool, reason: str = "") ->
             moderator=moderator, kind=Kind.HIDE_POST if hidden else Kind.UNHIDE_POST,
             thread_id=post.thread_id, post=post, reason=reason,
         )
+        indexing.hide_post(thread_id=post.thread_id, post_id=post.pk, first=post.floor == 1, hidden=hidden)
     return bool(changed)
 
 

@@ -8,6 +8,7 @@ from the rows; the other counters have no recount job yet).
 import math
 import unicodedata
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +24,7 @@ from forum import access, following
 from forum.models import Board, Post, PostRevision, Thread
 from forum.ratelimits import hold_to_daily_cap, is_exempt, is_new_account
 from forum.rendering import render_post
+from search import indexing
 
 User = get_user_model()
 
@@ -124,6 +126,9 @@ def add_thread(*, board: Board, author, title: str, source: str, pinned: bool = 
     )
     post = Post.objects.create(thread=thread, author=author, source=source,
                                html=_render(source, author, spam_limits=spam_limits), created_at=now, floor=1)
+    # Found by search from this commit on (an idea's process marks it an idea: ideas.proposing).
+    indexing.put(indexing.thread_document(thread_id=thread.pk, board_id=board.pk, author_id=author.pk, title=title,
+                                          text=source, created_at=now))
     # The board's list version moves with its counters (forum.pagecache).
     Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + 1,
                                              threads_version=F("threads_version") + 1)
@@ -149,8 +154,10 @@ def reply(*, thread: Thread, author, source: str) -> Post:
     if claim.update(reply_count=F("reply_count") + 1, last_activity_at=now, last_poster=author,
                     last_floor=F("last_floor") + 1) != 1:
         raise PostingRefused(_("This thread is locked: no new replies."))
+    claimed = _claimed(thread)
     post = Post.objects.create(thread=thread, author=author, source=source, html=_render(source, author),
-                               created_at=now, floor=_claimed_floor(thread))
+                               created_at=now, floor=claimed.floor)
+    _index_reply(post, claimed)
     Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") + 1,
                                                     threads_version=F("threads_version") + 1)
     # A replier follows the thread from now on; followers and @mentions are
@@ -176,20 +183,36 @@ def add_reply(*, thread: Thread, author, source: str) -> Post:
     now = timezone.now()
     Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now,
                                                last_poster=author, last_floor=F("last_floor") + 1)
+    claimed = _claimed(thread)
     post = Post.objects.create(thread=thread, author=author, source=source,
-                               html=_render(source, author, spam_limits=False), created_at=now,
-                               floor=_claimed_floor(thread))
+                               html=_render(source, author, spam_limits=False), created_at=now, floor=claimed.floor)
+    _index_reply(post, claimed)
     Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") + 1,
                                                     threads_version=F("threads_version") + 1)
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     return post
 
 
-def _claimed_floor(thread: Thread) -> int:
-    """The floor this transaction's UPDATE just moved last_floor to. Its row lock on the thread holds
-    until commit, so no other reply reads or takes the same floor, and one rolled back frees its floor:
-    floors stay unique (forum_post_one_per_floor) and without gaps."""
-    return Thread.objects.filter(pk=thread.pk).values_list("last_floor", flat=True).get()
+class _Claimed(NamedTuple):
+    floor: int
+    board_id: int
+    hidden: bool
+    title: str
+
+
+def _claimed(thread: Thread) -> _Claimed:
+    """The floor this transaction's UPDATE just moved last_floor to, with the board and hidden flag the
+    reply is indexed under. Its row lock on the thread holds until commit, so no other reply reads or
+    takes the same floor, and one rolled back frees its floor: floors stay unique
+    (forum_post_one_per_floor) and without gaps. A move or hide of the thread waits for the same lock, so
+    the board and flag read here are the ones this reply commits under (search.indexing)."""
+    return _Claimed(*Thread.objects.filter(pk=thread.pk).values_list("last_floor", "board_id", "hidden", "title").get())
+
+
+def _index_reply(post: Post, claimed: _Claimed) -> None:
+    indexing.put(indexing.post_document(
+        post_id=post.pk, thread_id=post.thread_id, board_id=claimed.board_id, author_id=post.author_id,
+        thread_title=claimed.title, text=post.source, created_at=post.created_at, thread_hidden=claimed.hidden))
 
 
 @transaction.atomic(durable=True)
@@ -203,6 +226,7 @@ def edit_post(*, post: Post, editor, source: str) -> Post:
     PostRevision.objects.create(post=locked, editor=editor, source=locked.source)
     locked.source, locked.html, locked.edited_at = source, _render(source, editor), timezone.now()
     locked.save(update_fields=["source", "html", "edited_at"])
+    indexing.change_text(thread_id=locked.thread_id, post_id=locked.pk, first=locked.floor == 1, text=source)
     Thread.objects.filter(pk=locked.thread_id).update(version=F("version") + 1)  # its pages (forum.pagecache)
     return locked
 
@@ -229,5 +253,6 @@ def delete_post(*, post: Post, actor) -> Post:
         Board.objects.filter(threads=post.thread_id).update(post_count=F("post_count") - 1,
                                                             threads_version=F("threads_version") + 1)
         User.objects.filter(pk=post.author_id).update(post_count=F("post_count") - 1)
+        indexing.remove_post(post_id=post.pk)
     post.refresh_from_db()
     return post

@@ -10,6 +10,7 @@ from forum.models import Board, Thread
 from ideas import proposing, similar, statuses, voting
 from ideas.models import Idea
 from releases.models import ChangelogItem, FeatureArea, Product, Release
+from search import indexing
 
 IDEAS = [
     # author, area, title, text, voters
@@ -37,6 +38,7 @@ def _adopt(thread: Thread, *, product: Product, area: FeatureArea) -> Idea:
     with transaction.atomic():
         idea = Idea.objects.create(thread=thread, product=product, area=area, created_at=thread.created_at)
         similar.index_title(idea, thread.title)
+        indexing.mark_idea(thread_id=thread.pk, product_id=product.pk)
     return idea
 
 

@@ -8,6 +8,7 @@ from forum.models import Board
 from ideas import similar
 from ideas.models import Idea
 from releases.models import FeatureArea, Product
+from search import indexing
 
 
 class IdeaRefused(Exception):
@@ -33,5 +34,6 @@ def propose_idea(*, board: Board, author, title: str, source: str, product: Prod
     following.follow_thread(user=author, thread=thread)
     idea = Idea.objects.create(thread=thread, product=product, area=area, created_at=thread.created_at)
     similar.index_title(idea, thread.title)
+    indexing.mark_idea(thread_id=thread.pk, product_id=product.pk)
     pagecache.changed(board_ids=[board.pk])
     return idea
