@@ -73,7 +73,8 @@ def move_thread(*, thread: Thread, moderator, board: Board, reason: str = "") ->
                                              version=F("version") + 1)
     ModerationAction.objects.create(
         moderator=moderator, kind=Kind.MOVE, thread=locked, reason=reason,
-        detail=f"{locked.board.slug} → {board.slug}",
+        # By the names moderators read (the log shows it as it is written: a slug is an address, not a name).
+        detail=f"{locked.board.name} → {board.name}",
     )
     return True
 
