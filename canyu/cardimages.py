@@ -6,13 +6,18 @@ the drawing's version (``CARD_VERSION``), so a changed changelog or result makes
 unchanged one is never drawn twice, by any process. Files live in MEDIA_ROOT/cards/, written to a
 temporary name and renamed, so a reader never gets half a file.
 
-Chinese needs a font with Chinese glyphs, and a fresh machine may have none: SHARE_CARD_FONT names
-one, or the usual system places are tried. Without one, a line the font cannot draw is left out
-rather than drawn as boxes (the product and version, in Latin letters and digits, always show).
+Chinese needs a font with Chinese glyphs, and a fresh machine may have none. The fonts are tried in
+order (``font_sources``): SHARE_CARD_FONT if set, then, unless it has Chinese glyphs, the first font
+with them found where Debian (fonts-noto-cjk, fonts-wqy-*, fonts-droid-fallback), Fedora, macOS or
+Windows put them; a Latin font or Pillow's own only when there is nothing else. Each text is drawn
+with the first font that has all of its glyphs; a text none can draw is left out rather than drawn
+as boxes (the product and version, in Latin letters and digits, always show), and a warning says
+which font to install.
 """
 
 import hashlib
 import json
+import logging
 import os
 import tempfile
 from dataclasses import dataclass
@@ -25,15 +30,20 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from PIL import Image, ImageDraw, ImageFont
 
+logger = logging.getLogger(__name__)
+
 WIDTH, HEIGHT = 1200, 630
 CARD_VERSION = 1  # move it when the drawing changes: every picture is then drawn anew
 CACHE_SECONDS = 3600  # browsers and proxies; the address stays, the picture may change with its page
 MARGIN = 64
 ORANGE, ORANGE_DARK, INK, MUTED, PAPER = "#ff6700", "#b34700", "#1f2328", "#5f6670", "#ffffff"
 
+# A font file and the face in it; ("", 0) is Pillow's own (Latin) font.
+FontSource = tuple[str, int]
+PILLOW_FONT: FontSource = ("", 0)
 # Fonts with Chinese glyphs where Debian, Ubuntu, Fedora, macOS and Windows put them. A .ttc's face
 # index picks the Simplified Chinese face where the collection has several.
-CJK_FONTS = (
+CJK_FONTS: tuple[FontSource, ...] = (
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2),
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
     ("/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc", 2),
@@ -48,11 +58,13 @@ CJK_FONTS = (
     ("C:/Windows/Fonts/msyh.ttc", 0),
 )
 # Latin letters at least, when there is no Chinese font.
-LATIN_FONTS = (
+LATIN_FONTS: tuple[FontSource, ...] = (
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 0),
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 0),
     ("/usr/share/fonts/TTF/DejaVuSans.ttf", 0),
 )
+# Characters a font must draw to count as one with Chinese glyphs.
+CHINESE_PROBE = "中文爆米花"
 
 
 @dataclass(frozen=True)
@@ -66,16 +78,47 @@ class Card:
     footer: str = ""
 
 
-def font_source() -> tuple[str, int]:
-    """The font file (and face) pictures are drawn with: SHARE_CARD_FONT, else the first usual place
-    that exists; ("", 0) for Pillow's own Latin font."""
-    configured = getattr(settings, "SHARE_CARD_FONT", "")
+def font_sources() -> tuple[FontSource, ...]:
+    """The fonts pictures are drawn with, in order: each text takes the first that has all its glyphs."""
+    return _font_sources(getattr(settings, "SHARE_CARD_FONT", ""), CJK_FONTS, LATIN_FONTS)
+
+
+@lru_cache(maxsize=8)
+def _font_sources(configured: str, cjk_fonts: tuple[FontSource, ...],
+                  latin_fonts: tuple[FontSource, ...]) -> tuple[FontSource, ...]:
+    """SHARE_CARD_FONT (a .ttc at a usual place: its Chinese face), then the first usual font with
+    Chinese glyphs unless it has them, then a Latin font or Pillow's own only if there is nothing yet.
+    Looked for once per process (and per setting); what was found is logged, a missing font loudly."""
+    sources: list[FontSource] = []
     if configured:
-        return (configured, 0) if Path(configured).is_file() else ("", 0)
-    for path, index in CJK_FONTS + LATIN_FONTS:
-        if Path(path).is_file():
-            return path, index
-    return "", 0
+        if Path(configured).is_file():
+            sources.append((configured, dict(cjk_fonts).get(configured, 0)))
+        else:
+            logger.warning("SHARE_CARD_FONT=%s is not a file: share pictures use the fonts found in the usual places",
+                           configured)
+    if not any(drawable(CHINESE_PROBE, source) for source in sources):
+        chinese = next((source for source in cjk_fonts
+                        if Path(source[0]).is_file() and drawable(CHINESE_PROBE, source)), None)
+        if chinese is not None:
+            sources.append(chinese)
+        else:
+            logger.warning(
+                "No font with Chinese glyphs for share pictures (SHARE_CARD_FONT=%r, none in the usual places): "
+                "their Chinese lines are left out. Install fonts-noto-cjk (Debian: /usr/share/fonts/opentype/noto/) "
+                "or set SHARE_CARD_FONT.", configured)
+    if not sources:
+        latin = next((source for source in latin_fonts if Path(source[0]).is_file()), None)
+        sources.append(latin or PILLOW_FONT)
+        if latin is None:
+            logger.warning("No font file for share pictures: Pillow's built-in font draws their Latin lines")
+    logger.info("Share pictures are drawn with %s", ", ".join(f"{path} (face {index})" if path else "Pillow's font"
+                                                             for path, index in sources))
+    return tuple(sources)
+
+
+def source_for(text: str, sources: tuple[FontSource, ...]) -> FontSource | None:
+    """The first of ``sources`` that has a glyph for every character of ``text``; None if none has."""
+    return next((source for source in sources if drawable(text, source)), None)
 
 
 @lru_cache(maxsize=32)
@@ -94,7 +137,7 @@ def _font(path: str, index: int, size: int) -> ImageFont.FreeTypeFont:
 @lru_cache(maxsize=4096)
 def _draws(path: str, index: int, char: str) -> bool:
     """Whether the font has a glyph for ``char``: a missing one is drawn as the font's "not defined"
-    box, the same as a code point no font has."""
+    box (tofu), the same as a code point no font has."""
     if char.isspace():
         return True
     font = _font(path, index, 32)
@@ -107,7 +150,7 @@ def _glyph(font, char: str) -> bytes:
     return image.tobytes()
 
 
-def drawable(text: str, source: tuple[str, int]) -> bool:
+def drawable(text: str, source: FontSource) -> bool:
     return all(_draws(*source, char) for char in set(text))
 
 
@@ -140,9 +183,9 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int, max_lines: int
     return lines
 
 
-def render_card(card: Card, source: tuple[str, int] | None = None) -> tuple[bytes, list[str]]:
-    """The PNG of ``card`` and the texts it shows (those the font could not draw are left out)."""
-    source = source or font_source()
+def render_card(card: Card, sources: tuple[FontSource, ...] | None = None) -> tuple[bytes, list[str]]:
+    """The PNG of ``card`` and the texts it shows (those no font could draw are left out)."""
+    sources = sources or font_sources()
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, WIDTH, 16), fill=ORANGE)
@@ -150,38 +193,44 @@ def render_card(card: Card, source: tuple[str, int] | None = None) -> tuple[byte
     width = WIDTH - 2 * MARGIN
     shown = []
     y = 64
-    if card.kicker and drawable(card.kicker, source):
-        draw.text((MARGIN, y), _fit(draw, card.kicker, _font(*source, 36), width), font=_font(*source, 36),
-                  fill=ORANGE_DARK)
+    source = source_for(card.kicker, sources) if card.kicker else None
+    if source is not None:
+        font = _font(*source, 36)
+        draw.text((MARGIN, y), _fit(draw, card.kicker, font, width), font=font, fill=ORANGE_DARK)
         shown.append(card.kicker)
     y += 64
-    if card.title and drawable(card.title, source):
+    source = source_for(card.title, sources) if card.title else None
+    if source is not None:
         font = _font(*source, 60)
         for line in _wrap(draw, card.title, font, width, max_lines=2):
             draw.text((MARGIN, y), line, font=font, fill=INK)
             y += 78
         shown.append(card.title)
     y += 18
-    font = _font(*source, 34)
     for line in card.lines:
         if y > HEIGHT - 96 - 56:
             break
-        if not drawable(line, source):
+        source = source_for(line, sources)
+        if source is None:
             continue
+        font = _font(*source, 34)
         draw.text((MARGIN, y), _fit(draw, line, font, width), font=font, fill=MUTED)
         shown.append(line)
         y += 52
-    if card.footer and drawable(card.footer, source):
-        draw.text((MARGIN, HEIGHT - 72), _fit(draw, card.footer, _font(*source, 36), width),
-                  font=_font(*source, 36), fill=PAPER)
+    source = source_for(card.footer, sources) if card.footer else None
+    if source is not None:
+        font = _font(*source, 36)
+        draw.text((MARGIN, HEIGHT - 72), _fit(draw, card.footer, font, width), font=font, fill=PAPER)
         shown.append(card.footer)
     out = BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue(), shown
 
 
-def card_digest(card: Card, source: tuple[str, int]) -> str:
-    described = [CARD_VERSION, list(source), card.kicker, card.title, list(card.lines), card.footer]
+def card_digest(card: Card, sources: tuple[FontSource, ...]) -> str:
+    """What names the picture's file: its texts, its fonts and the drawing's version."""
+    described = [CARD_VERSION, [list(source) for source in sources], card.kicker, card.title, list(card.lines),
+                 card.footer]
     return hashlib.sha256(json.dumps(described, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -192,14 +241,14 @@ def card_path(digest: str) -> Path:
 def stored_card(card: Card) -> tuple[bytes, str]:
     """The PNG of ``card`` and its digest: read from its file, or drawn and stored once. Two processes
     drawing the same new card at once both write the same bytes; the rename makes either whole."""
-    source = font_source()
-    digest = card_digest(card, source)
+    sources = font_sources()
+    digest = card_digest(card, sources)
     path = card_path(digest)
     try:
         return path.read_bytes(), digest
     except FileNotFoundError:
         pass
-    png, _shown = render_card(card, source)
+    png, _shown = render_card(card, sources)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
     try:

@@ -10,6 +10,8 @@ from canyu import views
 # The admin signs in through allauth's form, so its rate limits cover it too.
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Canyu"
+# The browser tab: the site's name, not "Django site admin".
+admin.site.site_title = "Canyu"
 
 urlpatterns = [
     path("", include("community.urls")),

@@ -36,6 +36,14 @@ def season_of(moment: datetime) -> str:
     return f"{local.year}Q{(local.month - 1) // 3 + 1}"
 
 
+def season_name(season: str) -> str:
+    """ "2026Q4" as people write it: 2026 年第 4 季度, Q4 2026. Anything else is shown as it is."""
+    match = SEASON_PATTERN.match(season or "")
+    if match is None:
+        return season
+    return _("Q%(quarter)s %(year)s") % {"year": match[1], "quarter": match[2]}
+
+
 def season_from(value: str | None, *, default: str) -> str:
     """The season asked for in ``?season=``; anything malformed means ``default``."""
     return value if value and SEASON_PATTERN.match(value) else default

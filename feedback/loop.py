@@ -3,7 +3,8 @@ Popcorn Award once the result is frozen. The release page, the announcement thre
 page and the publish notification lead there, so a fan is one tap from the next step wherever they are.
 
 Releases do not import feedback: feedback registers what it shows on release pages
-(releases.panels) and announcement threads (forum.panels) in VotingConfig.ready.
+(releases.panels) and announcement threads (forum.panels), and where the publish notification's
+link leads (releases.steps), in FeedbackConfig.ready.
 """
 
 from dataclasses import dataclass
@@ -93,6 +94,16 @@ def release_panel(request, release: Release):
     if step is None:
         return None
     return render_to_string("feedback/_report_step.html", {"step": step, "where": "release"}, request=request)
+
+
+def next_step(release: Release, now: datetime) -> str | None:
+    """Where the publish notification leads (releases.steps): the report while its window is open (or
+    being counted), the award once frozen; None (the release page) for a release that takes no reports
+    or whose window has not opened. One query, the same for every reader."""
+    step = report_steps(_nobody, [release], now).get(release.pk)
+    if step is None or step.state == ReportStep.UPCOMING:
+        return None
+    return step.url
 
 
 def concerns_announcement(thread) -> bool:

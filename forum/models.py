@@ -235,6 +235,8 @@ class ThreadRead(models.Model):
     last_read_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("read mark")
+        verbose_name_plural = _("read marks")
         constraints = [models.UniqueConstraint(fields=["user", "thread"], name="forum_one_read_mark_per_thread")]
 
     def __str__(self):

@@ -78,7 +78,8 @@ def move_thread(*, thread: Thread, moderator, board: Board, reason: str = "") ->
     indexing.move_thread(thread_id=locked.pk, board_id=board.pk)
     ModerationAction.objects.create(
         moderator=moderator, kind=Kind.MOVE, thread=locked, reason=reason,
-        detail=f"{locked.board.slug} → {board.slug}",
+        # By the names moderators read (the log shows it as it is written: a slug is an address, not a name).
+        detail=f"{locked.board.name} → {board.name}",
     )
     return True
 

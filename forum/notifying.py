@@ -9,6 +9,8 @@ and its thread are still visible, and each recipient may still read the
 thread's board. A mentioned follower is told once, about the mention.
 """
 
+import html
+
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -88,8 +90,9 @@ def notify_about_like(*, post_id: int, user_id: int) -> int:
 
 
 def post_snippet(post: Post) -> str:
-    """The start of the post as plain text, for a notification (kept with it: shown as text, never as HTML)."""
-    return Truncator(" ".join(strip_tags(post.html).split())).chars(SNIPPET_CHARS)
+    """The start of the post as plain text, for a notification (kept with it: shown as text, never as HTML):
+    its entities decoded, or a "&nbsp;" would show as those six characters."""
+    return Truncator(" ".join(html.unescape(strip_tags(post.html)).split())).chars(SNIPPET_CHARS)
 
 
 def _readers(role_ids: list[int], prefix: str = "") -> Q:

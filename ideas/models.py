@@ -148,7 +148,8 @@ class StatusChange(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.idea_id}: {self.from_status} → {self.to_status}"
+        # Shown in the admin's idea page: the statuses by their names in the reader's language.
+        return f"{self.idea_id}: {self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class IdeaTerm(models.Model):

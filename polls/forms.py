@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
 from canyu.text import clean_title, isolate
+from canyu.timezones import current_zone_label
 from polls.models import OPTION_MAX, OPTIONS_MAX, QUESTION_MAX, Poll
 from polls.polling import upcoming_ideas
 
@@ -49,7 +50,7 @@ class PollForm(forms.Form):
             self.fields["ideas"].help_text = gettext("Upcoming ideas of %(product)s, most voted first.") % {
                 "product": product.name}
         self.fields["closes_at"].help_text = gettext("In your time zone, %(zone)s.") % {
-            "zone": timezone.get_current_timezone_name()}
+            "zone": current_zone_label()}
         if not self.is_bound:
             soon = timezone.localtime() + timedelta(days=2)
             self.initial["closes_at"] = soon.replace(minute=0, second=0, microsecond=0)

@@ -27,6 +27,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from canyu.text import clean_title
+from canyu.timezones import current_zone_label
 from releases import changelog, preparing, publishing
 from releases.models import Build, ChangelogItem, FeatureArea, Product, ProductFollow, Release
 from releases.preparing import ReleaseRefused
@@ -271,7 +272,7 @@ class ReleaseForm(forms.ModelForm):
             friday = next_orange_friday(timezone.now())
             self.fields["publish_at"].help_text = gettext(
                 "In your time zone, %(zone)s. The next Orange Friday, 17:00 Beijing time, is %(local)s for you."
-            ) % {"zone": timezone.get_current_timezone_name(),
+            ) % {"zone": current_zone_label(),
                  "local": formats.date_format(timezone.localtime(friday), "DATETIME_FORMAT")}
 
     def clean_title(self):

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -218,7 +219,8 @@ def notify_followers(*, release_id: int) -> int:
         return 0  # withdrawn, deleted, or not published (yet)
     batch_size = settings.RELEASES_NOTIFY_BATCH
     params = {"product": release.product.name, "version": release.version, "title": release.title}
-    url = release.get_absolute_url()
+    # Not the release page: the next step, chosen when the link is followed (releases.steps).
+    url = reverse("releases:next_step", args=[release.product.slug, release.version])
     follows = ProductFollow.objects.filter(product_id=release.product_id).order_by("user_id")
     offered, last = 0, 0
     while True:

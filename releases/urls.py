@@ -12,4 +12,6 @@ urlpatterns = [
     # str: a version has dots (26.11.27) but never a slash.
     path("releases/<slug:product_slug>/<str:version>/", views.release, name="release"),
     path("releases/<slug:product_slug>/<str:version>/card.png", views.release_card, name="card"),
+    # Where the publish notification leads: on to the release's next step (releases.steps).
+    path("releases/<slug:product_slug>/<str:version>/next/", views.next_step, name="next_step"),
 ]

@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from canyu.cardimages import card_response
-from releases import access, following, pages, panels, sharing
+from releases import access, following, pages, panels, sharing, steps
 from releases.models import Release
 
 
@@ -43,6 +44,15 @@ def release_card(request, product_slug, version):
     """The release's share picture (1200×630 PNG), drawn once per content (canyu.cardimages)."""
     release = access.access_release(request.user, product_slug, version)
     return card_response(request, sharing.release_picture(release))
+
+
+def next_step(request, product_slug, version):
+    """The publish notification's link: on to the four-cell report, the award or the release page,
+    whichever the release leads to now (releases.steps). A redirect, not a page: no tap is added."""
+    release = access.access_release(request.user, product_slug, version)
+    if release.state != Release.State.PUBLISHED:
+        return redirect(release)  # a preview leads nowhere further
+    return redirect(steps.next_step_url(release, timezone.now()))
 
 
 @require_POST

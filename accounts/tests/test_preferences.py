@@ -74,4 +74,26 @@ def test_the_time_zone_picker_offers_the_common_zones_first_by_their_chinese_nam
     assert '<option value="Asia/Shanghai" selected>北京时间（中国） (UTC+8)</option>' in common
     assert '<option value="Asia/Kolkata">印度 (UTC+5:30)</option>' in common
     assert common.count("<option") < 30 and "Asia/Shanghai" not in everything  # listed once
-    assert '<option value="America/Argentina/Buenos_Aires">America/Argentina/Buenos Aires</option>' in everything
+    assert '<option value="America/Argentina/Buenos_Aires">布宜诺斯艾利斯（阿根廷）</option>' in everything
+    assert '<option value="America/Denver">丹佛（美国）</option>' in everything
+    # One zone per region, by its current name: no "US/Mountain" beside Denver, no "Factory".
+    assert 'value="US/Mountain"' not in html and 'value="Factory"' not in html
+
+
+def test_the_other_zones_are_named_in_english_for_an_english_reader(client, fan):
+    html = client.get(reverse("accounts:preferences"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<option value="America/Denver">Denver (United States)</option>' in html
+    assert '<option value="Asia/Kolkata">India (UTC+5:30)</option>' in html
+
+
+def test_a_zone_stored_under_an_older_name_shows_as_chosen_and_can_be_kept(client, fan):
+    User.objects.filter(pk=fan.pk).update(time_zone="US/Eastern")
+    html = client.get(reverse("accounts:preferences"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '<option value="US/Eastern" selected>纽约（美国） (UTC' in html
+    response = client.post(reverse("accounts:preferences"), {"language": "zh-hans", "time_zone": "US/Eastern"})
+    assert response.status_code == 302 and User.objects.get(pk=fan.pk).time_zone == "US/Eastern"
+
+
+def test_each_language_is_named_in_itself_and_marked_as_that_language(client, fan):
+    html = client.get(reverse("accounts:preferences"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '<option value="en" lang="en">English</option>' in html

@@ -14,7 +14,6 @@ import time_machine
 from django.urls import reverse
 from PIL import Image
 
-from canyu import cardimages
 from feedback.tests.reporting import CLOSES, frozen_week, items_of, published_release
 from forum.tests.factories import make_thread
 from releases.tests.factories import make_engineer
@@ -194,32 +193,3 @@ def test_an_unpublished_release_has_no_picture_for_visitors(client):
 
     release = make_release(items=1)
     assert client.get(reverse("releases:card", args=[release.product.slug, release.version])).status_code == 404
-
-
-CARD = cardimages.Card(kicker="MIUI", title="26.11.27 · 农历锁屏 Lunar lock screen",
-                       lines=("· 锁屏显示农历", "· Film filters"), footer="Canyu")
-
-
-def test_without_a_chinese_font_lines_it_cannot_draw_are_left_out(settings):
-    latin = [path for path, _index in cardimages.LATIN_FONTS if __import__("os").path.isfile(path)]
-    if not latin:
-        pytest.skip("no DejaVu font on this machine")
-    settings.SHARE_CARD_FONT = latin[0]
-    png, shown = cardimages.render_card(CARD)
-    assert png_size(png) == (1200, 630)
-    assert shown == ["MIUI", "· Film filters", "Canyu"]
-
-
-def test_without_any_font_file_pillows_own_font_draws_the_latin_lines(settings):
-    settings.SHARE_CARD_FONT = "/nonexistent/font.ttf"
-    png, shown = cardimages.render_card(CARD)
-    assert png_size(png) == (1200, 630) and shown == ["MIUI", "· Film filters", "Canyu"]
-
-
-def test_with_a_chinese_font_every_line_is_drawn(settings):
-    cjk = [path for path, _index in cardimages.CJK_FONTS if __import__("os").path.isfile(path)]
-    if not cjk:
-        pytest.skip("no Chinese font on this machine (the fallback is tested above)")
-    settings.SHARE_CARD_FONT = ""
-    _png, shown = cardimages.render_card(CARD)
-    assert shown == ["MIUI", CARD.title, *CARD.lines, "Canyu"]

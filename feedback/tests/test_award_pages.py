@@ -89,7 +89,7 @@ def test_the_awards_page_lists_the_weekly_winners_and_the_season_table(client):
     with time_machine.travel(AFTER, tick=False):
         html = client.get(reverse("feedback:awards")).content.decode()
     assert f"{release.product.name} {release.version}" in html and items_of(release)[1].title in html
-    assert "Season 2026Q4" in html and f'href="{zhou.get_absolute_url()}" dir="auto">Zhou Wei</a>' in html
+    assert "Awards of Q4 2026" in html and f'href="{zhou.get_absolute_url()}" dir="auto">Zhou Wei</a>' in html
 
 
 def test_the_awards_page_invites_to_the_open_reports(client):
@@ -113,7 +113,7 @@ def test_an_earlier_season_is_one_click_away_and_a_bad_one_means_this_one(client
         earlier = client.get(reverse("feedback:awards") + "?season=2026Q3").content.decode()
         bad = client.get(reverse("feedback:awards") + "?season=<script>").content.decode()
     assert "No awards in this season yet." in earlier
-    assert "Season 2026Q4" in bad and "<script>" not in bad.split("<main")[1]
+    assert "Awards of Q4 2026" in bad and "<script>" not in bad.split("<main")[1]
 
 
 @pytest.mark.parametrize("weeks", [1, 6])

@@ -3,9 +3,11 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.tests.factories import UserFactory
 from feedback import reports
+from feedback.awards import season_name
 from feedback.tests.reporting import published_release, submit
 from feedback.tests.test_summaries import csv_rows
 from ideas import voting
@@ -46,3 +48,11 @@ def test_a_sentence_ending_with_a_time_ends_with_one_full_stop_in_english():
     with translation.override("en"):
         text = sentence.render(Context({"moment": datetime(2026, 12, 11, 17, 0, tzinfo=ZoneInfo("Asia/Shanghai"))}))
     assert text == "Reports open on Dec. 11, 2026, 17:00."
+
+
+def test_a_season_is_written_as_people_write_a_quarter():
+    with translation.override("zh-hans"):
+        assert season_name("2026Q4") == "2026 年第 4 季度"
+    with translation.override("en"):
+        assert season_name("2026Q4") == "Q4 2026"
+    assert season_name("not a season") == "not a season"

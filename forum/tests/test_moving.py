@@ -72,3 +72,9 @@ def test_fans_cannot_open_the_move_page(client):
     thread = make_thread()
     client.force_login(UserFactory())
     assert client.get(reverse("forum:move_thread", args=[thread.pk])).status_code == 403
+
+
+def test_the_moderation_log_names_the_boards_a_thread_moved_between(client, mod):
+    thread = make_thread(board=BoardFactory(name="Feedback", slug="feedback"))
+    moderation.move_thread(thread=thread, moderator=mod, board=BoardFactory(name="Photography", slug="photos"))
+    assert ModerationAction.objects.get(thread=thread).detail == "Feedback → Photography"

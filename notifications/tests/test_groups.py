@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from forum import following, liking, posting
+from forum.notifying import post_snippet
 from forum.tests.factories import make_thread
 from notifications.models import Kind, Notification
 from notifications.tests.factories import make_notification
@@ -136,3 +137,12 @@ def test_a_grouped_line_isolates_and_escapes_the_title_and_names(client, fan):
     html = client.get(reverse("notifications:list")).content.decode()
     assert "<bdi>meimei</bdi> and 1 other liked your post in “<bdi>&lt;script&gt;x&lt;/script&gt;</bdi>”" in html
     assert "<script>x" not in html
+
+
+def test_a_snippet_shows_the_posts_characters_not_their_html_entities(fan, followed_thread,
+                                                                      django_capture_on_commit_callbacks):
+    replies_in(followed_thread, [UserFactory()], django_capture_on_commit_callbacks)
+    reply = followed_thread.posts.order_by("-pk").first()
+    type(reply).objects.filter(pk=reply.pk).update(html="<p>5.6&nbsp;GB &amp; R&amp;D</p>")
+    reply.refresh_from_db()
+    assert post_snippet(reply) == "5.6 GB & R&D"

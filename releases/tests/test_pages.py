@@ -12,6 +12,7 @@ from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from accounts.tests.images import image_bytes
 from forum.tests.factories import make_thread
+from releases import steps
 from releases.models import ChangelogItem, Release
 from releases.tests.builders import make_build, make_engineer, make_item, make_product, make_release
 
@@ -68,6 +69,36 @@ def test_publishers_preview_an_unpublished_release_under_a_banner(client, publis
 def test_publishers_see_no_banner_on_a_published_release(client, publisher):
     release = make_release()
     assert "preview-banner" not in page(client, release.get_absolute_url())
+
+
+# --- The next step (releases.steps): where the publish notification leads ----------------------------
+
+
+def next_step(release):
+    return reverse("releases:next_step", args=[release.product.slug, release.version])
+
+
+def test_the_next_step_is_the_release_page_when_no_app_registered_one(client, monkeypatch):
+    monkeypatch.setattr(steps, "_steps", [])
+    release = make_release()
+    response = client.get(next_step(release))
+    assert (response.status_code, response["Location"]) == (302, release.get_absolute_url())
+
+
+def test_the_next_step_is_the_first_registered_address(client, monkeypatch):
+    release = make_release()
+    monkeypatch.setattr(steps, "_steps", [lambda release, now: None, lambda release, now: "/awards/"])
+    assert client.get(next_step(release))["Location"] == "/awards/"
+
+
+def test_an_unpublished_release_has_no_next_step_for_fans(client, fan):
+    page(client, next_step(make_release(state=Release.State.DRAFT)), status=404)
+
+
+def test_a_publishers_preview_leads_to_its_own_page(client, publisher, monkeypatch):
+    monkeypatch.setattr(steps, "_steps", [lambda release, now: "/awards/"])
+    release = make_release(state=Release.State.SCHEDULED)
+    assert client.get(next_step(release))["Location"] == release.get_absolute_url()
 
 
 def test_unknown_product_or_version_is_404(client):

@@ -193,7 +193,9 @@ def test_followers_are_notified_once_each_after_the_commit(board, django_capture
     assert sorted(notified.values_list("recipient_id", flat=True)) == sorted(fan.pk for fan in fans)
     assert not Notification.objects.filter(recipient=bystander).exists()
     first = notified.first()
-    assert first.url == release.get_absolute_url() and release.version in first.message
+    # The link leads on to the release's next step (releases.steps): the report, the award, or its page.
+    assert first.url == reverse("releases:next_step", args=[release.product.slug, release.version])
+    assert release.version in first.message
     assert Release.objects.get(pk=release.pk).notified_at is not None
 
 
