@@ -56,6 +56,7 @@ def paths_of(site: ChineseSite) -> dict[str, list]:
         "/releases/", f"/releases/{product}/", f"/releases/{product}/?channel=stable",
         f"/releases/{stable.product.slug}/",
         this_week.get_absolute_url(), last_month.get_absolute_url(), stable.get_absolute_url(),
+        "/search/", "/search/?q=锁屏", "/search/?q=锁屏&order=new", "/search/?q=锁屏&page=99", "/search/?q=的",
         "/awards/", f"/awards/{product}/", f"/awards/{product}/{last_month.version}/",
         f"/awards/{product}/{this_week.version}/",
         *(f"/u/{name}/{tab}" for name in (fan, engineer)
