@@ -78,9 +78,9 @@ check: install
 	$(MAKE) --no-print-directory lint
 
 # ruff's rules on the whole tree, mypy (django-stubs) on the process modules, and the import contract
-# between apps (import-linter): pyproject.toml says which rules, which modules and which direction. FORMAT_CHECK=yes adds `ruff format --check`: the default becomes yes
-# once the tree has been formatted (`make format`).
-FORMAT_CHECK ?= no
+# between apps (import-linter): pyproject.toml says which rules, which modules and which direction.
+# The tree is formatted with ruff (`make format`); FORMAT_CHECK=no skips the format check.
+FORMAT_CHECK ?= yes
 lint: install
 	$(BIN)/ruff check .
 	@if [ "$(FORMAT_CHECK)" = yes ]; then echo "$(BIN)/ruff format --check ."; $(BIN)/ruff format --check .; fi

@@ -95,6 +95,8 @@ class GroupAdmin(RoleAndPermissionNames, DjangoGroupAdmin):
 
     def action_checkbox(self, group: Group) -> str:
         # As Django's, with the role's name rather than the group's key.
-        attrs = {"class": "action-select",
-                 "aria-label": format_html(gettext("Select this object for an action - {}"), role_name(group))}
+        attrs = {
+            "class": "action-select",
+            "aria-label": format_html(gettext("Select this object for an action - {}"), role_name(group)),
+        }
         return forms.CheckboxInput(attrs, lambda value: False).render(helpers.ACTION_CHECKBOX_NAME, str(group.pk))

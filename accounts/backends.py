@@ -32,8 +32,12 @@ def load_user(user_id) -> User | None:
         return None
     alias = router.db_for_read(User)
     sql, converters, names = _compiled(alias)
-    return usercache.load(user_id, names, lambda: _read(alias, sql, converters, user_id),
-                          lambda names, values: User.from_db(alias, names, values))
+    return usercache.load(
+        user_id,
+        names,
+        lambda: _read(alias, sql, converters, user_id),
+        lambda names, values: User.from_db(alias, names, values),
+    )
 
 
 def _read(alias: str, sql: str, converters, user_id) -> list | None:

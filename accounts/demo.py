@@ -29,8 +29,13 @@ def create_demo_users() -> int:
         if User.objects.filter(username=username).exists():
             continue
         user = User(
-            username=username, email=email, display_name=display_name, phone_model=phone,
-            city=city, is_staff=staff, is_superuser=(role == Role.ADMIN),
+            username=username,
+            email=email,
+            display_name=display_name,
+            phone_model=phone,
+            city=city,
+            is_staff=staff,
+            is_superuser=(role == Role.ADMIN),
             # Members for a year: the demo's posts, ideas and votes are held to an established
             # account's limits, not a first day's (forum.ratelimits).
             date_joined=timezone.now() - timedelta(days=365),

@@ -14,21 +14,32 @@ def _limit(field_name: str) -> int:
 
 class ProfileForm(forms.Form):
     display_name = forms.CharField(
-        label=_("Display name"), max_length=_limit("display_name"), required=False,
+        label=_("Display name"),
+        max_length=_limit("display_name"),
+        required=False,
         validators=[validate_no_invisible_characters],
     )
     avatar = forms.FileField(
-        label=_("Avatar"), required=False,
+        label=_("Avatar"),
+        required=False,
         help_text=_("JPEG, PNG, GIF or WebP, at most 5 MB. It is cropped to a square."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
     )
-    city = forms.CharField(label=_("City"), max_length=_limit("city"), required=False,
-                           validators=[validate_no_invisible_characters])
-    phone_model = forms.CharField(label=_("Phone model"), max_length=_limit("phone_model"), required=False,
-                                  validators=[validate_no_invisible_characters])
+    city = forms.CharField(
+        label=_("City"), max_length=_limit("city"), required=False, validators=[validate_no_invisible_characters]
+    )
+    phone_model = forms.CharField(
+        label=_("Phone model"),
+        max_length=_limit("phone_model"),
+        required=False,
+        validators=[validate_no_invisible_characters],
+    )
     bio = forms.CharField(
-        label=_("About me"), max_length=_limit("bio"), required=False,
-        widget=forms.Textarea(attrs={"rows": 4}), validators=[validate_no_invisible_characters],
+        label=_("About me"),
+        max_length=_limit("bio"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_no_invisible_characters],
     )
 
     def clean_avatar(self):

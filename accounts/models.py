@@ -84,9 +84,7 @@ class User(AbstractUser):
             # Alice and alice are one person. (PostgreSQL lowercases every
             # script; SQLite only ASCII, so the form checks as well.)
             models.UniqueConstraint(Lower("username"), name="accounts_username_ci_unique"),
-            models.UniqueConstraint(
-                Lower("email"), condition=~Q(email=""), name="accounts_email_ci_unique"
-            ),
+            models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="accounts_email_ci_unique"),
             models.CheckConstraint(
                 condition=GreaterThanOrEqual(Length("username"), usernames.MIN_LENGTH),
                 name="accounts_username_min_length",
@@ -120,4 +118,3 @@ class User(AbstractUser):
     @property
     def badge(self):
         return badge_of(self)
-

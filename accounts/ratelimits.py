@@ -65,5 +65,6 @@ def respond_429(request):
         action = None
     retry_after = (seconds_until_allowed(request, action=action) if action else None) or FALLBACK_SECONDS
     refusal = _("Too many attempts from your network. Please try again in %(wait)s.") % {
-        "wait": describe_wait(retry_after)}
+        "wait": describe_wait(retry_after)
+    }
     return errorpages.too_many(request, refusal, retry_after)

@@ -52,9 +52,7 @@ def ensure_roles(**kwargs) -> None:
     for role, codenames in STARTING_PERMISSIONS.items():
         group, created = Group.objects.get_or_create(name=role.value)
         if created and codenames:
-            group.permissions.set(
-                Permission.objects.filter(content_type__app_label="accounts", codename__in=codenames)
-            )
+            group.permissions.set(Permission.objects.filter(content_type__app_label="accounts", codename__in=codenames))
 
 
 def grant_role(user, role: Role) -> None:

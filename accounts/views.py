@@ -53,15 +53,19 @@ def edit_preferences(request):
             messages.success(request, _("Your preferences are saved."))
             response = redirect("accounts:preferences")
             response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME, user.language,
-                max_age=settings.LANGUAGE_COOKIE_AGE, secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=False, samesite="Lax",
+                settings.LANGUAGE_COOKIE_NAME,
+                user.language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=False,
+                samesite="Lax",
             )
             return response
         status = 400
     else:
-        form = PreferencesForm(initial={"language": user.language or translation.get_language(),
-                                        "time_zone": user.time_zone})
+        form = PreferencesForm(
+            initial={"language": user.language or translation.get_language(), "time_zone": user.time_zone}
+        )
         status = 200
     return render(request, "accounts/preferences.html", {"form": form}, status=status)
 
@@ -85,16 +89,20 @@ def set_language(request):
         return HttpResponseBadRequest(_("Unknown language."))
     language = form.cleaned_data["language"]
     next_url = form.cleaned_data["next"]
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = "/"
     if request.user.is_authenticated:
         User.objects.filter(pk=request.user.pk).update(language=language)
     response = redirect(next_url)
     response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, language,
-        max_age=settings.LANGUAGE_COOKIE_AGE, secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=False, samesite="Lax",
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=False,
+        samesite="Lax",
     )
     return response
 
@@ -109,9 +117,12 @@ class LoginView(AllauthLoginView):
         if not form.has_error(NON_FIELD_ERRORS, "too_many_login_attempts"):
             return super().form_invalid(form)
         retry_after = ratelimits.login_retry_after(self.request, form.user_credentials())
-        form.errors[NON_FIELD_ERRORS] = form.error_class([
-            _("Too many failed sign-in attempts. Please try again in %(wait)s.")
-            % {"wait": describe_wait(retry_after)}])
+        form.errors[NON_FIELD_ERRORS] = form.error_class(
+            [
+                _("Too many failed sign-in attempts. Please try again in %(wait)s.")
+                % {"wait": describe_wait(retry_after)}
+            ]
+        )
         response = super().form_invalid(form)
         response.status_code = 429
         response["Retry-After"] = str(retry_after)

@@ -76,13 +76,17 @@ def main(argv=None) -> int:
             profile.disable()
         app.append((time.process_time() - app_before) * 1000)
         db.append((backend_seconds(backend) - db_before) * 1000)
-    print(f"Cold signed-in thread page {path} ({min(20, thread.reply_count + 1)} posts on page 1), "
-          f"{args.repeat} requests, the cache emptied before each:")
+    print(
+        f"Cold signed-in thread page {path} ({min(20, thread.reply_count + 1)} posts on page 1), "
+        f"{args.repeat} requests, the cache emptied before each:"
+    )
     quartiles = statistics.quantiles(app, n=4)
     # On a busy machine a request's CPU time grows with what shares its core (caches, SMT): the least is
     # the steadiest figure to compare between runs.
-    print(f"  CPU ms of this process: least {min(app):.1f}, median {statistics.median(app):.1f} "
-          f"(quartiles {quartiles[0]:.1f}–{quartiles[2]:.1f})")
+    print(
+        f"  CPU ms of this process: least {min(app):.1f}, median {statistics.median(app):.1f} "
+        f"(quartiles {quartiles[0]:.1f}–{quartiles[2]:.1f})"
+    )
     # The kernel counts a backend's CPU in 10 ms ticks: only the mean over many requests means anything.
     print(f"  CPU ms of its PostgreSQL backend: mean {statistics.fmean(db):.1f}")
     if profile:

@@ -125,8 +125,10 @@ def main(argv=None) -> int:
         Page("board, signed in", board.get_absolute_url(), True),
         Page("thread, signed in", thread.get_absolute_url(), True),
     ]
-    print(f"Board: {board.name} ({board.thread_count} threads). Thread #{thread.pk}: {thread.reply_count + 1} posts. "
-          f"Signed in as {viewer.username}.")
+    print(
+        f"Board: {board.name} ({board.thread_count} threads). Thread #{thread.pk}: {thread.reply_count + 1} posts. "
+        f"Signed in as {viewer.username}."
+    )
     queries = {page.kind: count_queries(page, cookie, show=args.show_queries) for page in pages}
     check_signed_in(cookie)  # the floor page shows no name to check the sign-in by
     connection.close()  # the script's own connection stays out of the measurement
@@ -178,13 +180,20 @@ def create_database(url: str) -> None:
     parts = urllib.parse.urlsplit(url)
     name = parts.path.lstrip("/")
     if parts.scheme not in {"postgres", "postgresql"} or "bench" not in name:
-        raise BenchRefused(f"DATABASE_URL must be a PostgreSQL database with 'bench' in its name "
-                           f"(seeding empties it); got {url!r}")
+        raise BenchRefused(
+            f"DATABASE_URL must be a PostgreSQL database with 'bench' in its name (seeding empties it); got {url!r}"
+        )
     if parts.hostname not in {"127.0.0.1", "localhost"}:
         raise BenchRefused(f"DATABASE_URL must point at this machine; got host {parts.hostname!r}")
     try:
-        with psycopg.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
-                             password=parts.password, dbname="postgres", autocommit=True) as conn:
+        with psycopg.connect(
+            host=parts.hostname,
+            port=parts.port or 5432,
+            user=parts.username or "postgres",
+            password=parts.password,
+            dbname="postgres",
+            autocommit=True,
+        ) as conn:
             if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
                 conn.execute(f'CREATE DATABASE "{name}"')
                 print(f"Created database {name}.")
@@ -272,8 +281,10 @@ def count_queries(page: Page, cookie: str, *, show: bool) -> int:
     if response.status_code != 200:
         raise BenchRefused(f"{page.path} answered {response.status_code} in-process")
     if show:
-        print(f"\n{page.kind} {page.path}: {len(captured)} queries, "
-              f"{sum(float(q['time']) for q in captured.captured_queries) * 1000:.1f} ms in the database")
+        print(
+            f"\n{page.kind} {page.path}: {len(captured)} queries, "
+            f"{sum(float(q['time']) for q in captured.captured_queries) * 1000:.1f} ms in the database"
+        )
         for query in captured.captured_queries:
             print(f"  {float(query['time']) * 1000:6.2f} ms  {query['sql'][:300]}")
     return len(captured)
@@ -290,10 +301,18 @@ def gunicorn(args):
     """Run gunicorn on a free port of 127.0.0.1 until the block ends, however it ends."""
     port = free_port()
     command = [
-        str(REPO_DIR / ".venv/bin/gunicorn"), "canyu.wsgi",
-        "--chdir", str(REPO_DIR), "--bind", f"{HOST}:{port}",
-        "--workers", str(args.workers), "--worker-class", args.worker_class,
-        "--graceful-timeout", "5",
+        str(REPO_DIR / ".venv/bin/gunicorn"),
+        "canyu.wsgi",
+        "--chdir",
+        str(REPO_DIR),
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--graceful-timeout",
+        "5",
     ]
     if args.worker_class == "gthread":
         command += ["--threads", str(args.worker_threads)]
@@ -301,8 +320,9 @@ def gunicorn(args):
     log = tempfile.NamedTemporaryFile(prefix="canyu-bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
     # Its own session and process group: a Ctrl-C reaches only this script,
     # and stop() below can end gunicorn and its workers together by that group.
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                               env=dict(os.environ))
+    process = subprocess.Popen(
+        command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=dict(os.environ)
+    )
 
     def stop():
         # Only while the master is not yet reaped: its pid, and so the group id, is still ours.
@@ -329,8 +349,11 @@ def gunicorn(args):
         atexit.unregister(stop)
         signal.signal(signal.SIGTERM, previous_sigterm)
         log.close()
-        complaints = [line for line in Path(log.name).read_text(errors="replace").splitlines()
-                      if "Traceback" in line or "ERROR" in line or "Internal Server Error" in line]
+        complaints = [
+            line
+            for line in Path(log.name).read_text(errors="replace").splitlines()
+            if "Traceback" in line or "ERROR" in line or "Internal Server Error" in line
+        ]
         if complaints:
             print(f"WARNING: gunicorn logged errors, see {log.name}:\n  " + "\n  ".join(complaints[:5]))
         else:
@@ -353,8 +376,10 @@ class CpuMeter:
         from django.db import connection
 
         params = connection.get_connection_params()
-        self.pg = psycopg.connect(**{key: params[key] for key in ("host", "port", "user", "password", "dbname")
-                                     if params.get(key)}, autocommit=True)
+        self.pg = psycopg.connect(
+            **{key: params[key] for key in ("host", "port", "user", "password", "dbname") if params.get(key)},
+            autocommit=True,
+        )
         return self
 
     def __exit__(self, *exc):
@@ -389,8 +414,12 @@ class CpuMeter:
 
     def _db_seconds(self) -> dict[int, float]:
         # Every other backend on the benchmark database is a gunicorn worker's.
-        pids = [row[0] for row in self.pg.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+        pids = [
+            row[0]
+            for row in self.pg.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ]
         seconds = {}
         for pid in pids:
             try:
@@ -426,8 +455,19 @@ RESULT_RE = re.compile(r"^BENCH-RESULT (.*)$", re.MULTILINE)
 
 def run_wrk(wrk: str, args, url: str, cookie: str | None, seconds: int) -> Result:
     assert urllib.parse.urlsplit(url).hostname == HOST
-    command = [wrk, "--threads", str(args.wrk_threads), "--connections", str(args.connections),
-               "--duration", f"{seconds}s", "--timeout", "5s", "--script", str(BENCH_DIR / "wrk_report.lua")]
+    command = [
+        wrk,
+        "--threads",
+        str(args.wrk_threads),
+        "--connections",
+        str(args.connections),
+        "--duration",
+        f"{seconds}s",
+        "--timeout",
+        "5s",
+        "--script",
+        str(BENCH_DIR / "wrk_report.lua"),
+    ]
     if cookie:
         command += ["--header", f"Cookie: {cookie}"]
     completed = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 30)
@@ -435,11 +475,13 @@ def run_wrk(wrk: str, args, url: str, cookie: str | None, seconds: int) -> Resul
     if completed.returncode != 0 or not match:
         raise BenchRefused(f"wrk failed on {url}:\n{completed.stdout}\n{completed.stderr}")
     numbers = {key: int(value) for key, value in (item.split("=") for item in match.group(1).split())}
-    errors = sum(numbers[key] for key in ("connect_errors", "read_errors", "write_errors", "status_errors",
-                                          "timeouts"))
+    errors = sum(numbers[key] for key in ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts"))
     return Result(
-        page=None, requests_per_s=numbers["requests"] / (numbers["duration_us"] / 1e6),
-        p50_ms=numbers["p50_us"] / 1000, p99_ms=numbers["p99_us"] / 1000, errors=errors,
+        page=None,
+        requests_per_s=numbers["requests"] / (numbers["duration_us"] / 1e6),
+        p50_ms=numbers["p50_us"] / 1000,
+        p99_ms=numbers["p99_us"] / 1000,
+        errors=errors,
         requests=numbers["requests"],
     )
 
@@ -460,14 +502,17 @@ def verdict(result: Result, floor_rps: float, connections: int) -> str:
 
 
 # The figures of a measured page, the same in every benchmark's table (bench/ideas_bench.py too).
-FIGURES_HEADER = (f"{'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'× floor':>8} {'HTML bytes':>10} {'queries':>7} "
-                  f"{'CPU ms/req':>10}")
+FIGURES_HEADER = (
+    f"{'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'× floor':>8} {'HTML bytes':>10} {'queries':>7} {'CPU ms/req':>10}"
+)
 
 
 def figures(result: Result, floor_rps: float, *, is_floor: bool = False) -> str:
     ratio = "—" if is_floor else f"{result.requests_per_s / floor_rps:.2f}"
-    return (f"{result.requests_per_s:8.1f} {result.p50_ms:7.1f} {result.p99_ms:7.1f} {ratio:>8} "
-            f"{result.html_bytes:>10} {result.queries:>7} {result.app_cpu_ms:5.2f}+{result.db_cpu_ms:4.2f}")
+    return (
+        f"{result.requests_per_s:8.1f} {result.p50_ms:7.1f} {result.p99_ms:7.1f} {ratio:>8} "
+        f"{result.html_bytes:>10} {result.queries:>7} {result.app_cpu_ms:5.2f}+{result.db_cpu_ms:4.2f}"
+    )
 
 
 def warn_about_errors(results: list[Result]) -> None:
@@ -480,25 +525,37 @@ def print_report(args, size, results, floor_again: Result) -> None:
     floor = results[0]
     floor_rps = (floor.requests_per_s + floor_again.requests_per_s) / 2
     worker = f"{args.worker_class}, {args.workers} workers" + (
-        f" × {args.worker_threads} threads" if args.worker_class == "gthread" else "")
+        f" × {args.worker_threads} threads" if args.worker_class == "gthread" else ""
+    )
     print()
     print(f"Canyu forum benchmark: {size}")
-    print(f"gunicorn {worker}; wrk {args.wrk_threads} threads, {args.connections} connections, "
-          f"{args.duration} s per page after {args.warmup} s warm-up; {os.cpu_count()} CPUs")
+    print(
+        f"gunicorn {worker}; wrk {args.wrk_threads} threads, {args.connections} connections, "
+        f"{args.duration} s per page after {args.warmup} s warm-up; {os.cpu_count()} CPUs"
+    )
     header = f"{'page':<18} {'path':<14} {FIGURES_HEADER}  target"
     print(header)
     print("-" * len(header))
     for result in results + [floor_again]:
         is_floor = result.page.kind == "floor"
         kind = result.page.kind if not is_floor else ("floor, first" if result is floor else "floor, last")
-        print(f"{kind:<18} {result.page.path:<14} {figures(result, floor_rps, is_floor=is_floor)}  "
-              f"{verdict(result, floor_rps, args.connections)}")
+        print(
+            f"{kind:<18} {result.page.path:<14} {figures(result, floor_rps, is_floor=is_floor)}  "
+            f"{verdict(result, floor_rps, args.connections)}"
+        )
     drift = abs(floor_again.requests_per_s - floor.requests_per_s) / floor_rps
-    print(f"× floor: requests/s over the floor's mean, {floor_rps:.1f} req/s."
-          + (" The floor moved by more than 10 % during the run: the machine was busy, compare with care."
-             if drift > 0.10 else ""))
-    print("CPU ms/req: gunicorn workers + their PostgreSQL backends, per request; steadier than req/s when "
-          "something else shares the machine.")
+    print(
+        f"× floor: requests/s over the floor's mean, {floor_rps:.1f} req/s."
+        + (
+            " The floor moved by more than 10 % during the run: the machine was busy, compare with care."
+            if drift > 0.10
+            else ""
+        )
+    )
+    print(
+        "CPU ms/req: gunicorn workers + their PostgreSQL backends, per request; steadier than req/s when "
+        "something else shares the machine."
+    )
     warn_about_errors(results + [floor_again])
 
 

@@ -55,8 +55,9 @@ def parse_args(argv):
     except ValueError:
         parser.error("--sizes is a comma-separated list of post counts")
     if any(size < minimum_posts(size) for size in args.sizes):
-        parser.error(f"every size needs at least {minimum_posts(0)} posts (the board's threads' first posts "
-                     f"and the long thread)")
+        parser.error(
+            f"every size needs at least {minimum_posts(0)} posts (the board's threads' first posts and the long thread)"
+        )
     if not 1 <= args.repeat <= 200:
         parser.error("--repeat is between 1 and 200")
     return args
@@ -81,8 +82,10 @@ class Layout:
         return self.posts - self.threads - (BIG_THREAD_POSTS - 1)
 
     def __str__(self):
-        return (f"{self.posts} posts: {BIG_BOARD_THREADS} threads in the large board, {self.other_threads} in "
-                f"another, one of {BIG_THREAD_POSTS} posts")
+        return (
+            f"{self.posts} posts: {BIG_BOARD_THREADS} threads in the large board, {self.other_threads} in "
+            f"another, one of {BIG_THREAD_POSTS} posts"
+        )
 
 
 def minimum_posts(size: int) -> int:
@@ -166,26 +169,40 @@ def seed(layout: Layout) -> None:
         copy_users(cursor, USERS, password=make_password(None))
         # Badges, as on the site: every user a fan, one in twenty an engineer.
         groups = dict(Group.objects.filter(name__in=[Role.FAN.value, Role.ENGINEER.value]).values_list("name", "pk"))
-        cursor.execute(f"""INSERT INTO {membership} (user_id, group_id) SELECT id, %s FROM {user}
+        cursor.execute(
+            f"""INSERT INTO {membership} (user_id, group_id) SELECT id, %s FROM {user}
                            UNION ALL SELECT id, %s FROM {user} WHERE id %% 20 = 0""",
-                       [groups[Role.FAN.value], groups[Role.ENGINEER.value]])
+            [groups[Role.FAN.value], groups[Role.ENGINEER.value]],
+        )
         large = Board.objects.create(slug="large", name="综合讨论 General", description=str(layout), position=0)
         other = Board.objects.create(slug="other", name="相机 Camera", position=1)
         # Thread 1 is the long one. Ids, creation and activity times grow together; two threads pinned,
         # one in 500 hidden.
-        insert_select(cursor, Thread, {
-            "board_id": f"CASE WHEN n <= {BIG_BOARD_THREADS} THEN {large.pk} ELSE {other.pk} END",
-            "author_id": f"1 + n % {USERS}", "last_poster_id": f"1 + n % {USERS}",
-            "title": "CASE WHEN n % 2 = 0 THEN '升级 HyperOS 之后续航怎么样？第 ' || n || ' 帖' "
-                     "ELSE 'Camera app crashes after the update, thread ' || n END",
-            "created_at": f"now() - ({layout.threads + 1} - n) * interval '10 minutes'",
-            "last_activity_at": f"now() - ({layout.threads + 1} - n) * interval '10 minutes'",
-            "pinned": "n IN (2, 3)", "hidden": "n > 3 AND n % 500 = 0", "view_count": "n % 700",
-        }, f"FROM generate_series(1, {layout.threads}) AS n")
-        text = ("升级到 HyperOS 2.0 之后续航明显变好了，**待机一晚只掉 3%**。I flashed the beta on my Xiaomi 14: "
-                "the camera app feels snappier, but the gallery still stutters on 4K videos.")
-        html = ("<p>升级到 HyperOS 2.0 之后续航明显变好了，<strong>待机一晚只掉 3%</strong>。I flashed the beta on "
-                "my Xiaomi 14: the camera app feels snappier, but the gallery still stutters on 4K videos.</p>")
+        insert_select(
+            cursor,
+            Thread,
+            {
+                "board_id": f"CASE WHEN n <= {BIG_BOARD_THREADS} THEN {large.pk} ELSE {other.pk} END",
+                "author_id": f"1 + n % {USERS}",
+                "last_poster_id": f"1 + n % {USERS}",
+                "title": "CASE WHEN n % 2 = 0 THEN '升级 HyperOS 之后续航怎么样？第 ' || n || ' 帖' "
+                "ELSE 'Camera app crashes after the update, thread ' || n END",
+                "created_at": f"now() - ({layout.threads + 1} - n) * interval '10 minutes'",
+                "last_activity_at": f"now() - ({layout.threads + 1} - n) * interval '10 minutes'",
+                "pinned": "n IN (2, 3)",
+                "hidden": "n > 3 AND n % 500 = 0",
+                "view_count": "n % 700",
+            },
+            f"FROM generate_series(1, {layout.threads}) AS n",
+        )
+        text = (
+            "升级到 HyperOS 2.0 之后续航明显变好了，**待机一晚只掉 3%**。I flashed the beta on my Xiaomi 14: "
+            "the camera app feels snappier, but the gallery still stutters on 4K videos."
+        )
+        html = (
+            "<p>升级到 HyperOS 2.0 之后续航明显变好了，<strong>待机一晚只掉 3%</strong>。I flashed the beta on "
+            "my Xiaomi 14: the camera app feels snappier, but the gallery still stutters on 4K videos.</p>"
+        )
         # Every post as (thread, author, time, k): first posts, the long thread's replies (one in 50
         # deleted, one in 333 hidden), and the rest spread over the other threads. Inserted in time order,
         # so ids grow with time, and each thread's floors follow its ids.
@@ -199,8 +216,11 @@ def seed(layout: Layout) -> None:
             FROM generate_series(1, {layout.spread_replies}) AS k
             JOIN {thread} AS t ON t.id = 2 + (k::bigint * 7919) % {layout.threads - 1}"""
         expressions = {
-            "thread_id": "thread_id", "author_id": "author_id", "created_at": "created_at",
-            "source": sql_text(text), "html": sql_text(html),
+            "thread_id": "thread_id",
+            "author_id": "author_id",
+            "created_at": "created_at",
+            "source": sql_text(text),
+            "html": sql_text(html),
             "deleted_at": "CASE WHEN thread_id = 1 AND k > 0 AND k % 50 = 0 THEN created_at END",
             "hidden": "thread_id = 1 AND k > 0 AND k % 333 = 0",
         }
@@ -353,35 +373,47 @@ def measure(layout: Layout, args) -> list[Timing]:
             timing = Timing(layout.posts, name, reader, cold[name].sample(), warm[name].sample(), queries[name])
             timing.first_page = firsts.setdefault(first_name, timing)
             timings.append(timing)
-            print(f"  {layout.posts:>9} {name:<18} {reader:<10} cold {timing.cold.wall_ms:7.1f} ms, "
-                  f"warm {timing.warm.wall_ms:6.2f} ms")
+            print(
+                f"  {layout.posts:>9} {name:<18} {reader:<10} cold {timing.cold.wall_ms:7.1f} ms, "
+                f"warm {timing.warm.wall_ms:6.2f} ms"
+            )
     connection.close()
     return timings
 
 
 def print_table(args, table: list[Timing]) -> None:
     print()
-    print(f"Canyu growth table: medians of {args.repeat} requests in-process (test client, bench.settings), "
-          f"{os.cpu_count()} CPUs. Cold: the whole cache cleared before each request.")
-    header = (f"{'posts':>9}  {'page':<18} {'reader':<10} {'cold ms':>8} {'(cpu':>6} {'sql)':>6} {'× p.1':>6} "
-              f"{'warm ms':>8} {'× p.1':>6} {'queries':>7}")
+    print(
+        f"Canyu growth table: medians of {args.repeat} requests in-process (test client, bench.settings), "
+        f"{os.cpu_count()} CPUs. Cold: the whole cache cleared before each request."
+    )
+    header = (
+        f"{'posts':>9}  {'page':<18} {'reader':<10} {'cold ms':>8} {'(cpu':>6} {'sql)':>6} {'× p.1':>6} "
+        f"{'warm ms':>8} {'× p.1':>6} {'queries':>7}"
+    )
     print(header)
     print("-" * len(header))
     for timing in table:
         first = timing.first_page
         cold_ratio = "—" if first is timing else f"{timing.cold.wall_ms / first.cold.wall_ms:.2f}"
         warm_ratio = "—" if first is timing else f"{timing.warm.wall_ms / first.warm.wall_ms:.2f}"
-        print(f"{timing.posts:>9}  {timing.page:<18} {timing.reader:<10} {timing.cold.wall_ms:8.1f} "
-              f"{timing.cold.cpu_ms:6.1f} {timing.cold.sql_ms:6.1f} {cold_ratio:>6} {timing.warm.wall_ms:8.2f} "
-              f"{warm_ratio:>6} {timing.queries:>7}")
-    print("cold ms: wall time of a request (cpu: of this process; sql: waiting for PostgreSQL), median; "
-          "× p.1: over the same reader's page 1.")
+        print(
+            f"{timing.posts:>9}  {timing.page:<18} {timing.reader:<10} {timing.cold.wall_ms:8.1f} "
+            f"{timing.cold.cpu_ms:6.1f} {timing.cold.sql_ms:6.1f} {cold_ratio:>6} {timing.warm.wall_ms:8.2f} "
+            f"{warm_ratio:>6} {timing.queries:>7}"
+        )
+    print(
+        "cold ms: wall time of a request (cpu: of this process; sql: waiting for PostgreSQL), median; "
+        "× p.1: over the same reader's page 1."
+    )
     deep = [t for t in table if t.first_page is not t]
     worst = max(deep, key=lambda t: t.cold.wall_ms / t.first_page.cold.wall_ms, default=None)
     if worst:
         ratio = worst.cold.wall_ms / worst.first_page.cold.wall_ms
-        print(f"Worst deep page, cold: {worst.page}, {worst.reader}, at {worst.posts} posts: {ratio:.2f} × its "
-              f"page 1 ({'within' if ratio <= 2 else 'OVER'} the target of 2 ×).")
+        print(
+            f"Worst deep page, cold: {worst.page}, {worst.reader}, at {worst.posts} posts: {ratio:.2f} × its "
+            f"page 1 ({'within' if ratio <= 2 else 'OVER'} the target of 2 ×)."
+        )
 
 
 if __name__ == "__main__":

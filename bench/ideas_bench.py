@@ -31,8 +31,16 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/canyu_ideas_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 P99_TARGET_MS = 50
 PRODUCT_SLUG = "bench"
-AREAS = ["Camera 相机", "Messages 短信", "Battery 电池", "System 系统", "Display 显示", "Audio 音频", "Wi-Fi 无线",
-         "Home screen 桌面"]
+AREAS = [
+    "Camera 相机",
+    "Messages 短信",
+    "Battery 电池",
+    "System 系统",
+    "Display 显示",
+    "Audio 音频",
+    "Wi-Fi 无线",
+    "Home screen 桌面",
+]
 
 
 def parse_args(argv):
@@ -91,8 +99,10 @@ def main(argv=None) -> int:
     counts = "equal to the rows" if facts["wrong_counts"] == 0 else f"WRONG on {facts['wrong_counts']} ideas"
     print(f"{facts['ideas']} ideas, {facts['votes']} votes; vote counts {counts}.")
     trending_seconds, trending_ideas = time_refresh()
-    print(f"refresh_trending (the ten-minute beat task): {trending_seconds:.2f} s for {trending_ideas} ideas "
-          f"with votes in the last 7 days.")
+    print(
+        f"refresh_trending (the ten-minute beat task): {trending_seconds:.2f} s for {trending_ideas} ideas "
+        f"with votes in the last 7 days."
+    )
 
     viewer = pick_viewer()
     cookie = f"{tools.settings_value('SESSION_COOKIE_NAME')}={tools.session_for(viewer)}"
@@ -150,8 +160,10 @@ def seed(size: Size) -> None:
     from releases.models import FeatureArea, Product
 
     quote = connection.ops.quote_name
-    table = {model: quote(model._meta.db_table) for model in (User, Board, Product, Thread, Post, Idea, IdeaVote,
-                                                              FeatureArea)}
+    table = {
+        model: quote(model._meta.db_table)
+        for model in (User, Board, Product, Thread, Post, Idea, IdeaVote, FeatureArea)
+    }
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {table[User]}, {table[Board]}, {table[Product]} RESTART IDENTITY CASCADE")
         copy_users(cursor, size.voters, password=make_password(None))
@@ -160,45 +172,73 @@ def seed(size: Size) -> None:
         FeatureArea.objects.bulk_create([FeatureArea(product=product, name=name) for name in AREAS])
         first_area = FeatureArea.objects.filter(product=product).order_by("pk").first().pk
         # Threads: authors cycle through the fans; titles in both languages.
-        insert_select(cursor, Thread, {
-            "board_id": str(board.pk), "author_id": f"1 + (n % {size.voters})",
-            "last_poster_id": f"1 + (n % {size.voters})",
-            "title": "CASE WHEN n % 2 = 0 THEN '希望增加功能 ' || n || ' 号：相机夜景更快' "
-                     "ELSE 'Idea ' || n || ': faster night shots in the camera' END",
-            "created_at": "now() - (n * interval '20 minutes')",
-            "last_activity_at": "now() - (n * interval '20 minutes')", "view_count": "n % 500", "last_floor": "1",
-        }, f"FROM generate_series(1, {size.ideas}) AS n")
-        insert_select(cursor, Post, {
-            "thread_id": "id", "author_id": "author_id", "source": "'It would help me every day.'",
-            "html": "'<p>It would help me every day.</p>'", "created_at": "created_at", "floor": "1",
-        }, f"FROM {table[Thread]}")
+        insert_select(
+            cursor,
+            Thread,
+            {
+                "board_id": str(board.pk),
+                "author_id": f"1 + (n % {size.voters})",
+                "last_poster_id": f"1 + (n % {size.voters})",
+                "title": "CASE WHEN n % 2 = 0 THEN '希望增加功能 ' || n || ' 号：相机夜景更快' "
+                "ELSE 'Idea ' || n || ': faster night shots in the camera' END",
+                "created_at": "now() - (n * interval '20 minutes')",
+                "last_activity_at": "now() - (n * interval '20 minutes')",
+                "view_count": "n % 500",
+                "last_floor": "1",
+            },
+            f"FROM generate_series(1, {size.ideas}) AS n",
+        )
+        insert_select(
+            cursor,
+            Post,
+            {
+                "thread_id": "id",
+                "author_id": "author_id",
+                "source": "'It would help me every day.'",
+                "html": "'<p>It would help me every day.</p>'",
+                "created_at": "created_at",
+                "floor": "1",
+            },
+            f"FROM {table[Thread]}",
+        )
         statuses = "ARRAY['new', 'new', 'new', 'under_review', 'declined']"
-        insert_select(cursor, Idea, {
-            "thread_id": "id", "product_id": str(product.pk), "area_id": f"{first_area} + (id % {len(AREAS)})",
-            "status": f"({statuses})[1 + id % 5]",
-            "status_note": "CASE WHEN id % 5 = 4 THEN 'Not for now.' ELSE '' END",
-            "created_at": "created_at",
-        }, f"FROM {table[Thread]}")
+        insert_select(
+            cursor,
+            Idea,
+            {
+                "thread_id": "id",
+                "product_id": str(product.pk),
+                "area_id": f"{first_area} + (id % {len(AREAS)})",
+                "status": f"({statuses})[1 + id % 5]",
+                "status_note": "CASE WHEN id % 5 = 4 THEN 'Not for now.' ELSE '' END",
+                "created_at": "created_at",
+            },
+            f"FROM {table[Thread]}",
+        )
         cursor.execute(f"SELECT min(id) FROM {table[Idea]}")
         first_idea = cursor.fetchone()[0]
         per_voter = -(-size.votes // size.voters)
         # Fan u's k-th vote: for even k one of the first tenth of the ideas (the popular ones), for odd k any.
         # Both steps are prime to the ranges, so a fan's votes mostly differ; the rare clash is dropped.
         popular = max(size.ideas // 10, 1)
-        cursor.execute(f"""
+        cursor.execute(
+            f"""
             INSERT INTO {table[IdeaVote]} (idea_id, user_id, created_at)
             SELECT %s + CASE WHEN k %% 2 = 0 THEN (u * 7919 + k * 4729) %% %s ELSE (u * 104729 + k * 7043) %% %s END,
                    u, now() - (power(random(), 2) * interval '60 days')
             FROM generate_series(1, %s) AS u, generate_series(0, %s) AS k
             WHERE (u - 1) * %s + k < %s
             ON CONFLICT DO NOTHING""",
-                       [first_idea, popular, size.ideas, size.voters, per_voter - 1, per_voter, size.votes])
+            [first_idea, popular, size.ideas, size.voters, per_voter - 1, per_voter, size.votes],
+        )
         cursor.execute(f"""
             UPDATE {table[Idea]} AS idea SET vote_count = counted.n
             FROM (SELECT idea_id, count(*) AS n FROM {table[IdeaVote]} GROUP BY idea_id) AS counted
             WHERE counted.idea_id = idea.id""")
-        cursor.execute(f"UPDATE {table[Board]} SET thread_count = %s, post_count = %s WHERE id = %s",
-                       [size.ideas, size.ideas, board.pk])
+        cursor.execute(
+            f"UPDATE {table[Board]} SET thread_count = %s, post_count = %s WHERE id = %s",
+            [size.ideas, size.ideas, board.pk],
+        )
     with connection.cursor() as cursor:
         for model in table:
             cursor.execute(f"ANALYZE {table[model]}")
@@ -229,7 +269,7 @@ def check_counts() -> dict:
 
     from ideas.models import Idea, IdeaVote
 
-    wrong = (Idea.objects.annotate(rows=Count("votes")).exclude(vote_count=F("rows")).count())
+    wrong = Idea.objects.annotate(rows=Count("votes")).exclude(vote_count=F("rows")).count()
     return {"ideas": Idea.objects.count(), "votes": IdeaVote.objects.count(), "wrong_counts": wrong}
 
 
@@ -252,9 +292,11 @@ def print_report(args, size, results) -> None:
 
     floor = results[0].requests_per_s
     print()
-    print(f"Canyu ideas benchmark: {size}; gunicorn {args.worker_class}, {args.workers} workers; wrk "
-          f"{args.wrk_threads} threads, {args.connections} connections, {args.duration} s per page; "
-          f"{os.cpu_count()} CPUs")
+    print(
+        f"Canyu ideas benchmark: {size}; gunicorn {args.worker_class}, {args.workers} workers; wrk "
+        f"{args.wrk_threads} threads, {args.connections} connections, {args.duration} s per page; "
+        f"{os.cpu_count()} CPUs"
+    )
     header = f"{'page':<20} {FIGURES_HEADER}  target"
     print(header)
     print("-" * len(header))

@@ -90,20 +90,27 @@ def main(argv=None) -> int:
 
     expected = followers
     print()
-    print(f"Fan-out of {release} to {followers} followers, batches of {settings.RELEASES_NOTIFY_BATCH}, "
-          f"PostgreSQL {server_version()}:")
+    print(
+        f"Fan-out of {release} to {followers} followers, batches of {settings.RELEASES_NOTIFY_BATCH}, "
+        f"PostgreSQL {server_version()}:"
+    )
     print(f"  wall time            {first['seconds']:8.2f} s")
-    print(f"  notifications made   {first['created']:8d}  (expected {expected}: "
-          f"{'OK' if first['created'] == expected and first['per_follower_max'] == 1 else 'WRONG'})")
+    print(
+        f"  notifications made   {first['created']:8d}  (expected {expected}: "
+        f"{'OK' if first['created'] == expected and first['per_follower_max'] == 1 else 'WRONG'})"
+    )
     print(f"  rows per second      {first['created'] / first['seconds']:8.0f}")
     per_batch = first["queries"] / max(first["batches"], 1)
-    print(f"  queries              {first['queries']:8d}  ({per_batch:.1f} per batch, "
-          f"{first['batches']} batches)")
+    print(f"  queries              {first['queries']:8d}  ({per_batch:.1f} per batch, {first['batches']} batches)")
     print(f"  peak RSS (child)     {first['maxrss_mb']:8.1f} MB  (after start-up {first['rss_before_mb']:.1f} MB)")
-    print(f"  tracemalloc peak     {traced['traced_peak_mb']:8.1f} MB  (separate traced run, "
-          f"{traced['seconds']:.2f} s under tracing, made {traced['created']})")
-    print(f"  run again (retry)    {again['seconds']:8.2f} s, made {again['created']} more "
-          f"({'OK' if again['created'] == 0 else 'WRONG'})")
+    print(
+        f"  tracemalloc peak     {traced['traced_peak_mb']:8.1f} MB  (separate traced run, "
+        f"{traced['seconds']:.2f} s under tracing, made {traced['created']})"
+    )
+    print(
+        f"  run again (retry)    {again['seconds']:8.2f} s, made {again['created']} more "
+        f"({'OK' if again['created'] == 0 else 'WRONG'})"
+    )
     return 0
 
 
@@ -126,10 +133,15 @@ def seed(followers: int):
         cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
         copy_users(cursor, followers, password=make_password(None))
 
-    publisher = User.objects.create(username="publisher", email="publisher@bench.canyu.localhost", is_staff=True,
-                                    date_joined=timezone.now() - timedelta(days=400))
-    engineer = User.objects.create(username="engineer", email="engineer@bench.canyu.localhost",
-                                   date_joined=timezone.now() - timedelta(days=400))
+    publisher = User.objects.create(
+        username="publisher",
+        email="publisher@bench.canyu.localhost",
+        is_staff=True,
+        date_joined=timezone.now() - timedelta(days=400),
+    )
+    engineer = User.objects.create(
+        username="engineer", email="engineer@bench.canyu.localhost", date_joined=timezone.now() - timedelta(days=400)
+    )
     grant_role(publisher, Role.ADMIN)
     grant_role(engineer, Role.ENGINEER)
     board = Board.objects.create(slug="announcements", name="Announcements")
@@ -144,16 +156,25 @@ def seed(followers: int):
             cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")
     assert board.pk
 
-    release = preparing.prepare_release(product=product, author=publisher, title="Lunar lock screen",
-                                        notes="A **big** week: lunar calendar, faster camera, fewer Wi-Fi drops.")
+    release = preparing.prepare_release(
+        product=product,
+        author=publisher,
+        title="Lunar lock screen",
+        notes="A **big** week: lunar calendar, faster camera, fewer Wi-Fi drops.",
+    )
     area = FeatureArea.objects.create(product=product, name="Camera")
     for i in range(10):
-        changelog.add_changelog_item(release=release, kind=["new", "improved", "fixed"][i % 3], title=f"Change {i}",
-                                     area=area, owners=[engineer], description="Described in two lines.\nSecond.")
+        changelog.add_changelog_item(
+            release=release,
+            kind=["new", "improved", "fixed"][i % 3],
+            title=f"Change {i}",
+            area=area,
+            owners=[engineer],
+            description="Described in two lines.\nSecond.",
+        )
     for device in product.devices.splitlines():
         url = f"https://dl.example.com/{device.replace(' ', '-')}.zip"
-        preparing.add_build(release=release, device=device, download_url=url, size_bytes=5_600_000_000,
-                            sha256="0" * 64)
+        preparing.add_build(release=release, device=device, download_url=url, size_bytes=5_600_000_000, sha256="0" * 64)
     return Release.objects.select_related("product").get(pk=release.pk), ProductFollow.objects.count()
 
 
@@ -253,16 +274,20 @@ def fan_out_child(args) -> int:
     mine = Notification.objects.filter(key=key)
     from django.conf import settings
 
-    print(json.dumps({
-        "seconds": seconds,
-        "created": mine.count() - before,
-        "per_follower_max": mine.values("recipient_id").annotate(n=Count("id")).aggregate(m=Max("n"))["m"] or 0,
-        "queries": len(queries),
-        "batches": -(-mine.count() // settings.RELEASES_NOTIFY_BATCH),
-        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "rss_before_mb": rss_before,
-        "traced_peak_mb": traced_peak,
-    }))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "created": mine.count() - before,
+                "per_follower_max": mine.values("recipient_id").annotate(n=Count("id")).aggregate(m=Max("n"))["m"] or 0,
+                "queries": len(queries),
+                "batches": -(-mine.count() // settings.RELEASES_NOTIFY_BATCH),
+                "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "rss_before_mb": rss_before,
+                "traced_peak_mb": traced_peak,
+            }
+        )
+    )
     return 0
 
 

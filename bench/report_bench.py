@@ -57,8 +57,12 @@ def parse_args(argv):
     parser.add_argument("--fans", type=int, default=50, help="concurrent submitting fans (default 50)")
     parser.add_argument("--processes", type=int, default=5, help="child processes the fans are spread over")
     parser.add_argument("--rounds", type=int, default=20, help="submissions per fan (default 20)")
-    parser.add_argument("--pace", type=float, default=0.0,
-                        help="seconds each fan waits between submissions (default 0: back to back, the worst case)")
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=0.0,
+        help="seconds each fan waits between submissions (default 0: back to back, the worst case)",
+    )
     # Internal: a child process that runs some fans' submissions and prints their latencies.
     parser.add_argument("--submit-child", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -81,8 +85,7 @@ def main(argv=None) -> int:
     if args.submit_child:
         return submit_child(json.loads(args.submit_child))
     if args.reports <= args.fans or args.items < 2 or args.fans < 1 or args.processes < 1:
-        print("--reports must exceed --fans, --items be at least 2, --fans and --processes at least 1",
-              file=sys.stderr)
+        print("--reports must exceed --fans, --items be at least 2, --fans and --processes at least 1", file=sys.stderr)
         return 2
     from bench.forum_bench import prepare_services
 
@@ -94,8 +97,10 @@ def main(argv=None) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     started = time.monotonic()
     world = seed(args)
-    print(f"Seeded {args.reports - args.fans} reports, {args.items} items, {args.ideas} ideas and "
-          f"{args.reports} reporters in {time.monotonic() - started:.1f} s.")
+    print(
+        f"Seeded {args.reports - args.fans} reports, {args.items} items, {args.ideas} ideas and "
+        f"{args.reports} reporters in {time.monotonic() - started:.1f} s."
+    )
 
     submitted = run_submissions(world, args)
     frozen = run_freeze(world)
@@ -124,15 +129,22 @@ def seed(args) -> dict:
         cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
         copy_users(cursor, args.reports, password=make_password(None))
         users = quote(User._meta.db_table)
-        cursor.execute(f"UPDATE {users} SET username = replace(username, 'follower', %s), "
-                       f"email = replace(email, 'follower', %s)", [PREFIX, PREFIX])
-        cursor.execute(f"UPDATE {users} SET phone_model = (%s::text[])[1 + id %% %s], post_count = id %% 400",
-                       [DEVICES, len(DEVICES)])
-        cursor.execute('INSERT INTO account_emailaddress (user_id, email, verified, "primary") '
-                       f"SELECT id, email, true, true FROM {users}")
+        cursor.execute(
+            f"UPDATE {users} SET username = replace(username, 'follower', %s), email = replace(email, 'follower', %s)",
+            [PREFIX, PREFIX],
+        )
+        cursor.execute(
+            f"UPDATE {users} SET phone_model = (%s::text[])[1 + id %% %s], post_count = id %% 400",
+            [DEVICES, len(DEVICES)],
+        )
+        cursor.execute(
+            'INSERT INTO account_emailaddress (user_id, email, verified, "primary") '
+            f"SELECT id, email, true, true FROM {users}"
+        )
     old = timezone.now() - timedelta(days=400)
-    publisher = User.objects.create(username="publisher", email="publisher@bench.canyu.localhost", is_staff=True,
-                                    date_joined=old)
+    publisher = User.objects.create(
+        username="publisher", email="publisher@bench.canyu.localhost", is_staff=True, date_joined=old
+    )
     engineer = User.objects.create(username="engineer", email="engineer@bench.canyu.localhost", date_joined=old)
     grant_role(publisher, Role.ADMIN)
     grant_role(engineer, Role.ENGINEER)
@@ -142,14 +154,13 @@ def seed(args) -> dict:
     release = publish_release(product, publisher, engineer, args.items)
     ideas = upcoming_ideas(product, ideas_board, publisher, args.ideas)
     fans = list(User.objects.filter(username__startswith=PREFIX).order_by("pk").values_list("pk", flat=True))
-    submitters, seeded = fans[:args.fans], fans[args.fans:]
+    submitters, seeded = fans[: args.fans], fans[args.fans :]
     items = list(release.changelog.order_by("position", "pk").values_list("pk", flat=True))
     copy_reports(release, seeded, items, [idea.pk for idea in ideas])
     with connection.cursor() as cursor:
         for table in ("voting_report", "accounts_user", "account_emailaddress"):
             cursor.execute(f"ANALYZE {quote(table)}")
-    return {"release_id": release.pk, "submitters": submitters, "items": items,
-            "ideas": [idea.pk for idea in ideas]}
+    return {"release_id": release.pk, "submitters": submitters, "items": items, "ideas": [idea.pk for idea in ideas]}
 
 
 def publish_release(product, publisher, engineer, n_items):
@@ -160,10 +171,16 @@ def publish_release(product, publisher, engineer, n_items):
     release = preparing.prepare_release(product=product, author=publisher, title="Lunar lock screen")
     area = FeatureArea.objects.create(product=product, name="System")
     for i in range(n_items):
-        changelog.add_changelog_item(release=release, kind=["new", "improved", "fixed"][i % 3], title=f"Change {i}",
-                                     area=area, owners=[engineer])
-    preparing.add_build(release=release, device="Xiaomi 14", download_url="https://dl.example.com/14.zip",
-                        size_bytes=5_600_000_000, sha256="0" * 64)
+        changelog.add_changelog_item(
+            release=release, kind=["new", "improved", "fixed"][i % 3], title=f"Change {i}", area=area, owners=[engineer]
+        )
+    preparing.add_build(
+        release=release,
+        device="Xiaomi 14",
+        download_url="https://dl.example.com/14.zip",
+        size_bytes=5_600_000_000,
+        sha256="0" * 64,
+    )
     assert publishing.publish_release(release=release, immediately=True)
     release = Release.objects.select_related("product").get(pk=release.pk)
     assert reports.open_window(release=release) is not None
@@ -178,8 +195,9 @@ def upcoming_ideas(product, board, pm, n):
     area = FeatureArea.objects.get(product=product)
     made = []
     for i in range(n):
-        idea = proposing.propose_idea(board=board, author=pm, title=f"Upcoming idea {i}", source="Please.",
-                                  product=product, area=area)
+        idea = proposing.propose_idea(
+            board=board, author=pm, title=f"Upcoming idea {i}", source="Please.", product=product, area=area
+        )
         statuses.set_status(idea=idea, by=pm, status=Idea.Status.UNDER_REVIEW)
         made.append(idea)
     return made
@@ -196,19 +214,50 @@ def copy_reports(release, fan_ids, items, ideas) -> None:
     loved_weights = [30, 18, 12] + [3] * (len(items) - 3) if len(items) > 3 else [1] * len(items)
     weakest_weights = [1] * (len(items) - 1) + [25]
     now = timezone.now()
-    columns = ["release_id", "fan_id", "mood", "loved_id", "weakest_id", "awaited_id", "why_mood", "why_loved",
-               "why_weakest", "why_awaited", "device", "level", "created_at", "updated_at"]
+    columns = [
+        "release_id",
+        "fan_id",
+        "mood",
+        "loved_id",
+        "weakest_id",
+        "awaited_id",
+        "why_mood",
+        "why_loved",
+        "why_weakest",
+        "why_awaited",
+        "device",
+        "level",
+        "created_at",
+        "updated_at",
+    ]
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor, cursor.cursor.copy(
-            f"COPY {quote(Report._meta.db_table)} ({', '.join(columns)}) FROM STDIN") as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {quote(Report._meta.db_table)} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
         for number, fan_id in enumerate(fan_ids):
             loved = rng.choices(items, loved_weights)[0]
             weakest = loved
             while weakest == loved:
                 weakest = rng.choices(items, weakest_weights)[0]
-            copy.write_row([release.pk, fan_id, rng.choice(MOODS), loved, weakest, rng.choice(ideas),
-                            "", "Love it." if number % 7 == 0 else "", "", "", DEVICES[fan_id % len(DEVICES)],
-                            1 + number % 6, now, now])
+            copy.write_row(
+                [
+                    release.pk,
+                    fan_id,
+                    rng.choice(MOODS),
+                    loved,
+                    weakest,
+                    rng.choice(ideas),
+                    "",
+                    "Love it." if number % 7 == 0 else "",
+                    "",
+                    "",
+                    DEVICES[fan_id % len(DEVICES)],
+                    1 + number % 6,
+                    now,
+                    now,
+                ]
+            )
 
 
 # --- Submissions ---------------------------------------------------------------------------
@@ -219,13 +268,20 @@ def run_submissions(world: dict, args) -> dict:
     start_at = time.time() + 4 + args.processes  # every child set up (Django, connections) by then
     children = []
     for index in range(args.processes):
-        fans = world["submitters"][index::args.processes]
+        fans = world["submitters"][index :: args.processes]
         if not fans:
             continue
         job = {**world, "fans": fans, "rounds": args.rounds, "start_at": start_at, "seed": index, "pace": args.pace}
-        children.append(subprocess.Popen([sys.executable, __file__, "--submit-child", json.dumps(job)], cwd=REPO_DIR,
-                                         env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                         text=True))
+        children.append(
+            subprocess.Popen(
+                [sys.executable, __file__, "--submit-child", json.dumps(job)],
+                cwd=REPO_DIR,
+                env=os.environ.copy(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
     latencies, refused, queries, spans, app_cpu, db_cpu = [], 0, [], [], 0.0, 0.0
     for child in children:
         out, err = child.communicate()
@@ -239,8 +295,14 @@ def run_submissions(world: dict, args) -> dict:
         app_cpu += result["app_cpu_s"]
         db_cpu += result["db_cpu_s"]
     wall = max(last for _first, last in spans) - min(first for first, _last in spans)
-    return {"latencies": sorted(latencies), "refused": refused, "wall": wall, "queries": max(queries),
-            "app_cpu_ms": app_cpu * 1000 / len(latencies), "db_cpu_ms": db_cpu * 1000 / len(latencies)}
+    return {
+        "latencies": sorted(latencies),
+        "refused": refused,
+        "wall": wall,
+        "queries": max(queries),
+        "app_cpu_ms": app_cpu * 1000 / len(latencies),
+        "db_cpu_ms": db_cpu * 1000 / len(latencies),
+    }
 
 
 def cpu_seconds(pid: int | str = "self") -> float:
@@ -289,8 +351,14 @@ def submit_child(job: dict) -> int:
                 loved, weakest = rng.sample(job["items"], 2)
                 began = time.perf_counter()
                 try:
-                    reports.submit_report(release=release, fan=fan, mood=rng.choice(MOODS), loved=items[loved],
-                                          weakest=items[weakest], awaited=ideas[rng.choice(job["ideas"])])
+                    reports.submit_report(
+                        release=release,
+                        fan=fan,
+                        mood=rng.choice(MOODS),
+                        loved=items[loved],
+                        weakest=items[weakest],
+                        awaited=ideas[rng.choice(job["ideas"])],
+                    )
                 except reports.ReportRefused:
                     refused[0] += 1
                 mine.append((time.perf_counter() - began) * 1000)
@@ -312,9 +380,19 @@ def submit_child(job: dict) -> int:
     app_before = cpu_seconds()
     for thread in threads:
         thread.join()
-    print(json.dumps({"latencies_ms": latencies, "refused": refused[0], "queries_per_call": max(counted),
-                      "first": min(mark[0] for mark in marks), "last": max(mark[1] for mark in marks),
-                      "app_cpu_s": cpu_seconds() - app_before, "db_cpu_s": db_cpu[0]}))
+    print(
+        json.dumps(
+            {
+                "latencies_ms": latencies,
+                "refused": refused[0],
+                "queries_per_call": max(counted),
+                "first": min(mark[0] for mark in marks),
+                "last": max(mark[1] for mark in marks),
+                "app_cpu_s": cpu_seconds() - app_before,
+                "db_cpu_s": db_cpu[0],
+            }
+        )
+    )
     return 0
 
 
@@ -353,12 +431,17 @@ def run_freeze(world: dict) -> dict:
     stored = {row.item_id: row.loved for row in ItemTally.objects.filter(release_id=release_id)}
     slowest = sorted(queries, reverse=True)[:3]
     return {
-        "froze": froze, "seconds": seconds, "queries": len(queries), "report_count": frozen.report_count,
-        "rows": rows.count(), "counts_equal": all(stored[item] == loved.get(item, 0) for item in world["items"]),
+        "froze": froze,
+        "seconds": seconds,
+        "queries": len(queries),
+        "report_count": frozen.report_count,
+        "rows": rows.count(),
+        "counts_equal": all(stored[item] == loved.get(item, 0) for item in world["items"]),
         "segments": SegmentTally.objects.filter(release_id=release_id).count(),
         "awards": Award.objects.filter(release_id=release_id).count(),
-        "top": ItemTally.objects.filter(release_id=release_id, rank=1).values_list("title", "loved", "weakest",
-                                                                                   "score").first(),
+        "top": ItemTally.objects.filter(release_id=release_id, rank=1)
+        .values_list("title", "loved", "weakest", "score")
+        .first(),
         "slowest": [(round(s * 1000), " ".join(sql.split())[:90]) for s, sql in slowest],
     }
 
@@ -373,26 +456,36 @@ def report(args, submitted: dict, frozen: dict) -> None:
     p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]  # noqa: E731
     print()
     pace = f", {args.pace:g} s apart" if args.pace else ", back to back"
-    print(f"Submissions: {args.fans} concurrent fans ({args.processes} processes), {args.rounds} each{pace}, "
-          f"PostgreSQL {version}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end:")
-    print(f"  calls                {len(latencies):8d}  ({submitted['refused']} refused, "
-          f"{submitted['queries']:.0f} queries per call)")
+    print(
+        f"Submissions: {args.fans} concurrent fans ({args.processes} processes), {args.rounds} each{pace}, "
+        f"PostgreSQL {version}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end:"
+    )
+    print(
+        f"  calls                {len(latencies):8d}  ({submitted['refused']} refused, "
+        f"{submitted['queries']:.0f} queries per call)"
+    )
     print(f"  per second           {len(latencies) / submitted['wall']:8.0f}")
     print(f"  p50 / p95            {p(0.50):8.1f} / {p(0.95):.1f} ms  (mean {statistics.mean(latencies):.1f})")
     verdict = "PASS" if p(0.99) < SUBMIT_P99_TARGET_MS else "FAIL"
     print(f"  p99                  {p(0.99):8.1f} ms  (target < {SUBMIT_P99_TARGET_MS:.0f} ms: {verdict})")
     print(f"  max                  {latencies[-1]:8.1f} ms")
-    print(f"  CPU per submission   {submitted['app_cpu_ms']:8.2f} ms Python "
-          f"+ {submitted['db_cpu_ms']:.2f} ms PostgreSQL")
+    print(
+        f"  CPU per submission   {submitted['app_cpu_ms']:8.2f} ms Python + {submitted['db_cpu_ms']:.2f} ms PostgreSQL"
+    )
     print()
     print(f"Freeze of {frozen['rows']} reports on a {args.items}-item release:")
     verdict = "PASS" if frozen["seconds"] < FREEZE_TARGET_S else "FAIL"
     print(f"  wall time            {frozen['seconds']:8.2f} s  (target < {FREEZE_TARGET_S:.0f} s: {verdict})")
-    print(f"  queries              {frozen['queries']:8d}  (slowest: "
-          + "; ".join(f"{ms} ms {sql}" for ms, sql in frozen["slowest"]) + ")")
+    print(
+        f"  queries              {frozen['queries']:8d}  (slowest: "
+        + "; ".join(f"{ms} ms {sql}" for ms, sql in frozen["slowest"])
+        + ")"
+    )
     ok = frozen["froze"] and frozen["report_count"] == frozen["rows"] and frozen["counts_equal"]
-    print(f"  counts = rows        {'OK' if ok else 'WRONG'}  (report_count {frozen['report_count']}, "
-          f"rows {frozen['rows']})")
+    print(
+        f"  counts = rows        {'OK' if ok else 'WRONG'}  (report_count {frozen['report_count']}, "
+        f"rows {frozen['rows']})"
+    )
     print(f"  segment rows         {frozen['segments']:8d}")
     print(f"  top item             {frozen['top']}, awards {frozen['awards']}")
 

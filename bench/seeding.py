@@ -44,8 +44,16 @@ BOARDS = [
     ("announcements", "版务公告 Announcements", "Forum news from the moderators", 0.02),
 ]
 
-PHONES = ["Xiaomi 14", "Xiaomi 14 Pro", "Xiaomi 13 Ultra", "Redmi K70", "Redmi Note 13", "Xiaomi Civi 4",
-          "Redmi Turbo 3", "Xiaomi MIX Fold 3"]
+PHONES = [
+    "Xiaomi 14",
+    "Xiaomi 14 Pro",
+    "Xiaomi 13 Ultra",
+    "Redmi K70",
+    "Redmi Note 13",
+    "Xiaomi Civi 4",
+    "Redmi Turbo 3",
+    "Xiaomi MIX Fold 3",
+]
 CITIES = ["北京", "上海", "深圳", "成都", "武汉", "杭州", "Guangzhou", "Singapore", "", ""]
 DISPLAY_NAMES = ["小米粉丝", "Alex Chen", "李雷", "韩梅梅", "Kai", "橙子 Orange", "老王", "Mia Zhang", "", "", ""]
 
@@ -66,26 +74,51 @@ TITLES = [
 # its HTML reused; weights make long posts rarer than short ones.
 SAMPLE_TEXTS = [
     ("升级到 HyperOS 2.0 之后续航明显变好了，**待机一晚只掉 3%**。\n\n有同样感受的吗？", 6),
-    (("I flashed the beta on my Xiaomi 14 yesterday. The camera app feels snappier, but the *gallery* still "
-      "stutters when scrolling through 4K videos."), 5),
+    (
+        (
+            "I flashed the beta on my Xiaomi 14 yesterday. The camera app feels snappier, but the *gallery* still "
+            "stutters when scrolling through 4K videos."
+        ),
+        5,
+    ),
     ("> 相机启动速度有提升吗？\n\n有的，冷启动大约快了 200ms。详见https://example.com/changelog谢谢", 4),
-    (("Steps to reproduce:\n\n1. 打开设置 → 电池\n2. Switch to *performance mode*\n3. Lock the screen for "
-      "10 minutes\n\nExpected: no drain. Actual: 8% gone."), 3),
-    (("同问，Redmi K70 也有这个问题。`adb logcat` 里一直刷 thermal 警告：\n\n```\nW/thermal: skin temp 41.2C\n"
-      "W/thermal: throttling cpu7 to 2.2GHz\n```"), 3),
+    (
+        (
+            "Steps to reproduce:\n\n1. 打开设置 → 电池\n2. Switch to *performance mode*\n3. Lock the screen for "
+            "10 minutes\n\nExpected: no drain. Actual: 8% gone."
+        ),
+        3,
+    ),
+    (
+        (
+            "同问，Redmi K70 也有这个问题。`adb logcat` 里一直刷 thermal 警告：\n\n```\nW/thermal: skin temp 41.2C\n"
+            "W/thermal: throttling cpu7 to 2.2GHz\n```"
+        ),
+        3,
+    ),
     ("Thanks @moderator! 这个版本的通知分组终于正常了 👍", 6),
-    (("| 机型 Model | 版本 | 亮屏时间 SOT |\n|---|---|---|\n| Xiaomi 14 | 2.0.5 | 7h |\n"
-      "| Redmi K70 | 2.0.3 | 6.5h |\n| Xiaomi 13 Ultra | 2.0.1 | 6h |"), 2),
+    (
+        (
+            "| 机型 Model | 版本 | 亮屏时间 SOT |\n|---|---|---|\n| Xiaomi 14 | 2.0.5 | 7h |\n"
+            "| Redmi K70 | 2.0.3 | 6.5h |\n| Xiaomi 13 Ultra | 2.0.1 | 6h |"
+        ),
+        2,
+    ),
     ("短评：流畅度 +1，发热 -1。", 8),
     ("+1", 4),
-    (("说一下我的体验。\n\n"
-      "## 优点 Pros\n\n- 动画更顺滑，尤其是多任务切换\n- Always-on display 终于支持自定义文字\n"
-      "- 5G 信号比上个版本稳定\n\n"
-      "## 缺点 Cons\n\n- 充电到 80% 以后明显变慢（可能是故意的？）\n"
-      "- The keyboard sometimes lags for a second after "
-      "unlocking, especially with Gboard.\n- 相册的 AI 消除偶尔会把背景抹花\n\n"
-      "总体来说值得升级。If you rely on Android Auto, wait for the next build: it disconnects every few minutes "
-      "on my car (2021 Model Y)."), 2),
+    (
+        (
+            "说一下我的体验。\n\n"
+            "## 优点 Pros\n\n- 动画更顺滑，尤其是多任务切换\n- Always-on display 终于支持自定义文字\n"
+            "- 5G 信号比上个版本稳定\n\n"
+            "## 缺点 Cons\n\n- 充电到 80% 以后明显变慢（可能是故意的？）\n"
+            "- The keyboard sometimes lags for a second after "
+            "unlocking, especially with Gboard.\n- 相册的 AI 消除偶尔会把背景抹花\n\n"
+            "总体来说值得升级。If you rely on Android Auto, wait for the next build: it disconnects every few minutes "
+            "on my car (2021 Model Y)."
+        ),
+        2,
+    ),
 ]
 
 
@@ -150,14 +183,16 @@ def plan_forum(size: ForumSize, now: datetime) -> list[PlannedThread]:
 
     threads = []
     for t in range(size.threads):
-        threads.append(PlannedThread(
-            board=rng.choices(range(len(BOARDS)), weights=board_weights)[0],
-            title=f"{rng.choice(TITLES).format(phone=rng.choice(PHONES))} #{t + 1}",
-            created_at=now - timedelta(seconds=rng.uniform(3600, 365 * 86400)),
-            pinned=False,
-            locked=rng.random() < 0.01,
-            view_count=0,
-        ))
+        threads.append(
+            PlannedThread(
+                board=rng.choices(range(len(BOARDS)), weights=board_weights)[0],
+                title=f"{rng.choice(TITLES).format(phone=rng.choice(PHONES))} #{t + 1}",
+                created_at=now - timedelta(seconds=rng.uniform(3600, 365 * 86400)),
+                pinned=False,
+                locked=rng.random() < 0.01,
+                view_count=0,
+            )
+        )
     threads.sort(key=lambda thread: thread.created_at)
     for board in range(len(BOARDS)):
         in_board = [thread for thread in threads if thread.board == board]
@@ -185,8 +220,16 @@ def plan_forum(size: ForumSize, now: datetime) -> list[PlannedThread]:
             if rng.random() < 0.35:
                 wanted = rng.choice([1, 1, 1, 2, 2, 3, 5, 8])
                 likers = [u for u in rng.sample(range(size.users), wanted + 1) if u != author][:wanted]
-            thread.posts.append(PlannedPost(thread=t, author=author, text=next(texts), created_at=when,
-                                            likers=likers, floor=len(thread.posts) + 1))
+            thread.posts.append(
+                PlannedPost(
+                    thread=t,
+                    author=author,
+                    text=next(texts),
+                    created_at=when,
+                    likers=likers,
+                    floor=len(thread.posts) + 1,
+                )
+            )
         thread.view_count = len(thread.posts) * rng.randint(5, 60)
     return threads
 
@@ -208,67 +251,87 @@ def seed_forum(size: ForumSize) -> None:
     rng = random.Random(SEED + 1)
     user_posts = Counter(p.author for p in posts_planned)
     password = make_password(PASSWORD)  # hashed once: PBKDF2 per user would take minutes
-    users = User.objects.bulk_create([
-        User(
-            username=f"米粉{i:04d}" if i % 8 == 5 else f"fan{i:04d}",
-            email=f"user{i:04d}@bench.canyu.localhost",
-            display_name=DISPLAY_NAMES[i % len(DISPLAY_NAMES)],
-            phone_model=rng.choice(PHONES),
-            city=rng.choice(CITIES),
-            password=password,
-            date_joined=now - timedelta(days=400 + rng.uniform(0, 400)),
-            post_count=user_posts[i],
-        )
-        for i in range(size.users)
-    ], batch_size=1000)
+    users = User.objects.bulk_create(
+        [
+            User(
+                username=f"米粉{i:04d}" if i % 8 == 5 else f"fan{i:04d}",
+                email=f"user{i:04d}@bench.canyu.localhost",
+                display_name=DISPLAY_NAMES[i % len(DISPLAY_NAMES)],
+                phone_model=rng.choice(PHONES),
+                city=rng.choice(CITIES),
+                password=password,
+                date_joined=now - timedelta(days=400 + rng.uniform(0, 400)),
+                post_count=user_posts[i],
+            )
+            for i in range(size.users)
+        ],
+        batch_size=1000,
+    )
     grant_roles(users)
 
     board_threads = Counter(thread.board for thread in plan)
     board_posts = Counter()
     for thread in plan:
         board_posts[thread.board] += len(thread.posts)
-    boards = Board.objects.bulk_create([
-        Board(name=name, slug=slug, description=description, position=position,
-              thread_count=board_threads[position], post_count=board_posts[position])
-        for position, (slug, name, description, _share) in enumerate(BOARDS)
-    ])
+    boards = Board.objects.bulk_create(
+        [
+            Board(
+                name=name,
+                slug=slug,
+                description=description,
+                position=position,
+                thread_count=board_threads[position],
+                post_count=board_posts[position],
+            )
+            for position, (slug, name, description, _share) in enumerate(BOARDS)
+        ]
+    )
 
-    threads = Thread.objects.bulk_create([
-        Thread(
-            board=boards[thread.board],
-            author=users[thread.posts[0].author],
-            title=thread.title,
-            created_at=thread.created_at,
-            last_activity_at=thread.posts[-1].created_at,
-            last_poster=users[thread.posts[-1].author],
-            reply_count=len(thread.posts) - 1,
-            view_count=thread.view_count,
-            pinned=thread.pinned,
-            locked=thread.locked,
-            last_floor=len(thread.posts),
-        )
-        for thread in plan
-    ], batch_size=1000)
+    threads = Thread.objects.bulk_create(
+        [
+            Thread(
+                board=boards[thread.board],
+                author=users[thread.posts[0].author],
+                title=thread.title,
+                created_at=thread.created_at,
+                last_activity_at=thread.posts[-1].created_at,
+                last_poster=users[thread.posts[-1].author],
+                reply_count=len(thread.posts) - 1,
+                view_count=thread.view_count,
+                pinned=thread.pinned,
+                locked=thread.locked,
+                last_floor=len(thread.posts),
+            )
+            for thread in plan
+        ],
+        batch_size=1000,
+    )
 
     # Oldest first, so post ids grow with time as they do on a live forum.
-    posts = Post.objects.bulk_create([
-        Post(
-            thread_id=threads[p.thread].pk,
-            author_id=users[p.author].pk,
-            source=SAMPLE_TEXTS[p.text][0],
-            html=html[p.text],
-            created_at=p.created_at,
-            like_count=len(p.likers),
-            floor=p.floor,
-        )
-        for p in posts_planned
-    ], batch_size=1000)
+    posts = Post.objects.bulk_create(
+        [
+            Post(
+                thread_id=threads[p.thread].pk,
+                author_id=users[p.author].pk,
+                source=SAMPLE_TEXTS[p.text][0],
+                html=html[p.text],
+                created_at=p.created_at,
+                like_count=len(p.likers),
+                floor=p.floor,
+            )
+            for p in posts_planned
+        ],
+        batch_size=1000,
+    )
 
-    Like.objects.bulk_create([
-        Like(post_id=post.pk, user_id=users[liker].pk, created_at=min(p.created_at + timedelta(hours=1), now))
-        for p, post in zip(posts_planned, posts, strict=True)
-        for liker in p.likers
-    ], batch_size=5000)
+    Like.objects.bulk_create(
+        [
+            Like(post_id=post.pk, user_id=users[liker].pk, created_at=min(p.created_at + timedelta(hours=1), now))
+            for p, post in zip(posts_planned, posts, strict=True)
+            for liker in p.likers
+        ],
+        batch_size=5000,
+    )
 
 
 def grant_roles(users) -> None:
@@ -292,22 +355,30 @@ def grant_roles(users) -> None:
 
 def check_counters() -> dict[str, int]:
     """How many rows carry a counter that differs from the rows it counts (all zero when consistent)."""
+
     def count_of(queryset, column):
         return Coalesce(Subquery(queryset.values(column).annotate(n=Count("*")).values("n")), 0)
 
     live_posts = Post.objects.filter(deleted_at=None)
     return {
         "Thread.reply_count": Thread.objects.annotate(n=count_of(live_posts.filter(thread=OuterRef("pk")), "thread"))
-        .exclude(reply_count=F("n") - 1).count(),
+        .exclude(reply_count=F("n") - 1)
+        .count(),
         "Thread.last_floor": Thread.objects.annotate(n=count_of(Post.objects.filter(thread=OuterRef("pk")), "thread"))
-        .exclude(last_floor=F("n")).count(),
+        .exclude(last_floor=F("n"))
+        .count(),
         "Board.thread_count": Board.objects.annotate(n=count_of(Thread.objects.filter(board=OuterRef("pk")), "board"))
-        .exclude(thread_count=F("n")).count(),
+        .exclude(thread_count=F("n"))
+        .count(),
         "Board.post_count": Board.objects.annotate(
             n=count_of(Post.objects.filter(thread__board=OuterRef("pk")), "thread__board")
-        ).exclude(post_count=F("n")).count(),
+        )
+        .exclude(post_count=F("n"))
+        .count(),
         "User.post_count": User.objects.annotate(n=count_of(live_posts.filter(author=OuterRef("pk")), "author"))
-        .exclude(post_count=F("n")).count(),
+        .exclude(post_count=F("n"))
+        .count(),
         "Post.like_count": Post.objects.annotate(n=count_of(Like.objects.filter(post=OuterRef("pk")), "post"))
-        .exclude(like_count=F("n")).count(),
+        .exclude(like_count=F("n"))
+        .count(),
     }

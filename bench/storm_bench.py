@@ -54,8 +54,12 @@ def parse_args(argv):
     parser.add_argument("--rates", default="0,2,10,30", help="replies per second, one step each")
     parser.add_argument("--duration", type=int, default=8, help="seconds of measured load per step (default 8)")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of replies and reads before measuring")
-    parser.add_argument("--posters", type=int, default=400,
-                        help="accounts the replies come from, in turn (each replies every posters/rate seconds)")
+    parser.add_argument(
+        "--posters",
+        type=int,
+        default=400,
+        help="accounts the replies come from, in turn (each replies every posters/rate seconds)",
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2, one per core)")
@@ -84,8 +88,11 @@ def main(argv=None) -> int:
     # 200 a day. The duplicate rule is met with a different text in every reply.
     shortest_gap = args.posters / max(args.rates)
     if shortest_gap < 5:
-        print(f"--posters {args.posters} at {max(args.rates):g} replies/s: each account would reply every "
-              f"{shortest_gap:.1f} s, faster than FORUM_RATE_POST allows (1/5s)", file=sys.stderr)
+        print(
+            f"--posters {args.posters} at {max(args.rates):g} replies/s: each account would reply every "
+            f"{shortest_gap:.1f} s, faster than FORUM_RATE_POST allows (1/5s)",
+            file=sys.stderr,
+        )
         return 2
 
     import django
@@ -103,16 +110,23 @@ def main(argv=None) -> int:
     thread, viewer, posters = pick_thread_and_posters(args.posters)
     cookie = forum_bench.browser_cookies(viewer)
     poster_cookies = [poster_cookie(user) for user in posters]
-    print(f"Hot thread #{thread.pk} in {thread.board.name}: {thread.reply_count + 1} posts. Readers signed in "
-          f"as {viewer.username}; replies from {len(posters)} accounts.")
+    print(
+        f"Hot thread #{thread.pk} in {thread.board.name}: {thread.reply_count + 1} posts. Readers signed in "
+        f"as {viewer.username}; replies from {len(posters)} accounts."
+    )
     connection.close()  # the script's own connection stays out of the measurement
 
     floor = Page("floor", "/bench/floor/", False)
-    readers = [Page("thread, anonymous", thread.get_absolute_url(), False),
-               Page("thread, signed in", thread.get_absolute_url(), True)]
+    readers = [
+        Page("thread, anonymous", thread.get_absolute_url(), False),
+        Page("thread, signed in", thread.get_absolute_url(), True),
+    ]
     steps = []
-    with forum_bench.gunicorn(args) as (base_url, master_pid), celery_worker() as worker_pid, \
-            forum_bench.CpuMeter(master_pid) as cpu:
+    with (
+        forum_bench.gunicorn(args) as (base_url, master_pid),
+        celery_worker() as worker_pid,
+        forum_bench.CpuMeter(master_pid) as cpu,
+    ):
         forum_bench.fetch(base_url + readers[1].path, cookie)
         floor_first = measure_reads(wrk, args, cpu, base_url, floor, None)
         for rate in args.rates:
@@ -126,8 +140,10 @@ def main(argv=None) -> int:
                     worker_ms = (process_tree_seconds(worker_pid) - worker_before) * 1000
                     replies.measuring = False
                 steps.append(Step(rate, page, result, replies, worker_ms))
-                print(f"  {rate:4g} replies/s  {page.kind:<18} {result.requests_per_s:8.1f} req/s, "
-                      f"replies {len(replies.accepted)} accepted / {replies.refused} refused")
+                print(
+                    f"  {rate:4g} replies/s  {page.kind:<18} {result.requests_per_s:8.1f} req/s, "
+                    f"replies {len(replies.accepted)} accepted / {replies.refused} refused"
+                )
         floor_last = measure_reads(wrk, args, cpu, base_url, floor, None)
         time.sleep(3)  # the last replies' jobs reach the worker before it stops
         waiting = jobs_waiting()
@@ -155,12 +171,18 @@ def pick_thread_and_posters(count: int):
     from forum.models import Thread
 
     threads = Thread.objects.filter(hidden=False, locked=False).select_related("board")
-    thread = (threads.filter(board__slug="announcements").order_by("-reply_count", "id").first()
-              or threads.order_by("-reply_count", "id").first())
+    thread = (
+        threads.filter(board__slug="announcements").order_by("-reply_count", "id").first()
+        or threads.order_by("-reply_count", "id").first()
+    )
     viewer = User.objects.get(username=VIEWER_USERNAME)
-    posters = list(User.objects.filter(is_active=True, is_staff=False, groups__name="Fan")
-                   .exclude(pk=viewer.pk).exclude(groups__name__in=["Admin", "Moderator"])
-                   .order_by("id").distinct()[:count])
+    posters = list(
+        User.objects.filter(is_active=True, is_staff=False, groups__name="Fan")
+        .exclude(pk=viewer.pk)
+        .exclude(groups__name__in=["Admin", "Moderator"])
+        .order_by("id")
+        .distinct()[:count]
+    )
     if len(posters) < count:
         raise BenchRefused(f"only {len(posters)} plain fans to reply; seed more --users or ask fewer --posters")
     return thread, viewer, posters
@@ -229,17 +251,23 @@ class Replies:
 
     def _send(self, number: int):
         cookie = self.cookies[number % len(self.cookies)]
-        body = urllib.parse.urlencode({
-            "csrfmiddlewaretoken": cookie.csrf_token,
-            "source": f"Reply {number} at {time.time():.6f}: 升级后续航怎么样？ #{os.getpid()}",
-        })
+        body = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": cookie.csrf_token,
+                "source": f"Reply {number} at {time.time():.6f}: 升级后续航怎么样？ #{os.getpid()}",
+            }
+        )
         if not hasattr(self.local, "connection"):
             self.local.connection = HTTPConnection(HOST, self.port, timeout=10)
         measuring = self.measuring
         started = time.monotonic()
         try:
-            self.local.connection.request("POST", self.path, body=body, headers={
-                "Cookie": cookie.header, "Content-Type": "application/x-www-form-urlencoded"})
+            self.local.connection.request(
+                "POST",
+                self.path,
+                body=body,
+                headers={"Cookie": cookie.header, "Content-Type": "application/x-www-form-urlencoded"},
+            )
             response = self.local.connection.getresponse()
             response.read()
             status = response.status
@@ -295,9 +323,29 @@ def celery_worker():
     # Open while the worker writes to it: closed in the finally below.
     log = tempfile.NamedTemporaryFile(prefix="canyu-storm-worker-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(
-        [str(REPO_DIR / ".venv/bin/celery"), "-A", "canyu", "worker", "--beat", "--schedule", str(schedule),
-         "--concurrency", "1", "--pool", "prefork", "--queues", os.environ["CELERY_QUEUE"], "--loglevel", "WARNING"],
-        cwd=REPO_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=dict(os.environ))
+        [
+            str(REPO_DIR / ".venv/bin/celery"),
+            "-A",
+            "canyu",
+            "worker",
+            "--beat",
+            "--schedule",
+            str(schedule),
+            "--concurrency",
+            "1",
+            "--pool",
+            "prefork",
+            "--queues",
+            os.environ["CELERY_QUEUE"],
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=REPO_DIR,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env=dict(os.environ),
+    )
     try:
         time.sleep(3)  # it connects to Redis and forks its pool
         if process.poll() is not None:
@@ -317,8 +365,11 @@ def celery_worker():
                 process.wait()
         log.close()
         shutil.rmtree(directory, ignore_errors=True)
-        complaints = [line for line in Path(log.name).read_text(errors="replace").splitlines()
-                      if "Traceback" in line or "ERROR" in line]
+        complaints = [
+            line
+            for line in Path(log.name).read_text(errors="replace").splitlines()
+            if "Traceback" in line or "ERROR" in line
+        ]
         if complaints:
             print(f"WARNING: the Celery worker logged errors, see {log.name}:\n  " + "\n  ".join(complaints[:5]))
         else:
@@ -350,11 +401,15 @@ def percentile(values: list[float], share: float) -> float:
 def print_report(args, size, steps, floor_first, floor_last) -> None:
     floor_rps = (floor_first.requests_per_s + floor_last.requests_per_s) / 2
     print()
-    print(f"Canyu storm benchmark: {size}; gunicorn sync, {args.workers} workers; wrk {args.connections} "
-          f"connections, {args.duration} s per step after {args.warmup} s; replies from {args.posters} accounts; "
-          f"{os.cpu_count()} CPUs")
-    header = (f"{'replies/s':>9} {'readers':<10} {'req/s':>8} {'p99 ms':>7} {'× floor':>7} {'× rest':>6} "
-              f"{'CPU ms/read':>11} {'replies':>7} {'p50 ms':>7} {'p99 ms':>7} {'refused':>7} {'worker ms':>9}  target")
+    print(
+        f"Canyu storm benchmark: {size}; gunicorn sync, {args.workers} workers; wrk {args.connections} "
+        f"connections, {args.duration} s per step after {args.warmup} s; replies from {args.posters} accounts; "
+        f"{os.cpu_count()} CPUs"
+    )
+    header = (
+        f"{'replies/s':>9} {'readers':<10} {'req/s':>8} {'p99 ms':>7} {'× floor':>7} {'× rest':>6} "
+        f"{'CPU ms/read':>11} {'replies':>7} {'p50 ms':>7} {'p99 ms':>7} {'refused':>7} {'worker ms':>9}  target"
+    )
     print(header)
     print("-" * len(header))
     at_rest = {step.page.kind: step.result.requests_per_s for step in steps if step.rate == 0}
@@ -363,18 +418,24 @@ def print_report(args, size, steps, floor_first, floor_last) -> None:
         rest = at_rest.get(step.page.kind)
         keeps = result.requests_per_s / rest if rest else float("nan")
         refused = f"{replies.refused}" + (f" {replies.refusals}" if replies.refusals else "")
-        print(f"{step.rate:9g} {step.page.kind.split(', ')[1]:<10} {result.requests_per_s:8.1f} "
-              f"{result.p99_ms:7.1f} {result.requests_per_s / floor_rps:7.2f} {keeps:6.2f} "
-              f"{result.app_cpu_ms:5.2f}+{result.db_cpu_ms:4.2f} {len(replies.accepted):>7} "
-              f"{percentile(replies.accepted, 0.5):7.1f} {percentile(replies.accepted, 0.99):7.1f} {refused:>7} "
-              f"{step.worker_ms:9.0f}  {verdict(step, keeps)}")
-    print(f"floor: {floor_first.requests_per_s:.1f} req/s first, {floor_last.requests_per_s:.1f} last; "
-          f"× floor is over their mean, {floor_rps:.1f}; × rest over the same readers with no replies.")
+        print(
+            f"{step.rate:9g} {step.page.kind.split(', ')[1]:<10} {result.requests_per_s:8.1f} "
+            f"{result.p99_ms:7.1f} {result.requests_per_s / floor_rps:7.2f} {keeps:6.2f} "
+            f"{result.app_cpu_ms:5.2f}+{result.db_cpu_ms:4.2f} {len(replies.accepted):>7} "
+            f"{percentile(replies.accepted, 0.5):7.1f} {percentile(replies.accepted, 0.99):7.1f} {refused:>7} "
+            f"{step.worker_ms:9.0f}  {verdict(step, keeps)}"
+        )
+    print(
+        f"floor: {floor_first.requests_per_s:.1f} req/s first, {floor_last.requests_per_s:.1f} last; "
+        f"× floor is over their mean, {floor_rps:.1f}; × rest over the same readers with no replies."
+    )
     drift = abs(floor_last.requests_per_s - floor_first.requests_per_s) / floor_rps
     if drift > 0.10:
         print("The floor moved by more than 10 % during the run: the machine was busy, compare with care.")
-    print("CPU ms/read: gunicorn workers + their PostgreSQL backends over the reads, the replies' own work "
-          "included; worker ms: the Celery worker's CPU during the step.")
+    print(
+        "CPU ms/read: gunicorn workers + their PostgreSQL backends over the reads, the replies' own work "
+        "included; worker ms: the Celery worker's CPU during the step."
+    )
     forum_bench.warn_about_errors([step.result for step in steps] + [floor_first, floor_last])
 
 
@@ -387,8 +448,10 @@ def verdict(step: Step, keeps: float) -> str:
     else:
         share, p99 = ANONYMOUS_KEEPS, ANONYMOUS_P99_MS
     ok = keeps >= share and step.result.p99_ms < p99
-    return (f"{'PASS' if ok and replies_ok else 'FAIL'} ≥{share:.2f} of rest & p99<{p99}ms "
-            f"{'ok' if ok else 'no'}, replies p99<{REPLY_P99_MS}ms {'ok' if replies_ok else 'no'}")
+    return (
+        f"{'PASS' if ok and replies_ok else 'FAIL'} ≥{share:.2f} of rest & p99<{p99}ms "
+        f"{'ok' if ok else 'no'}, replies p99<{REPLY_P99_MS}ms {'ok' if replies_ok else 'no'}"
+    )
 
 
 if __name__ == "__main__":

@@ -38,8 +38,18 @@ from bench import report_bench  # noqa: E402
 
 SUMMARY_TARGET_MS = 300.0
 WHY_SHARES = {"why_mood": 30, "why_loved": 20, "why_weakest": 15, "why_awaited": 10}  # % of reports
-WHYS = ["电池续航明显变好了", "动画更流畅", "Animations feel smooth now", "相机启动快了很多", "Wi-Fi drops less often",
-        "锁屏农历很实用", "耗电还是有点快", "The new filters are lovely", "通知偶尔延迟", "希望尽快推送稳定版"]
+WHYS = [
+    "电池续航明显变好了",
+    "动画更流畅",
+    "Animations feel smooth now",
+    "相机启动快了很多",
+    "Wi-Fi drops less often",
+    "锁屏农历很实用",
+    "耗电还是有点快",
+    "The new filters are lovely",
+    "通知偶尔延迟",
+    "希望尽快推送稳定版",
+]
 
 
 def parse_args(argv):
@@ -68,8 +78,10 @@ def main(argv=None) -> int:
     seed_args = argparse.Namespace(reports=args.reports, items=args.items, ideas=args.ideas, fans=1)
     world = report_bench.seed(seed_args)
     make_it_a_real_week(world, args)
-    print(f"Seeded {args.reports - 1} reports on {args.items} items from {args.devices} device models "
-          f"in {time.monotonic() - started:.1f} s.")
+    print(
+        f"Seeded {args.reports - 1} reports on {args.items} items from {args.devices} device models "
+        f"in {time.monotonic() - started:.1f} s."
+    )
     rows = measure(world, args)
     print_table(args, rows)
     return 0
@@ -99,18 +111,35 @@ def make_it_a_real_week(world: dict, args) -> None:
             "why_weakest = CASE WHEN (id / 7) %% 100 < %s THEN (%s::text[])[1 + (id + 6) %% 10] ELSE '' END, "
             "why_awaited = CASE WHEN (id / 11) %% 100 < %s THEN (%s::text[])[1 + (id + 1) %% 10] ELSE '' END "
             "WHERE release_id = %s",
-            [models, bounds[:-1], WHY_SHARES["why_mood"], WHYS, WHY_SHARES["why_loved"], WHYS,
-             WHY_SHARES["why_weakest"], WHYS, WHY_SHARES["why_awaited"], WHYS, world["release_id"]])
+            [
+                models,
+                bounds[:-1],
+                WHY_SHARES["why_mood"],
+                WHYS,
+                WHY_SHARES["why_loved"],
+                WHYS,
+                WHY_SHARES["why_weakest"],
+                WHYS,
+                WHY_SHARES["why_awaited"],
+                WHYS,
+                world["release_id"],
+            ],
+        )
         opens = ReleaseTally.objects.get(pk=world["release_id"]).opens_at
         # Reporters and four times as many other fans were active during the window (the rest before it).
         cursor.execute("UPDATE accounts_user SET last_active_on = %s::date - 30", [opens])
         copy_users(cursor, 4 * args.reports, password="!")
-        cursor.execute("UPDATE accounts_user SET username = replace(username, 'follower', 'idle'), "
-                       "email = replace(email, 'follower', 'idle'), last_active_on = %s::date + 1 "
-                       "WHERE username LIKE 'follower%%'", [opens])
-        cursor.execute("UPDATE accounts_user SET last_active_on = %s::date + 1 WHERE id IN "
-                       "(SELECT fan_id FROM voting_report WHERE release_id = %s AND id %% 2 = 0)",
-                       [opens, world["release_id"]])
+        cursor.execute(
+            "UPDATE accounts_user SET username = replace(username, 'follower', 'idle'), "
+            "email = replace(email, 'follower', 'idle'), last_active_on = %s::date + 1 "
+            "WHERE username LIKE 'follower%%'",
+            [opens],
+        )
+        cursor.execute(
+            "UPDATE accounts_user SET last_active_on = %s::date + 1 WHERE id IN "
+            "(SELECT fan_id FROM voting_report WHERE release_id = %s AND id %% 2 = 0)",
+            [opens, world["release_id"]],
+        )
         cursor.execute("ANALYZE voting_report")
         cursor.execute("ANALYZE accounts_user")
 
@@ -147,8 +176,15 @@ def measure(world: dict, args) -> list[dict]:
     ReleaseTally.objects.filter(pk=release_id).update(closes_at=now)
     began = time.perf_counter()
     tally.freeze_release(release_id=release_id, now=now)
-    rows.append({"page": "freeze (once)", "ms": [(time.perf_counter() - began) * 1000], "queries": 0, "bytes": 0,
-                 "status": {200}})
+    rows.append(
+        {
+            "page": "freeze (once)",
+            "ms": [(time.perf_counter() - began) * 1000],
+            "queries": 0,
+            "bytes": 0,
+            "status": {200},
+        }
+    )
     rows.append(timed(client, "frozen summary", base, args.requests, target=SUMMARY_TARGET_MS))
     rows.append(timed(client, "…one device model", base + "?by=device&segment=Xiaomi%2014", args.requests))
     rows.append(timed(client, "…comments, cell+item", base + f"?cell=loved&item={item}", args.requests))
@@ -178,8 +214,15 @@ def timed(client, page: str, path: str, times: int, *, before=None, target: floa
             ms.append((time.perf_counter() - began) * 1000)
         statuses.add(response.status_code)
         queries = len(captured)
-    return {"page": page, "ms": sorted(ms), "queries": queries, "bytes": len(body), "status": statuses,
-            "target": target, "body": body}
+    return {
+        "page": page,
+        "ms": sorted(ms),
+        "queries": queries,
+        "bytes": len(body),
+        "status": statuses,
+        "target": target,
+        "body": body,
+    }
 
 
 def percentile(ms: list[float], q: float) -> float:
@@ -194,8 +237,10 @@ def print_table(args, rows: list[dict]) -> None:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
     print()
-    print(f"Feedback summary of a {args.items}-item release with {args.reports - 1} reports, PostgreSQL {version}, "
-          f"{os.cpu_count()} CPUs, {args.requests} requests per page in one process (Django test client):")
+    print(
+        f"Feedback summary of a {args.items}-item release with {args.reports - 1} reports, PostgreSQL {version}, "
+        f"{os.cpu_count()} CPUs, {args.requests} requests per page in one process (Django test client):"
+    )
     header = f"{'page':<28} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'queries':>7} {'bytes':>9}  target"
     print(header)
     print("-" * len(header))
@@ -207,8 +252,10 @@ def print_table(args, rows: list[dict]) -> None:
             verdict = f"< {row['target']:.0f} ms p99: {'PASS' if p(0.99) < row['target'] else 'FAIL'}"
         if row["status"] != {200}:
             verdict += f" WARNING: statuses {sorted(row['status'])}"
-        print(f"{row['page']:<28} {p(0.50):8.1f} {p(0.99):8.1f} {ms[-1]:8.1f} {row['queries']:>7} "
-              f"{row['bytes']:>9}  {verdict}")
+        print(
+            f"{row['page']:<28} {p(0.50):8.1f} {p(0.99):8.1f} {ms[-1]:8.1f} {row['queries']:>7} "
+            f"{row['bytes']:>9}  {verdict}"
+        )
     last = rows[-1]
     print(f"comments.csv holds {last['lines']} comments from {last['reports']} reports.")
 

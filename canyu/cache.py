@@ -55,8 +55,9 @@ class Breaker:
     def check(self) -> None:
         """Raise at once while the breaker is open."""
         if self.tripped and time.monotonic() - self.tripped_at < settings.CACHE_RETRY_SECONDS:
-            raise NotAsked(f"Redis at {self.address} is not asked: it failed less than "
-                                       f"{settings.CACHE_RETRY_SECONDS} s ago")
+            raise NotAsked(
+                f"Redis at {self.address} is not asked: it failed less than {settings.CACHE_RETRY_SECONDS} s ago"
+            )
 
     def trip(self, error: Exception) -> None:
         with self.lock:
@@ -66,7 +67,11 @@ class Breaker:
             logger.warning(
                 "Redis cache at %s unreachable (%s): not asked again for %s s at a time. Meanwhile cache reads "
                 "miss, writes are dropped, sessions come from the database and rate limits fail open "
-                "(let requests through).", self.address, error, settings.CACHE_RETRY_SECONDS)
+                "(let requests through).",
+                self.address,
+                error,
+                settings.CACHE_RETRY_SECONDS,
+            )
 
     def close(self) -> None:
         if self.tripped:
@@ -164,8 +169,11 @@ class BreakerClient(DefaultClient):
             if len(missed) >= MAX_MISSED:
                 if server not in _overflowed:
                     _overflowed.add(server)
-                    logger.error("More than %d cache writes missed: later ones are not remembered, and what "
-                                 "they replaced may be served until it expires", MAX_MISSED)
+                    logger.error(
+                        "More than %d cache writes missed: later ones are not remembered, and what "
+                        "they replaced may be served until it expires",
+                        MAX_MISSED,
+                    )
                 return
             missed.update(str(key) for key in keys)
 
@@ -178,7 +186,7 @@ class BreakerClient(DefaultClient):
         try:
             client = super().get_client(write=True)
             for start in range(0, len(keys), REPLAY_BATCH):
-                client.delete(*keys[start:start + REPLAY_BATCH])
+                client.delete(*keys[start : start + REPLAY_BATCH])
         except Exception:  # noqa: BLE001 - still unreachable: try again with the next call
             return
         with _missed_lock:
@@ -259,6 +267,9 @@ class RedisCache(DjangoRedisCache):
             now = time.monotonic()
             if now - _last_fail_open_log >= FAIL_OPEN_LOG_SECONDS or not _last_fail_open_log:
                 _last_fail_open_log = now
-                logger.warning("Cache unavailable (%s): slots are granted without it, so rate limits fail open "
-                               "(this message at most once a minute).", interrupted.__cause__)
+                logger.warning(
+                    "Cache unavailable (%s): slots are granted without it, so rate limits fail open "
+                    "(this message at most once a minute).",
+                    interrupted.__cause__,
+                )
             return True

@@ -84,8 +84,9 @@ def font_sources() -> tuple[FontSource, ...]:
 
 
 @lru_cache(maxsize=8)
-def _font_sources(configured: str, cjk_fonts: tuple[FontSource, ...],
-                  latin_fonts: tuple[FontSource, ...]) -> tuple[FontSource, ...]:
+def _font_sources(
+    configured: str, cjk_fonts: tuple[FontSource, ...], latin_fonts: tuple[FontSource, ...]
+) -> tuple[FontSource, ...]:
     """SHARE_CARD_FONT (a .ttc at a usual place: its Chinese face), then the first usual font with
     Chinese glyphs unless it has them, then a Latin font or Pillow's own only if there is nothing yet.
     Looked for once per process (and per setting); what was found is logged, a missing font loudly."""
@@ -94,25 +95,31 @@ def _font_sources(configured: str, cjk_fonts: tuple[FontSource, ...],
         if Path(configured).is_file():
             sources.append((configured, dict(cjk_fonts).get(configured, 0)))
         else:
-            logger.warning("SHARE_CARD_FONT=%s is not a file: share pictures use the fonts found in the usual places",
-                           configured)
+            logger.warning(
+                "SHARE_CARD_FONT=%s is not a file: share pictures use the fonts found in the usual places", configured
+            )
     if not any(drawable(CHINESE_PROBE, source) for source in sources):
-        chinese = next((source for source in cjk_fonts
-                        if Path(source[0]).is_file() and drawable(CHINESE_PROBE, source)), None)
+        chinese = next(
+            (source for source in cjk_fonts if Path(source[0]).is_file() and drawable(CHINESE_PROBE, source)), None
+        )
         if chinese is not None:
             sources.append(chinese)
         else:
             logger.warning(
                 "No font with Chinese glyphs for share pictures (SHARE_CARD_FONT=%r, none in the usual places): "
                 "their Chinese lines are left out. Install fonts-noto-cjk (Debian: /usr/share/fonts/opentype/noto/) "
-                "or set SHARE_CARD_FONT.", configured)
+                "or set SHARE_CARD_FONT.",
+                configured,
+            )
     if not sources:
         latin = next((source for source in latin_fonts if Path(source[0]).is_file()), None)
         sources.append(latin or PILLOW_FONT)
         if latin is None:
             logger.warning("No font file for share pictures: Pillow's built-in font draws their Latin lines")
-    logger.info("Share pictures are drawn with %s", ", ".join(f"{path} (face {index})" if path else "Pillow's font"
-                                                             for path, index in sources))
+    logger.info(
+        "Share pictures are drawn with %s",
+        ", ".join(f"{path} (face {index})" if path else "Pillow's font" for path, index in sources),
+    )
     return tuple(sources)
 
 
@@ -229,8 +236,14 @@ def render_card(card: Card, sources: tuple[FontSource, ...] | None = None) -> tu
 
 def card_digest(card: Card, sources: tuple[FontSource, ...]) -> str:
     """What names the picture's file: its texts, its fonts and the drawing's version."""
-    described = [CARD_VERSION, [list(source) for source in sources], card.kicker, card.title, list(card.lines),
-                 card.footer]
+    described = [
+        CARD_VERSION,
+        [list(source) for source in sources],
+        card.kicker,
+        card.title,
+        list(card.lines),
+        card.footer,
+    ]
     return hashlib.sha256(json.dumps(described, ensure_ascii=False).encode()).hexdigest()
 
 

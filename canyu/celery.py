@@ -22,8 +22,12 @@ app.conf.update(
     # A send must not hold a request up when Redis is away: the job waits in
     # the outbox (outbox.relay) and goes out later. One quick retry covers a
     # pooled connection that went stale while Redis restarted.
-    broker_transport_options={"visibility_timeout": 60 * 60, "socket_connect_timeout": 1, "socket_timeout": 2,
-                              **getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})},
+    broker_transport_options={
+        "visibility_timeout": 60 * 60,
+        "socket_connect_timeout": 1,
+        "socket_timeout": 2,
+        **getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}),
+    },
     broker_connection_timeout=1,
     task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
     redis_socket_connect_timeout=1,

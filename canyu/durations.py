@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 
 
 def describe_wait(seconds: int) -> str:
-    """"3 hours", "12 minutes", "40 seconds": rounded up, so nobody comes back too early."""
+    """ "3 hours", "12 minutes", "40 seconds": rounded up, so nobody comes back too early."""
     if seconds >= 3600:
         hours = math.ceil(seconds / 3600)
         return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}

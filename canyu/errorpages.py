@@ -17,9 +17,11 @@ from django.utils import translation
 logger = logging.getLogger(__name__)
 
 # If even the template cannot render (a broken deployment), this, in both languages.
-FALLBACK = ('<!DOCTYPE html><html lang="zh-hans"><head><meta charset="utf-8"><title>Canyu</title></head>'
-            "<body><h1>出错了 · Something went wrong</h1>"
-            "<p>请稍后再试。Please try again in a moment.</p></body></html>")
+FALLBACK = (
+    '<!DOCTYPE html><html lang="zh-hans"><head><meta charset="utf-8"><title>Canyu</title></head>'
+    "<body><h1>出错了 · Something went wrong</h1>"
+    "<p>请稍后再试。Please try again in a moment.</p></body></html>"
+)
 
 
 def _language(request) -> str:

@@ -14,7 +14,7 @@ from canyu.celery import app
 
 
 def database_state() -> str:
-    """"ok", "read-only" (PostgreSQL refuses writes: a standby, or a fail-over under way) or "down"."""
+    """ "ok", "read-only" (PostgreSQL refuses writes: a standby, or a fail-over under way) or "down"."""
     connection = connections["default"]
     try:
         with connection.cursor() as cursor:

@@ -45,8 +45,10 @@ def refusal(request) -> Exception | None:
         return Http404("control character in the path")
     for name, value in request.META.items():
         is_header = name.startswith("HTTP_") or name in ("CONTENT_TYPE", "CONTENT_LENGTH")
-        if is_header and isinstance(value, str) and (
-            _header_has_control_characters(name) or _header_has_control_characters(value)
+        if (
+            is_header
+            and isinstance(value, str)
+            and (_header_has_control_characters(name) or _header_has_control_characters(value))
         ):
             return BadRequest(f"control character in the {name} header")
     for name, values in request.GET.lists():

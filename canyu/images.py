@@ -48,9 +48,7 @@ def open_image(upload, *, max_bytes: int, max_pixels: int) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))  # reads the header only
             if image.format not in ALLOWED_FORMATS:
-                raise ImageRefused(
-                    _("Only JPEG, PNG, GIF and WebP images are accepted."), code="format"
-                )
+                raise ImageRefused(_("Only JPEG, PNG, GIF and WebP images are accepted."), code="format")
             width, height = image.size
             if width * height > max_pixels:
                 raise too_many_pixels
@@ -64,9 +62,7 @@ def open_image(upload, *, max_bytes: int, max_pixels: int) -> Image.Image:
         # frame of a GIF bigger than its screen is caught the same way.
         raise too_many_pixels from None
     except UnidentifiedImageError:
-        raise ImageRefused(
-            _("This file is not an image we accept (JPEG, PNG, GIF or WebP)."), code="format"
-        ) from None
+        raise ImageRefused(_("This file is not an image we accept (JPEG, PNG, GIF or WebP)."), code="format") from None
     except (OSError, ValueError, SyntaxError, EOFError):
         # Truncated or corrupt data fails while decoding.
         raise ImageRefused(_("The image is damaged or incomplete."), code="corrupt") from None

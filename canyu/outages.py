@@ -125,8 +125,9 @@ def outage_response(request, error: BaseException):
         _log_now_and_then("down", "Database unavailable: requests answer 503 (%s)", error)
         close_broken_connection()
     retry_after = settings.OUTAGE_RETRY_AFTER_SECONDS
-    response = errorpages.standalone_page(request, "503.html", status=503,
-                                          context={"read_only": read_only, "retry_after": retry_after})
+    response = errorpages.standalone_page(
+        request, "503.html", status=503, context={"read_only": read_only, "retry_after": retry_after}
+    )
     response["Retry-After"] = str(retry_after)
     return response
 

@@ -22,9 +22,7 @@ PRODUCTION = DJANGO_ENV == "production"
 if PRODUCTION:
     _missing = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL") if not env_str(name)]
     if _missing:
-        raise ImproperlyConfigured(
-            "DJANGO_ENV=production needs these environment variables: " + ", ".join(_missing)
-        )
+        raise ImproperlyConfigured("DJANGO_ENV=production needs these environment variables: " + ", ".join(_missing))
 
 SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-canyu-development-only-never-use-in-production"
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
@@ -196,14 +194,18 @@ CELERY_BEAT_SCHEDULE = {
     # At second 0 of every minute, so a release due at 17:00:00 is out at 17:00:0x.
     # A tick older than a minute is dropped: the next one does the same work.
     "publish-due-releases": {
-        "task": "releases.tasks.publish_due_releases", "schedule": crontab(), "options": {"expires": 55},
+        "task": "releases.tasks.publish_due_releases",
+        "schedule": crontab(),
+        "options": {"expires": 55},
     },
     # 00:00 UTC is 08:00 in Asia/Shanghai (no daylight saving): digests arrive
     # with the morning. Two beat processes are harmless (notifications.emailing).
     "send-daily-digests": {"task": "notifications.tasks.send_daily_digests", "schedule": crontab(minute=0, hour=0)},
     # Ideas in build become shipped once their release is out (releases does not import ideas).
     "ship-released-ideas": {
-        "task": "ideas.tasks.ship_released_ideas", "schedule": crontab(), "options": {"expires": 55},
+        "task": "ideas.tasks.ship_released_ideas",
+        "schedule": crontab(),
+        "options": {"expires": 55},
     },
     "recount-idea-votes": {"task": "ideas.tasks.recount_votes", "schedule": crontab(minute=30, hour=3)},
     # The four-cell report (CELERY_TIMEZONE is UTC; Asia/Shanghai is UTC+8 all year). Every minute:
@@ -212,20 +214,28 @@ CELERY_BEAT_SCHEDULE = {
     # window whose time is up, Wednesday 00:00 Beijing time (Tuesday 16:00 UTC) by default, and grant
     # its Popcorn Award. Each is claimed once in the database, however many beats run.
     "open-report-windows": {
-        "task": "feedback.tasks.open_report_windows", "schedule": crontab(), "options": {"expires": 55},
+        "task": "feedback.tasks.open_report_windows",
+        "schedule": crontab(),
+        "options": {"expires": 55},
     },
     "remind-reporters": {"task": "feedback.tasks.remind_reporters", "schedule": crontab(), "options": {"expires": 55}},
     "freeze-closed-reports": {
-        "task": "feedback.tasks.freeze_closed_reports", "schedule": crontab(), "options": {"expires": 55},
+        "task": "feedback.tasks.freeze_closed_reports",
+        "schedule": crontab(),
+        "options": {"expires": 55},
     },
     "recount-anticipation": {"task": "feedback.tasks.recount_anticipation", "schedule": crontab(minute=40, hour=3)},
     # Polls whose closing time is up close (once each, however many beats) and post their result.
     "close-due-polls": {
-        "task": "polls.tasks.close_due_polls", "schedule": crontab(), "options": {"expires": 55},
+        "task": "polls.tasks.close_due_polls",
+        "schedule": crontab(),
+        "options": {"expires": 55},
     },
     # The "trending" order of ideas (ideas.trending): votes decayed by age, every ten minutes.
     "refresh-trending-ideas": {
-        "task": "ideas.tasks.refresh_trending", "schedule": crontab(minute="*/10"), "options": {"expires": 540},
+        "task": "ideas.tasks.refresh_trending",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 540},
     },
 }
 # Queue name of the tasks: lets several sites (or a test's own workers) share one Redis.
@@ -335,8 +345,10 @@ FORUM_DAILY_CAPS = {
     "thread": (env_int("FORUM_DAILY_THREADS", 20, minimum=1), env_int("FORUM_FIRST_DAY_THREADS", 3, minimum=1)),
     "reply": (env_int("FORUM_DAILY_REPLIES", 200, minimum=1), env_int("FORUM_FIRST_DAY_REPLIES", 10, minimum=1)),
     "like": (env_int("FORUM_DAILY_LIKES", 50, minimum=1), env_int("FORUM_FIRST_DAY_LIKES", 20, minimum=1)),
-    "idea_vote": (env_int("VOTING_DAILY_IDEA_VOTES", 50, minimum=1), env_int("VOTING_FIRST_DAY_IDEA_VOTES", 10,
-                                                                             minimum=1)),
+    "idea_vote": (
+        env_int("VOTING_DAILY_IDEA_VOTES", 50, minimum=1),
+        env_int("VOTING_FIRST_DAY_IDEA_VOTES", 10, minimum=1),
+    ),
 }
 # The same text posted again by the same fan within this many seconds is refused as a duplicate; 0 allows it.
 FORUM_DUPLICATE_SECONDS = env_int("FORUM_DUPLICATE_SECONDS", 5 * 60)

@@ -65,18 +65,22 @@ class ShareCard:
         return qr_svg(self.url)
 
 
-def share_card(*, title: str, description: str, path: str, image_path: str = "", kind: str = "article",
-               markup: bool = False) -> ShareCard:
+def share_card(
+    *, title: str, description: str, path: str, image_path: str = "", kind: str = "article", markup: bool = False
+) -> ShareCard:
     """The card of the page at ``path``; ``markup``: ``description`` is HTML (a rendered post)."""
     return ShareCard(
-        title=plain_text(title, limit=TITLE_MAX, markup=False), description=plain_text(description, markup=markup),
+        title=plain_text(title, limit=TITLE_MAX, markup=False),
+        description=plain_text(description, markup=markup),
         url=absolute(path),
-        image=absolute(image_path) if image_path else "", kind=kind,
+        image=absolute(image_path) if image_path else "",
+        kind=kind,
     )
 
 
 def qr_svg(url: str) -> str:
     # Medium error correction: still read from a slightly smudged or reflective phone screen.
     # No XML declaration and no size in mm: it is drawn inside the page, sized by canyu.css.
-    return segno.make(url, error="m", micro=False).svg_inline(scale=4, border=2, dark="#000", light="#fff",
-                                                              omitsize=True)
+    return segno.make(url, error="m", micro=False).svg_inline(
+        scale=4, border=2, dark="#000", light="#fff", omitsize=True
+    )

@@ -65,8 +65,13 @@ def has_invisible_characters(value: str, *, allow_joiners: bool = False) -> bool
     for index, ch in enumerate(value):
         if ch in "\r\n\t" or not _invisible(ch):
             continue
-        if (allow_joiners and ch in JOINERS and 0 < index < len(value) - 1
-                and not _invisible(value[index - 1]) and not _invisible(value[index + 1])):
+        if (
+            allow_joiners
+            and ch in JOINERS
+            and 0 < index < len(value) - 1
+            and not _invisible(value[index - 1])
+            and not _invisible(value[index + 1])
+        ):
             continue
         return True
     return False

@@ -76,8 +76,11 @@ def listed_zones() -> tuple[tuple[str, str], ...]:
     for directory in zoneinfo.TZPATH:
         table = Path(directory) / "zone.tab"
         if table.is_file():
-            rows = [line.split("\t") for line in table.read_text(encoding="utf-8").splitlines()
-                    if line and not line.startswith("#")]
+            rows = [
+                line.split("\t")
+                for line in table.read_text(encoding="utf-8").splitlines()
+                if line and not line.startswith("#")
+            ]
             return tuple(sorted((row[2].strip(), row[0]) for row in rows if len(row) >= 3 and row[2].strip() in known))
     return tuple((name, "") for name in sorted(known) if "/" in name and not name.startswith("Etc/"))
 
@@ -116,8 +119,14 @@ def _zone_label(name: str, language: str) -> str:
         return str(common["UTC"])
     locale = _babel_locale(language)
     canonical = get_global("zone_aliases").get(name, name)
-    city = next((locale.time_zones[each]["city"] for each in (name, canonical, *_former_names().get(canonical, []))
-                 if "city" in locale.time_zones.get(each, {})), None)
+    city = next(
+        (
+            locale.time_zones[each]["city"]
+            for each in (name, canonical, *_former_names().get(canonical, []))
+            if "city" in locale.time_zones.get(each, {})
+        ),
+        None,
+    )
     code = _countries().get(name) or _countries().get(canonical)
     country = locale.territories.get(code) if code else None
     if city is None and language.startswith("en"):

@@ -36,7 +36,8 @@ def readable_board_ids(boards) -> list[int]:
 
 def latest_threads(board_ids: list[int]) -> list[dict]:
     return list(
-        Thread.objects.filter(board_id__in=board_ids, hidden=False).order_by("-last_activity_at", "-id")
+        Thread.objects.filter(board_id__in=board_ids, hidden=False)
+        .order_by("-last_activity_at", "-id")
         .values("id", "title", "reply_count", "last_activity_at", "board__name")[:LATEST_SHOWN]
     )
 
@@ -46,14 +47,27 @@ def hot_threads(board_ids: list[int], now: datetime) -> list[dict]:
     since then can have any, which keeps the count to recent rows."""
     since = now - timedelta(hours=HOT_HOURS)
     counts = list(
-        Post.objects.filter(thread__board_id__in=board_ids, thread__hidden=False, thread__last_activity_at__gte=since,
-                            created_at__gte=since, hidden=False, deleted_at=None, floor__gt=1)
-        .values("thread_id").annotate(recent=Count("id")).order_by("-recent", "-thread_id")[:HOT_SHOWN]
+        Post.objects.filter(
+            thread__board_id__in=board_ids,
+            thread__hidden=False,
+            thread__last_activity_at__gte=since,
+            created_at__gte=since,
+            hidden=False,
+            deleted_at=None,
+            floor__gt=1,
+        )
+        .values("thread_id")
+        .annotate(recent=Count("id"))
+        .order_by("-recent", "-thread_id")[:HOT_SHOWN]
     )
     if not counts:
         return []
-    threads = {row["id"]: row for row in Thread.objects.filter(pk__in=[row["thread_id"] for row in counts])
-               .values("id", "title", "reply_count", "last_activity_at", "board__name")}
+    threads = {
+        row["id"]: row
+        for row in Thread.objects.filter(pk__in=[row["thread_id"] for row in counts]).values(
+            "id", "title", "reply_count", "last_activity_at", "board__name"
+        )
+    }
     return [{**threads[row["thread_id"]], "recent": row["recent"]} for row in counts if row["thread_id"] in threads]
 
 
@@ -61,7 +75,8 @@ def open_polls(board_ids: list[int], now: datetime) -> list[Mapping[str, Any]]:
     """Polls still taking answers, closing soonest first (served by the index voting_poll_due)."""
     return list(
         Poll.objects.filter(closed_at=None, closes_at__gt=now, thread__hidden=False, thread__board_id__in=board_ids)
-        .order_by("closes_at", "id").values("id", "question", "closes_at", "thread_id", "thread__title")[:POLLS_SHOWN]
+        .order_by("closes_at", "id")
+        .values("id", "question", "closes_at", "thread_id", "thread__title")[:POLLS_SHOWN]
     )
 
 
@@ -71,8 +86,11 @@ def discussion_lists(board_ids: list[int], now: datetime) -> dict:
     key = f"home:lists:{audience}"
     lists = cache.get(key)
     if lists is None:
-        lists = {"latest_threads": latest_threads(board_ids), "hot_threads": hot_threads(board_ids, now),
-                 "open_polls": open_polls(board_ids, now)}
+        lists = {
+            "latest_threads": latest_threads(board_ids),
+            "hot_threads": hot_threads(board_ids, now),
+            "open_polls": open_polls(board_ids, now),
+        }
         cache.set(key, lists, HOME_LISTS_SECONDS)
     return lists
 

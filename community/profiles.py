@@ -94,7 +94,7 @@ def visible_threads(viewer) -> QuerySet:
 def a_page(queryset: QuerySet, number: int) -> tuple[list, bool]:
     """The rows of page ``number`` and whether there is a later one (one query: a row more than a page)."""
     start = (number - 1) * PER_PAGE
-    rows = list(queryset[start:start + PER_PAGE + 1])
+    rows = list(queryset[start : start + PER_PAGE + 1])
     return rows[:PER_PAGE], len(rows) > PER_PAGE
 
 
@@ -104,39 +104,57 @@ def snippet_of(post_html: str) -> str:
 
 
 def threads_tab(fan: User, viewer, number: int) -> tuple[list, bool]:
-    threads = (visible_threads(viewer).filter(author=fan).select_related("board")
-               .only("title", "created_at", "reply_count", "board__name", "board__slug")
-               .order_by("-created_at", "-id"))
+    threads = (
+        visible_threads(viewer)
+        .filter(author=fan)
+        .select_related("board")
+        .only("title", "created_at", "reply_count", "board__name", "board__slug")
+        .order_by("-created_at", "-id")
+    )
     return a_page(threads, number)
 
 
 def posts_tab(fan: User, viewer, number: int) -> tuple[list, bool]:
-    posts = (Post.objects.filter(author=fan, floor__gt=1, hidden=False, deleted_at=None,
-                                 thread__in=visible_threads(viewer))
-             .select_related("thread").only("html", "created_at", "thread__title")
-             .order_by("-created_at", "-id"))
+    posts = (
+        Post.objects.filter(author=fan, floor__gt=1, hidden=False, deleted_at=None, thread__in=visible_threads(viewer))
+        .select_related("thread")
+        .only("html", "created_at", "thread__title")
+        .order_by("-created_at", "-id")
+    )
     rows, more = a_page(posts, number)
-    return [Reply(post.get_absolute_url(), post.thread.title, post.thread.get_absolute_url(), snippet_of(post.html),
-                  post.created_at) for post in rows], more
+    return [
+        Reply(
+            post.get_absolute_url(),
+            post.thread.title,
+            post.thread.get_absolute_url(),
+            snippet_of(post.html),
+            post.created_at,
+        )
+        for post in rows
+    ], more
 
 
 def ideas_tab(fan: User, viewer, number: int) -> tuple[list, bool]:
-    ideas = (Idea.objects.filter(thread__author=fan, thread__in=visible_threads(viewer))
-             .select_related("thread", "product")
-             .only("status", "vote_count", "created_at", "thread__title", "product__name")
-             .order_by("-created_at", "-id"))
+    ideas = (
+        Idea.objects.filter(thread__author=fan, thread__in=visible_threads(viewer))
+        .select_related("thread", "product")
+        .only("status", "vote_count", "created_at", "thread__title", "product__name")
+        .order_by("-created_at", "-id")
+    )
     return a_page(ideas, number)
 
 
 def reports_tab(fan: User, viewer, number: int) -> tuple[list, bool]:
     """The fan's reports on published releases; their picks only for themselves."""
-    reports = (Report.objects.filter(fan=fan, release__state=Release.State.PUBLISHED)
-               .select_related("release__product").order_by("-created_at", "-id"))
+    reports = (
+        Report.objects.filter(fan=fan, release__state=Release.State.PUBLISHED)
+        .select_related("release__product")
+        .order_by("-created_at", "-id")
+    )
     if viewer.pk == fan.pk:
         reports = reports.select_related("loved", "weakest", "awaited__thread")
     else:
-        reports = reports.only("created_at", "release__version", "release__product__name",
-                               "release__product__slug")
+        reports = reports.only("created_at", "release__version", "release__product__name", "release__product__slug")
     return a_page(reports, number)
 
 
@@ -146,8 +164,7 @@ def shipped_tab(fan: User, viewer, number: int) -> tuple[list, bool]:
     return rows[:PER_PAGE], len(rows) > PER_PAGE
 
 
-READS = {"threads": threads_tab, "posts": posts_tab, "ideas": ideas_tab, "reports": reports_tab,
-         "shipped": shipped_tab}
+READS = {"threads": threads_tab, "posts": posts_tab, "ideas": ideas_tab, "reports": reports_tab, "shipped": shipped_tab}
 
 
 def profile_page(*, fan: User, viewer, tab: str | None, page: str | None) -> dict:
@@ -158,8 +175,16 @@ def profile_page(*, fan: User, viewer, tab: str | None, page: str | None) -> dic
         tab = "shipped" if "shipped" in slugs else "threads"  # an engineer's profile opens on their work
     number = page_number(page)
     rows, more = READS[tab](fan, viewer, number)
-    context = {"fan": fan, "tabs": tabs, "tab": tab, "rows": rows, "page_number": number,
-               "has_previous": number > 1, "has_next": more, "own": viewer.pk == fan.pk}
+    context = {
+        "fan": fan,
+        "tabs": tabs,
+        "tab": tab,
+        "rows": rows,
+        "page_number": number,
+        "has_previous": number > 1,
+        "has_next": more,
+        "own": viewer.pk == fan.pk,
+    }
     if tab == "shipped" and number == 1:
         context["record"] = pages.popcorn_record(fan)
     return context

@@ -66,20 +66,38 @@ def search_page(*, user, params) -> dict:
     board = next((each for each in boards.values() if each.slug == params.get("board")), None)
     board_ids = [board.pk] if board else list(boards)
     context = {
-        "q": text, "query": query, "kind": kind, "kinds": kinds, "order": order, "orders": ORDERS,
-        "board": board, "boards": sorted(boards.values(), key=lambda each: (each.name, each.pk)),
-        "page_number": page_number, "results": [], "count": 0, "count_capped": False, "last_page": 1,
-        "past_the_end": False, "query_length": QUERY_LENGTH,
+        "q": text,
+        "query": query,
+        "kind": kind,
+        "kinds": kinds,
+        "order": order,
+        "orders": ORDERS,
+        "board": board,
+        "boards": sorted(boards.values(), key=lambda each: (each.name, each.pk)),
+        "page_number": page_number,
+        "results": [],
+        "count": 0,
+        "count_capped": False,
+        "last_page": 1,
+        "past_the_end": False,
+        "query_length": QUERY_LENGTH,
     }
     if not query:
         return context
     count = finding.count_hits(query=query, board_ids=board_ids, kind=kind or None)
     last_page = max(1, -(-count // PER_PAGE))
-    context.update(count=count, count_capped=count >= finding.COUNT_CAP, last_page=last_page,
-                   past_the_end=page_number > last_page)
+    context.update(
+        count=count, count_capped=count >= finding.COUNT_CAP, last_page=last_page, past_the_end=page_number > last_page
+    )
     if count and page_number <= last_page:
-        hits = finding.find_hits(query=query, board_ids=board_ids, kind=kind or None, newest=order == "newest",
-                                 offset=(page_number - 1) * PER_PAGE, limit=PER_PAGE)
+        hits = finding.find_hits(
+            query=query,
+            board_ids=board_ids,
+            kind=kind or None,
+            newest=order == "newest",
+            offset=(page_number - 1) * PER_PAGE,
+            limit=PER_PAGE,
+        )
         context["results"] = _results(hits, query, boards)
     return context
 
@@ -89,9 +107,11 @@ def _results(hits: list[finding.Hit], query: Query, boards: dict) -> list[Result
     or deleted since it was found is left out here too."""
     post_ids = [hit.object_id for hit in hits if hit.kind == Document.Kind.POST]
     thread_ids = [hit.thread_id for hit in hits if hit.kind != Document.Kind.POST]
-    posts = Post.objects.filter(Q(pk__in=post_ids) | Q(thread_id__in=thread_ids, floor=1), hidden=False,
-                                deleted_at=None).select_related("author").only(
-        "pk", "thread_id", "floor", "source", "author__username", "author__display_name")
+    posts = (
+        Post.objects.filter(Q(pk__in=post_ids) | Q(thread_id__in=thread_ids, floor=1), hidden=False, deleted_at=None)
+        .select_related("author")
+        .only("pk", "thread_id", "floor", "source", "author__username", "author__display_name")
+    )
     by_post = {post.pk: post for post in posts}
     by_thread = {post.thread_id: post for post in by_post.values() if post.floor == 1}
     results = []
@@ -104,8 +124,16 @@ def _results(hits: list[finding.Hit], query: Query, boards: dict) -> list[Result
             url = reverse("forum:thread", args=[hit.thread_id])
         if post is None:
             continue
-        results.append(Result(
-            kind=hit.kind, kind_label=str(KIND_LABELS[hit.kind]), url=url, title=snippets.highlight(hit.title, query),
-            snippet=snippets.snippet(post.source, query), board=boards[hit.board_id], author=post.author,
-            created_at=hit.created_at))
+        results.append(
+            Result(
+                kind=hit.kind,
+                kind_label=str(KIND_LABELS[hit.kind]),
+                url=url,
+                title=snippets.highlight(hit.title, query),
+                snippet=snippets.snippet(post.source, query),
+                board=boards[hit.board_id],
+                author=post.author,
+                created_at=hit.created_at,
+            )
+        )
     return results

@@ -30,7 +30,10 @@ def search(request):
     if request.GET.get("q"):
         wait = consume_anonymous_search(request)
         if wait is not None:
-            return errorpages.too_many(request, _("You are searching too fast. Please try again in %(wait)s, or "
-                                                  "sign in to search without this limit.")
-                                       % {"wait": describe_wait(wait)}, wait)
+            return errorpages.too_many(
+                request,
+                _("You are searching too fast. Please try again in %(wait)s, or sign in to search without this limit.")
+                % {"wait": describe_wait(wait)},
+                wait,
+            )
     return render(request, "community/search.html", search_page(user=request.user, params=request.GET))

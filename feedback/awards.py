@@ -75,14 +75,20 @@ def grant_popcorn_award(*, release: Release, ranked: list, reports: int, now: da
     if top and reports >= min_reports and published_at is not None:
         engineers = list(top.item.owners.order_by("username"))
         season = season_of(published_at)
-        awards = Award.objects.bulk_create([
-            Award(release=release, item=top.item, engineer=engineer, season=season, score=top.score, granted_at=now)
-            for engineer in engineers
-        ])
+        awards = Award.objects.bulk_create(
+            [
+                Award(release=release, item=top.item, engineer=engineer, season=season, score=top.score, granted_at=now)
+                for engineer in engineers
+            ]
+        )
         ReleaseTally.objects.filter(pk=release.pk).update(awarded_item=top.item)
-        notify(recipient_ids=[engineer.pk for engineer in engineers], kind=NotificationKind.AWARD,
-               key=f"award:{release.pk}", url=award_url(release),
-               params={"item": top.item.title, "product": release.product.name, "version": release.version})
+        notify(
+            recipient_ids=[engineer.pk for engineer in engineers],
+            kind=NotificationKind.AWARD,
+            key=f"award:{release.pk}",
+            url=award_url(release),
+            params={"item": top.item.title, "product": release.product.name, "version": release.version},
+        )
     post = post_result(release=release, ranked=ranked, reports=reports, engineers=engineers, min_reports=min_reports)
     if post is not None:
         ReleaseTally.objects.filter(pk=release.pk).update(result_post=post)
@@ -96,8 +102,9 @@ def post_result(*, release: Release, ranked: list, reports: int, engineers: list
         logger.info("Release %s: no announcement thread or author; the result is not posted", release.pk)
         return None
     with translation.override(settings.LANGUAGE_CODE):
-        source = result_markdown(release=release, ranked=ranked, reports=reports, engineers=engineers,
-                                 min_reports=min_reports)
+        source = result_markdown(
+            release=release, ranked=ranked, reports=reports, engineers=engineers, min_reports=min_reports
+        )
     return posting.add_reply(thread=release.announcement, author=release.created_by, source=source)
 
 
@@ -115,26 +122,44 @@ def result_markdown(*, release: Release, ranked: list, reports: int, engineers: 
     lines = [f"## {_('Popcorn Award')} · {_escape(release.product.name)} {_escape(release.version)}", ""]
     if engineers:
         top = ranked[0]
-        lines.append(ngettext(
-            "The Popcorn Award goes to **%(item)s** by %(engineers)s: loved most by %(share)d %% of the %(reports)d "
-            "fan who reported on this build.",
-            "The Popcorn Award goes to **%(item)s** by %(engineers)s: loved most by %(share)d %% of the %(reports)d "
-            "fans who reported on this build.", reports) % {
-            "item": _escape(top.item.title), "engineers": ", ".join(f"@{engineer.username}" for engineer in engineers),
-            "share": _share(top.loved, reports), "reports": reports})
+        lines.append(
+            ngettext(
+                "The Popcorn Award goes to **%(item)s** by %(engineers)s: loved most by %(share)d %% of the "
+                "%(reports)d fan who reported on this build.",
+                "The Popcorn Award goes to **%(item)s** by %(engineers)s: loved most by %(share)d %% of the "
+                "%(reports)d fans who reported on this build.",
+                reports,
+            )
+            % {
+                "item": _escape(top.item.title),
+                "engineers": ", ".join(f"@{engineer.username}" for engineer in engineers),
+                "share": _share(top.loved, reports),
+                "reports": reports,
+            }
+        )
     elif reports < min_reports:
-        lines.append(ngettext(
-            "No Popcorn Award this week: %(reports)d report came in, fewer than the %(min)d it needs.",
-            "No Popcorn Award this week: %(reports)d reports came in, fewer than the %(min)d it needs.", reports,
-        ) % {"reports": reports, "min": min_reports})
+        lines.append(
+            ngettext(
+                "No Popcorn Award this week: %(reports)d report came in, fewer than the %(min)d it needs.",
+                "No Popcorn Award this week: %(reports)d reports came in, fewer than the %(min)d it needs.",
+                reports,
+            )
+            % {"reports": reports, "min": min_reports}
+        )
     else:
         lines.append(_("No Popcorn Award this week."))
     if reports:
-        lines += ["", f"### {_('Top ten')}", "",
-                  f"| # | {_('Update')} | {_('Loved most')} | {_('Weakest')} |",
-                  "|---|---|---|---|"]
+        lines += [
+            "",
+            f"### {_('Top ten')}",
+            "",
+            f"| # | {_('Update')} | {_('Loved most')} | {_('Weakest')} |",
+            "|---|---|---|---|",
+        ]
         for result in ranked[:10]:
-            lines.append(f"| {result.rank} | {_escape(result.item.title)} | {_share(result.loved, reports)} % "
-                         f"({result.loved}) | {_share(result.weakest, reports)} % ({result.weakest}) |")
+            lines.append(
+                f"| {result.rank} | {_escape(result.item.title)} | {_share(result.loved, reports)} % "
+                f"({result.loved}) | {_share(result.weakest, reports)} % ({result.weakest}) |"
+            )
     lines += ["", _("[The whole result, and how the score works](%(url)s)") % {"url": award_url(release)}]
     return "\n".join(lines)

@@ -35,12 +35,27 @@ REPORTS = [
 
 # For each earlier week: (username, mood, loved, weakest) with items by index; a different winner each week.
 PAST_REPORTS = [
-    [("fan", Mood.HAPPY, 0, 3), ("米粉小王", Mood.LOVE_IT, 0, 2), ("pm_lin", Mood.HAPPY, 1, 3),
-     ("moderator", Mood.LOOKING_FORWARD, 0, 1), ("admin", Mood.HAPPY, 2, 3)],
-    [("fan", Mood.SAD, 1, 0), ("米粉小王", Mood.HAPPY, 0, 1), ("pm_lin", Mood.LOVE_IT, 0, 3),
-     ("moderator", Mood.HAPPY, 0, 2), ("admin", Mood.LOVE_IT, 3, 1)],
-    [("fan", Mood.LOVE_IT, 0, 1), ("米粉小王", Mood.LOVE_IT, 0, 3), ("pm_lin", Mood.HAPPY, 2, 1),
-     ("moderator", Mood.HAPPY, 0, 3), ("admin", Mood.LOOKING_FORWARD, 1, 3)],
+    [
+        ("fan", Mood.HAPPY, 0, 3),
+        ("米粉小王", Mood.LOVE_IT, 0, 2),
+        ("pm_lin", Mood.HAPPY, 1, 3),
+        ("moderator", Mood.LOOKING_FORWARD, 0, 1),
+        ("admin", Mood.HAPPY, 2, 3),
+    ],
+    [
+        ("fan", Mood.SAD, 1, 0),
+        ("米粉小王", Mood.HAPPY, 0, 1),
+        ("pm_lin", Mood.LOVE_IT, 0, 3),
+        ("moderator", Mood.HAPPY, 0, 2),
+        ("admin", Mood.LOVE_IT, 3, 1),
+    ],
+    [
+        ("fan", Mood.LOVE_IT, 0, 1),
+        ("米粉小王", Mood.LOVE_IT, 0, 3),
+        ("pm_lin", Mood.HAPPY, 2, 1),
+        ("moderator", Mood.HAPPY, 0, 3),
+        ("admin", Mood.LOOKING_FORWARD, 1, 3),
+    ],
 ]
 
 
@@ -48,8 +63,12 @@ def create_past_reports(*, now: datetime | None = None) -> int:
     """Reports on MIUI's earlier weekly builds (all but the latest) that have none, frozen and
     awarded when their window has closed; returns how many builds got reports."""
     now = now or timezone.now()
-    releases = list(Release.objects.published().filter(product__slug="miui", channel=Release.Channel.WEEKLY)
-                    .select_related("product").order_by("-published_at")[1:1 + len(PAST_REPORTS)])
+    releases = list(
+        Release.objects.published()
+        .filter(product__slug="miui", channel=Release.Channel.WEEKLY)
+        .select_related("product")
+        .order_by("-published_at")[1 : 1 + len(PAST_REPORTS)]
+    )
     users = {user.username: user for user in User.objects.filter(username__in=[row[0] for row in REPORTS])}
     reported = 0
     # strict=False: a site may have fewer earlier builds than PAST_REPORTS has weeks; the weeks left over wait.
@@ -63,9 +82,15 @@ def create_past_reports(*, now: datetime | None = None) -> int:
         window = reports.window_of(release)
         reports.open_window(release=release, now=window.opens_at)
         for number, (username, mood, loved, weakest) in enumerate(rows):
-            reports.submit_report(release=release, fan=users[username], mood=mood, loved=items[loved],
-                                  weakest=items[weakest], awaited=ideas[number % len(ideas)],
-                                  now=window.opens_at + timedelta(hours=2 + number))
+            reports.submit_report(
+                release=release,
+                fan=users[username],
+                mood=mood,
+                loved=items[loved],
+                weakest=items[weakest],
+                awaited=ideas[number % len(ideas)],
+                now=window.opens_at + timedelta(hours=2 + number),
+            )
         if window.closes_at <= now:
             tally.freeze_release(release_id=release.pk, now=window.closes_at)
         reported += 1
@@ -74,8 +99,13 @@ def create_past_reports(*, now: datetime | None = None) -> int:
 
 def create_demo_reports(*, now: datetime | None = None) -> bool:
     now = now or timezone.now()
-    release = (Release.objects.published().filter(product__slug="miui", channel=Release.Channel.WEEKLY)
-               .select_related("product").order_by("-published_at").first())
+    release = (
+        Release.objects.published()
+        .filter(product__slug="miui", channel=Release.Channel.WEEKLY)
+        .select_related("product")
+        .order_by("-published_at")
+        .first()
+    )
     if release is None or Report.objects.filter(release=release).exists():
         return False
     items = list(release.changelog.order_by("position", "pk"))
@@ -87,9 +117,16 @@ def create_demo_reports(*, now: datetime | None = None) -> bool:
     reports.open_window(release=release, now=window.opens_at)
     reported_at = min(now, window.opens_at + timedelta(days=1))
     for number, (username, mood, loved, weakest, why) in enumerate(REPORTS):
-        reports.submit_report(release=release, fan=users[username], mood=mood, loved=items[loved],
-                              weakest=items[weakest], awaited=ideas[number % len(ideas)], why_loved=why,
-                              now=reported_at)
+        reports.submit_report(
+            release=release,
+            fan=users[username],
+            mood=mood,
+            loved=items[loved],
+            weakest=items[weakest],
+            awaited=ideas[number % len(ideas)],
+            why_loved=why,
+            now=reported_at,
+        )
     if window.closes_at <= now:
         tally.freeze_release(release_id=release.pk, now=window.closes_at)
     return True

@@ -56,8 +56,12 @@ def report_steps(user, releases: list[Release], now: datetime) -> dict[int, Repo
     releases = [release for release in releases if reports.takes_reports(release)]
     if not releases:
         return {}
-    tallies = {tally.release_id: tally for tally in ReleaseTally.objects.filter(
-        release_id__in=[release.pk for release in releases]).only("release_id", "opens_at", "closes_at", "frozen_at")}
+    tallies = {
+        tally.release_id: tally
+        for tally in ReleaseTally.objects.filter(release_id__in=[release.pk for release in releases]).only(
+            "release_id", "opens_at", "closes_at", "frozen_at"
+        )
+    }
     windows = {}
     for release in releases:
         tally = tallies.get(release.pk)
@@ -69,8 +73,9 @@ def report_steps(user, releases: list[Release], now: datetime) -> dict[int, Repo
     open_ids = [pk for pk, (opens, closes, frozen) in windows.items() if not frozen and opens <= now < closes]
     reported = set()
     if user.is_authenticated and open_ids:
-        reported = set(Report.objects.filter(fan_id=user.pk, release_id__in=open_ids)
-                       .values_list("release_id", flat=True))
+        reported = set(
+            Report.objects.filter(fan_id=user.pk, release_id__in=open_ids).values_list("release_id", flat=True)
+        )
     steps = {}
     for release in releases:
         opens_at, closes_at, frozen = windows[release.pk]
@@ -82,8 +87,14 @@ def report_steps(user, releases: list[Release], now: datetime) -> dict[int, Repo
             state = ReportStep.OPEN
         else:
             state = ReportStep.CLOSED
-        steps[release.pk] = ReportStep(release=release, state=state, opens_at=opens_at, closes_at=closes_at,
-                                       reported=release.pk in reported, signed_in=user.is_authenticated)
+        steps[release.pk] = ReportStep(
+            release=release,
+            state=state,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            reported=release.pk in reported,
+            signed_in=user.is_authenticated,
+        )
     return steps
 
 
@@ -118,8 +129,11 @@ def announcement_panel(request, thread):
     feedback.tally.freeze_release). Whether this reader reported is for the release page."""
     if not concerns_announcement(thread):
         return None
-    release = (Release.objects.filter(announcement_id=thread.pk, state=Release.State.PUBLISHED)
-               .select_related("product").first())
+    release = (
+        Release.objects.filter(announcement_id=thread.pk, state=Release.State.PUBLISHED)
+        .select_related("product")
+        .first()
+    )
     if release is None:
         return None
     step = report_steps(_nobody, [release], timezone.now()).get(release.pk)
@@ -130,6 +144,7 @@ def announcement_panel(request, thread):
 
 class _Nobody:
     """The panel is the same for every reader: read no one's reports."""
+
     is_authenticated = False
     pk = None
 

@@ -28,19 +28,33 @@ class Report(models.Model):
         LOVE_IT = "love_it", _("Love it")
         LOOKING_FORWARD = "looking_forward", _("Looking forward")
 
-    release = models.ForeignKey("releases.Release", verbose_name=_("release"), on_delete=models.CASCADE,
-                                related_name="reports")
-    fan = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("fan"), on_delete=models.CASCADE,
-                            related_name="reports")
+    release = models.ForeignKey(
+        "releases.Release", verbose_name=_("release"), on_delete=models.CASCADE, related_name="reports"
+    )
+    fan = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("fan"), on_delete=models.CASCADE, related_name="reports"
+    )
     mood = models.CharField(_("my mood about this update"), max_length=20, choices=Mood.choices)
     # RESTRICT: an item (or idea) named in a report is not deleted on its own,
     # but goes with its release when the whole release is deleted.
-    loved = models.ForeignKey("releases.ChangelogItem", verbose_name=_("the update I love most"),
-                              on_delete=models.RESTRICT, related_name="loved_in_reports")
-    weakest = models.ForeignKey("releases.ChangelogItem", verbose_name=_("the weakest update"),
-                                on_delete=models.RESTRICT, related_name="weakest_in_reports")
-    awaited = models.ForeignKey(Idea, verbose_name=_("the feature I am waiting for"), on_delete=models.RESTRICT,
-                                related_name="awaited_in_reports")
+    loved = models.ForeignKey(
+        "releases.ChangelogItem",
+        verbose_name=_("the update I love most"),
+        on_delete=models.RESTRICT,
+        related_name="loved_in_reports",
+    )
+    weakest = models.ForeignKey(
+        "releases.ChangelogItem",
+        verbose_name=_("the weakest update"),
+        on_delete=models.RESTRICT,
+        related_name="weakest_in_reports",
+    )
+    awaited = models.ForeignKey(
+        Idea,
+        verbose_name=_("the feature I am waiting for"),
+        on_delete=models.RESTRICT,
+        related_name="awaited_in_reports",
+    )
     why_mood = models.CharField(_("why (mood)"), max_length=WHY_MAX, blank=True)
     why_loved = models.CharField(_("why (loved most)"), max_length=WHY_MAX, blank=True)
     why_weakest = models.CharField(_("why (weakest)"), max_length=WHY_MAX, blank=True)
@@ -64,8 +78,9 @@ class Report(models.Model):
             # Its index (release, fan) also serves the tally's scan of a release's reports.
             models.UniqueConstraint(fields=["release", "fan"], name="voting_one_report_per_fan"),
             models.CheckConstraint(condition=~Q(loved=F("weakest")), name="voting_loved_is_not_weakest"),
-            models.CheckConstraint(condition=Q(mood__in=["happy", "sad", "love_it", "looking_forward"]),
-                                   name="voting_report_mood_known"),
+            models.CheckConstraint(
+                condition=Q(mood__in=["happy", "sad", "love_it", "looking_forward"]), name="voting_report_mood_known"
+            ),
             models.CheckConstraint(condition=Q(level__gte=1), name="voting_report_level_positive"),
         ]
 
@@ -84,8 +99,9 @@ class ReleaseTally(models.Model):
     written once, by that claim (feedback.tally.freeze_release).
     """
 
-    release = models.OneToOneField("releases.Release", verbose_name=_("release"), on_delete=models.CASCADE,
-                                   primary_key=True, related_name="tally")
+    release = models.OneToOneField(
+        "releases.Release", verbose_name=_("release"), on_delete=models.CASCADE, primary_key=True, related_name="tally"
+    )
     opens_at = models.DateTimeField(_("reports open"))
     # The first instant the window is closed: by default Wednesday 00:00 Beijing time, the end of Tuesday.
     closes_at = models.DateTimeField(_("reports close"))
@@ -102,18 +118,27 @@ class ReleaseTally(models.Model):
     active_fans = models.PositiveIntegerField(_("active fans"), null=True, blank=True)
     # The minimum the award needed when the result was frozen (VOTING_AWARD_MIN_REPORTS then).
     min_reports = models.PositiveIntegerField(_("minimum reports for the award"), default=0)
-    awarded_item = models.ForeignKey("releases.ChangelogItem", verbose_name=_("Popcorn Award"), null=True,
-                                     blank=True, on_delete=models.SET_NULL, related_name="+")
-    result_post = models.OneToOneField("forum.Post", verbose_name=_("result post"), null=True, blank=True,
-                                       on_delete=models.SET_NULL, related_name="+")
+    awarded_item = models.ForeignKey(
+        "releases.ChangelogItem",
+        verbose_name=_("Popcorn Award"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    result_post = models.OneToOneField(
+        "forum.Post", verbose_name=_("result post"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("release tally")
         verbose_name_plural = _("release tallies")
         constraints = [
             models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="voting_tally_closes_after_opening"),
-            models.CheckConstraint(condition=Q(frozen_at__isnull=False) | Q(awarded_item__isnull=True),
-                                   name="voting_tally_award_only_when_frozen"),
+            models.CheckConstraint(
+                condition=Q(frozen_at__isnull=False) | Q(awarded_item__isnull=True),
+                name="voting_tally_award_only_when_frozen",
+            ),
         ]
         indexes = [
             # The freeze tick: windows not frozen whose time is up.
@@ -138,10 +163,12 @@ class ReleaseTally(models.Model):
 class ItemTally(models.Model):
     """A changelog item's frozen result: favourite (loved) and weakest picks, net, score, rank (1 is the top)."""
 
-    release = models.ForeignKey("releases.Release", verbose_name=_("release"), on_delete=models.CASCADE,
-                                related_name="item_tallies")
-    item = models.OneToOneField("releases.ChangelogItem", verbose_name=_("changelog item"),
-                                on_delete=models.CASCADE, related_name="tally")
+    release = models.ForeignKey(
+        "releases.Release", verbose_name=_("release"), on_delete=models.CASCADE, related_name="item_tallies"
+    )
+    item = models.OneToOneField(
+        "releases.ChangelogItem", verbose_name=_("changelog item"), on_delete=models.CASCADE, related_name="tally"
+    )
     # The item's title when frozen: the result reads the same whatever is edited later.
     title = models.CharField(_("title"), max_length=120)
     loved = models.PositiveIntegerField(_("favourite picks"))
@@ -166,8 +193,9 @@ class ItemTally(models.Model):
 class MoodTally(models.Model):
     """How many reports of a release chose this mood (every mood has a row, 0 included)."""
 
-    release = models.ForeignKey("releases.Release", verbose_name=_("release"), on_delete=models.CASCADE,
-                                related_name="mood_tallies")
+    release = models.ForeignKey(
+        "releases.Release", verbose_name=_("release"), on_delete=models.CASCADE, related_name="mood_tallies"
+    )
     mood = models.CharField(_("mood"), max_length=20, choices=Report.Mood.choices)
     count = models.PositiveIntegerField(pgettext_lazy("four-cell report", "reports"))
 
@@ -183,8 +211,9 @@ class MoodTally(models.Model):
 class IdeaTally(models.Model):
     """How many reports of a release named this idea as the feature they are waiting for (only ideas named)."""
 
-    release = models.ForeignKey("releases.Release", verbose_name=_("release"), on_delete=models.CASCADE,
-                                related_name="idea_tallies")
+    release = models.ForeignKey(
+        "releases.Release", verbose_name=_("release"), on_delete=models.CASCADE, related_name="idea_tallies"
+    )
     idea = models.ForeignKey(Idea, verbose_name=_("idea"), on_delete=models.CASCADE, related_name="tallies")
     picks = models.PositiveIntegerField(_("anticipation picks"))
 
@@ -217,17 +246,25 @@ class SegmentTally(models.Model):
         WEAKEST = "weakest", _("Weakest")
         AWAITED = "awaited", _("Waiting for")
 
-    release = models.ForeignKey("releases.Release", verbose_name=_("release"), on_delete=models.CASCADE,
-                                related_name="segment_tallies")
+    release = models.ForeignKey(
+        "releases.Release", verbose_name=_("release"), on_delete=models.CASCADE, related_name="segment_tallies"
+    )
     by = models.CharField(_("split by"), max_length=10, choices=By.choices)
     # The device model as the fan wrote it on their profile ("" when they did not), or the level as text ("3").
     segment = models.CharField(_("segment"), max_length=60, blank=True)
     cell = models.CharField(_("cell"), max_length=10, choices=Cell.choices)
     mood = models.CharField(_("mood"), max_length=20, choices=Report.Mood.choices, blank=True)
-    item = models.ForeignKey("releases.ChangelogItem", verbose_name=_("changelog item"), null=True, blank=True,
-                             on_delete=models.CASCADE, related_name="+")
-    idea = models.ForeignKey(Idea, verbose_name=_("idea"), null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="+")
+    item = models.ForeignKey(
+        "releases.ChangelogItem",
+        verbose_name=_("changelog item"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    idea = models.ForeignKey(
+        Idea, verbose_name=_("idea"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     count = models.PositiveIntegerField(pgettext_lazy("four-cell report", "reports"))
 
     class Meta:
@@ -253,12 +290,15 @@ class SegmentTally(models.Model):
 class Award(models.Model):
     """The Popcorn Award of one release, to one engineer of its top item. Written once, by the freeze."""
 
-    release = models.ForeignKey("releases.Release", verbose_name=_("release"), on_delete=models.CASCADE,
-                                related_name="awards")
-    item = models.ForeignKey("releases.ChangelogItem", verbose_name=_("changelog item"), on_delete=models.CASCADE,
-                             related_name="awards")
-    engineer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("engineer"), on_delete=models.CASCADE,
-                                 related_name="popcorn_awards")
+    release = models.ForeignKey(
+        "releases.Release", verbose_name=_("release"), on_delete=models.CASCADE, related_name="awards"
+    )
+    item = models.ForeignKey(
+        "releases.ChangelogItem", verbose_name=_("changelog item"), on_delete=models.CASCADE, related_name="awards"
+    )
+    engineer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("engineer"), on_delete=models.CASCADE, related_name="popcorn_awards"
+    )
     # The quarter of the release's publication in Beijing time, e.g. "2026Q4": the season table groups by it.
     season = models.CharField(_("season"), max_length=6)
     score = models.FloatField(_("score"))

@@ -63,9 +63,12 @@ def invite_voters(*, release_id: int, now: datetime | None = None) -> int:
     tally = _open_tally(release_id, now)
     offered = 0
     if tally is not None:
-        voters = (IdeaVote.objects.filter(idea__changelog_item__release_id=release_id,
-                                          idea__status__in=SHIPPED_WITH_RELEASE)
-                  .order_by("user_id").values_list("user_id", flat=True).distinct())
+        voters = (
+            IdeaVote.objects.filter(idea__changelog_item__release_id=release_id, idea__status__in=SHIPPED_WITH_RELEASE)
+            .order_by("user_id")
+            .values_list("user_id", flat=True)
+            .distinct()
+        )
         offered = _fan_out(voters, tally, key=f"report:{release_id}:invitation")
     ReleaseTally.objects.filter(pk=release_id, invited_at=None).update(invited_at=now)
     return offered
@@ -99,8 +102,12 @@ def send_reminders(*, release_id: int, now: datetime | None = None) -> int:
     offered = 0
     if tally is not None:
         reported = Report.objects.filter(release_id=release_id, fan_id=OuterRef("user_id"))
-        followers = (ProductFollow.objects.filter(product_id=tally.release.product_id).exclude(Exists(reported))
-                     .order_by("user_id").values_list("user_id", flat=True))
+        followers = (
+            ProductFollow.objects.filter(product_id=tally.release.product_id)
+            .exclude(Exists(reported))
+            .order_by("user_id")
+            .values_list("user_id", flat=True)
+        )
         offered = _fan_out(followers, tally, key=f"report:{release_id}:reminder")
     ReleaseTally.objects.filter(pk=release_id, reminders_sent_at=None).update(reminders_sent_at=now)
     return offered

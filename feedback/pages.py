@@ -87,8 +87,11 @@ def weekly_winners(product: Product | None, page_number) -> Page:
     results = (
         ReleaseTally.objects.filter(frozen_at__isnull=False)
         .select_related("release__product", "awarded_item")
-        .prefetch_related(Prefetch("release__awards", queryset=Award.objects.select_related("engineer")
-                                   .order_by("engineer__username")))
+        .prefetch_related(
+            Prefetch(
+                "release__awards", queryset=Award.objects.select_related("engineer").order_by("engineer__username")
+            )
+        )
         .order_by("-frozen_at", "-pk")
     )
     if product is not None:
@@ -112,11 +115,22 @@ def season_table(season: str, product: Product | None = None) -> list[SeasonRow]
     awarded = Award.objects.filter(season=season)
     if product is not None:
         awarded = awarded.filter(release__product=product)
-    rows = (awarded.values("engineer_id", "engineer__username", "engineer__display_name")
-            .annotate(awards=Count("id"), best=Max("score")).order_by("-awards", "-best", "engineer__username"))
-    return [SeasonRow(rank, row["engineer_id"], row["engineer__username"],
-                      row["engineer__display_name"] or row["engineer__username"], row["awards"], row["best"])
-            for rank, row in enumerate(rows, start=1)]
+    rows = (
+        awarded.values("engineer_id", "engineer__username", "engineer__display_name")
+        .annotate(awards=Count("id"), best=Max("score"))
+        .order_by("-awards", "-best", "engineer__username")
+    )
+    return [
+        SeasonRow(
+            rank,
+            row["engineer_id"],
+            row["engineer__username"],
+            row["engineer__display_name"] or row["engineer__username"],
+            row["awards"],
+            row["best"],
+        )
+        for rank, row in enumerate(rows, start=1)
+    ]
 
 
 def open_windows(now: datetime, product: Product | None = None) -> list[ReleaseTally]:
@@ -145,11 +159,13 @@ def awards_page(product: Product | None, season: str | None, page_number, now: d
 
 
 def frozen_standings(release: Release, tally_row: ReleaseTally) -> tally.Standings:
-    items = list(ItemTally.objects.filter(release=release).order_by("rank")[:tally.TOP_SHOWN])
+    items = list(ItemTally.objects.filter(release=release).order_by("rank")[: tally.TOP_SHOWN])
     moods = {row.mood: row.count for row in MoodTally.objects.filter(release=release)}
     ideas = IdeaTally.objects.filter(release=release).select_related("idea__thread").order_by("-picks", "idea_id")
     return tally.Standings(
-        reports=tally_row.report_count, items=items, frozen=True,
+        reports=tally_row.report_count,
+        items=items,
+        frozen=True,
         moods=[(mood.value, mood.label, moods.get(mood.value, 0)) for mood in Report.Mood],
         ideas=[(row.idea, row.picks) for row in ideas[:IDEAS_SHOWN]],
     )
@@ -168,10 +184,19 @@ def award_page(user, release: Release, now: datetime) -> dict:
         winners = list(Award.objects.filter(release=release).select_related("engineer").order_by("engineer__username"))
     elif state in ("open", "closed") and may_see_live_results(user):
         standings = tally.live_standings(release)
-        standings = tally.Standings(reports=standings.reports, items=standings.items[:tally.TOP_SHOWN],
-                                    moods=standings.moods, ideas=standings.ideas[:IDEAS_SHOWN], frozen=False)
+        standings = tally.Standings(
+            reports=standings.reports,
+            items=standings.items[: tally.TOP_SHOWN],
+            moods=standings.moods,
+            ideas=standings.ideas[:IDEAS_SHOWN],
+            frozen=False,
+        )
     return {
-        "release": release, "tally": tally_row, "state": state, "standings": standings, "winners": winners,
+        "release": release,
+        "tally": tally_row,
+        "state": state,
+        "standings": standings,
+        "winners": winners,
         "closes": closes_text(release, tally_row),
         "min_reports": tally_row.min_reports if tally_row and tally_row.frozen_at else None,
         "z": tally.Z,
@@ -194,12 +219,26 @@ def popcorn_record(engineer) -> dict:
     """An engineer's Popcorn Awards and how each item they shipped was received, newest first. Two
     queries; only frozen results exist as ItemTally rows, so no live result leaks onto a profile."""
     won = Award.objects.filter(release=OuterRef("release"), item=OuterRef("item"), engineer=engineer)
-    of = (ItemTally.objects.filter(release=OuterRef("release")).order_by().values("release")
-          .annotate(n=Count("*")).values("n"))
-    rows = (ItemTally.objects.filter(item__owners=engineer).select_related("release__product")
-            .annotate(awarded=Exists(won), of=Subquery(of))
-            .order_by("-release__published_at", "-release_id", "rank")[:RECORD_ITEMS_SHOWN])
-    won_awards = (Award.objects.filter(engineer=engineer).select_related("release__product", "item")
-                  .order_by("-granted_at", "-pk")[:RECORD_ITEMS_SHOWN])
-    return {"engineer": engineer, "received": [Received(row, row.of, row.awarded) for row in rows],
-            "awards": list(won_awards)}
+    of = (
+        ItemTally.objects.filter(release=OuterRef("release"))
+        .order_by()
+        .values("release")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    rows = (
+        ItemTally.objects.filter(item__owners=engineer)
+        .select_related("release__product")
+        .annotate(awarded=Exists(won), of=Subquery(of))
+        .order_by("-release__published_at", "-release_id", "rank")[:RECORD_ITEMS_SHOWN]
+    )
+    won_awards = (
+        Award.objects.filter(engineer=engineer)
+        .select_related("release__product", "item")
+        .order_by("-granted_at", "-pk")[:RECORD_ITEMS_SHOWN]
+    )
+    return {
+        "engineer": engineer,
+        "received": [Received(row, row.of, row.awarded) for row in rows],
+        "awards": list(won_awards),
+    }

@@ -93,8 +93,12 @@ def window_of(release: Release) -> Window:
     closes_at = release.report_closes_at
     if closes_at is None or closes_at <= opens_at:
         if closes_at is not None:
-            logger.warning("Release %s: report window closes (%s) before it opens (%s); using the default",
-                           release.pk, closes_at, opens_at)
+            logger.warning(
+                "Release %s: report window closes (%s) before it opens (%s); using the default",
+                release.pk,
+                closes_at,
+                opens_at,
+            )
         closes_at = end_of_next_tuesday(opens_at)
     return Window(opens_at, closes_at, remind_time(opens_at=opens_at, closes_at=closes_at))
 
@@ -119,8 +123,15 @@ def open_window(*, release: Release, now: datetime | None = None) -> ReleaseTall
     window = window_of(release)
     if window.closes_at <= now:
         return None
-    tally, created = ReleaseTally.objects.get_or_create(release_id=release.pk, defaults={
-        "opens_at": window.opens_at, "closes_at": window.closes_at, "remind_at": window.remind_at, "created_at": now})
+    tally, created = ReleaseTally.objects.get_or_create(
+        release_id=release.pk,
+        defaults={
+            "opens_at": window.opens_at,
+            "closes_at": window.closes_at,
+            "remind_at": window.remind_at,
+            "created_at": now,
+        },
+    )
     if created:
         outbox.enqueue("feedback.tasks.invite_voters", release.pk)
         if release.announcement_id:
@@ -135,7 +146,9 @@ def open_windows(*, now: datetime | None = None) -> int:
     Returns how many it opened. Releases do not import feedback, so feedback looks."""
     now = now or timezone.now()
     releases = Release.objects.filter(
-        state=Release.State.PUBLISHED, channel__in=REPORTED_CHANNELS, published_at__gte=now - OPEN_LOOKBACK,
+        state=Release.State.PUBLISHED,
+        channel__in=REPORTED_CHANNELS,
+        published_at__gte=now - OPEN_LOOKBACK,
         tally__isnull=True,
     ).order_by("published_at", "pk")
     opened = 0
@@ -168,13 +181,16 @@ def eligibility_refusal(fan, product: Product, now: datetime) -> str | None:
 
 def _refusal_of(fan, product: Product, now: datetime, *, verified: bool) -> str | None:
     if not verified:
-        return _("Verify your e-mail address to fill the report: open the link we sent you, or add an "
-                 "address in your account settings.")
+        return _(
+            "Verify your e-mail address to fill the report: open the link we sent you, or add an "
+            "address in your account settings."
+        )
     days = product.report_min_account_days
     if days and fan.date_joined > now - timedelta(days=days):
         return ngettext(
             "Only accounts at least %(days)d day old may report on %(product)s.",
-            "Only accounts at least %(days)d days old may report on %(product)s.", days,
+            "Only accounts at least %(days)d days old may report on %(product)s.",
+            days,
         ) % {"days": days, "product": product.name}
     return None
 
@@ -185,16 +201,26 @@ def own_items(fan, items) -> set[int]:
 
 
 def _owned(fan, items):
-    return ChangelogItem.owners.through.objects.filter(changelogitem_id__in=[item.pk for item in items],
-                                                       user_id=fan.pk)
+    return ChangelogItem.owners.through.objects.filter(changelogitem_id__in=[item.pk for item in items], user_id=fan.pk)
 
 
 # --- Submitting -----------------------------------------------------------------
 
 
-def submit_report(*, release: Release, fan, mood: str, loved: ChangelogItem, weakest: ChangelogItem, awaited: Idea,
-                  why_mood: str = "", why_loved: str = "", why_weakest: str = "", why_awaited: str = "",
-                  now: datetime | None = None) -> Report:
+def submit_report(
+    *,
+    release: Release,
+    fan,
+    mood: str,
+    loved: ChangelogItem,
+    weakest: ChangelogItem,
+    awaited: Idea,
+    why_mood: str = "",
+    why_loved: str = "",
+    why_weakest: str = "",
+    why_awaited: str = "",
+    now: datetime | None = None,
+) -> Report:
     """Save ``fan``'s report on ``release``: made the first time, changed after that, while the window
     is open. One report per fan and release however often, or however fast, the form is sent.
 
@@ -214,16 +240,27 @@ def submit_report(*, release: Release, fan, mood: str, loved: ChangelogItem, wea
     refusal = _refusal_of(fan, release.product, now, verified=facts["verified"])
     if refusal:
         raise ReportRefused(refusal)
-    whys = _clean_whys({"why_mood": why_mood, "why_loved": why_loved, "why_weakest": why_weakest,
-                        "why_awaited": why_awaited})
+    whys = _clean_whys(
+        {"why_mood": why_mood, "why_loved": why_loved, "why_weakest": why_weakest, "why_awaited": why_awaited}
+    )
     _check_choices(release=release, mood=mood, loved=loved, weakest=weakest, facts=facts)
     if not takes_reports(release):
         raise ReportRefused(_("%(release)s takes no four-cell reports.") % {"release": release})
     if not facts["has_window"] and open_window(release=release, now=now) is None:
-        raise ReportRefused(_("The report window of %(release)s closed on %(when)s.")
-                            % {"release": release, "when": closing_text(window_of(release).closes_at)})
-    fields = {"mood": mood, "loved": loved, "weakest": weakest, "awaited": awaited, **whys,
-              "device": fan.phone_model[:60], "level": levels.fan_level(fan, now), "updated_at": now}
+        raise ReportRefused(
+            _("The report window of %(release)s closed on %(when)s.")
+            % {"release": release, "when": closing_text(window_of(release).closes_at)}
+        )
+    fields = {
+        "mood": mood,
+        "loved": loved,
+        "weakest": weakest,
+        "awaited": awaited,
+        **whys,
+        "device": fan.phone_model[:60],
+        "level": levels.fan_level(fan, now),
+        "updated_at": now,
+    }
     return _write_report(release=release, fan=fan, fields=fields, now=now)
 
 
@@ -233,8 +270,10 @@ def _facts(*, release: Release, fan, items: list[ChangelogItem], awaited: Idea) 
     afresh: it may have been planned, shipped or declined since the page was shown), whether the
     window has been opened. Written out in SQL: it runs on every submission, and compiling five
     EXISTS through the ORM cost more CPU than running them."""
-    table = {model: connection.ops.quote_name(model._meta.db_table)
-             for model in (EmailAddress, ChangelogItem.owners.through, Idea, ReleaseTally)}
+    table = {
+        model: connection.ops.quote_name(model._meta.db_table)
+        for model in (EmailAddress, ChangelogItem.owners.through, Idea, ReleaseTally)
+    }
     owners = table[ChangelogItem.owners.through]
     statuses = ", ".join(["%s"] * len(AWAITABLE))
     sql = (
@@ -246,8 +285,9 @@ def _facts(*, release: Release, fan, items: list[ChangelogItem], awaited: Idea) 
     )
     loved, weakest = items
     with connection.cursor() as cursor:
-        cursor.execute(sql, [fan.pk, loved.pk, fan.pk, weakest.pk, fan.pk, awaited.pk, release.product_id,
-                             *AWAITABLE, release.pk])
+        cursor.execute(
+            sql, [fan.pk, loved.pk, fan.pk, weakest.pk, fan.pk, awaited.pk, release.product_id, *AWAITABLE, release.pk]
+        )
         row = cursor.fetchone()
     names = ("verified", "loved_own", "weakest_own", "upcoming", "has_window")
     return dict(zip(names, map(bool, row), strict=True))
@@ -260,8 +300,7 @@ def _clean_whys(whys: dict[str, str]) -> dict[str, str]:
     return cleaned
 
 
-def _check_choices(*, release: Release, mood: str, loved: ChangelogItem, weakest: ChangelogItem,
-                   facts: dict) -> None:
+def _check_choices(*, release: Release, mood: str, loved: ChangelogItem, weakest: ChangelogItem, facts: dict) -> None:
     if mood not in Report.Mood.values:
         raise ReportRefused(_("Choose your mood: happy, sad, love it or looking forward."))
     for item in (loved, weakest):
@@ -270,27 +309,38 @@ def _check_choices(*, release: Release, mood: str, loved: ChangelogItem, weakest
     if loved.pk == weakest.pk:
         raise ReportRefused(_("The update you love most cannot also be the weakest: choose two different updates."))
     if facts["loved_own"] or facts["weakest_own"]:
-        raise ReportRefused(_("You built “%(item)s”: engineers may not pick their own work as the update they "
-                              "love most or the weakest.") % {"item": loved if facts["loved_own"] else weakest})
+        raise ReportRefused(
+            _(
+                "You built “%(item)s”: engineers may not pick their own work as the update they "
+                "love most or the weakest."
+            )
+            % {"item": loved if facts["loved_own"] else weakest}
+        )
     if not facts["upcoming"]:
-        raise ReportRefused(_("That idea is not an upcoming idea of %(product)s: choose one under review or "
-                              "planned.") % {"product": release.product.name})
+        raise ReportRefused(
+            _("That idea is not an upcoming idea of %(product)s: choose one under review or planned.")
+            % {"product": release.product.name}
+        )
 
 
 @transaction.atomic(durable=True)
 def _write_report(*, release: Release, fan, fields: dict, now: datetime) -> Report:
     tally = _hold_window(release.pk)
     if tally.frozen_at is not None or now >= tally.closes_at:
-        raise ReportRefused(_("The report window of %(release)s closed on %(when)s.")
-                            % {"release": release, "when": closing_text(tally.closes_at)})
+        raise ReportRefused(
+            _("The report window of %(release)s closed on %(when)s.")
+            % {"release": release, "when": closing_text(tally.closes_at)}
+        )
     if now < tally.opens_at:
-        raise ReportRefused(_("Reports on %(release)s open on %(when)s.")
-                            % {"release": release, "when": _when(tally.opens_at)})
+        raise ReportRefused(
+            _("Reports on %(release)s open on %(when)s.") % {"release": release, "when": _when(tally.opens_at)}
+        )
     report = Report(release=release, fan=fan, created_at=now, **fields)
     # One statement, whoever else writes the same report at the same time:
     # INSERT ... ON CONFLICT (release_id, fan_id) DO UPDATE.
-    Report.objects.bulk_create([report], update_conflicts=True, unique_fields=["release", "fan"],
-                               update_fields=list(fields))
+    Report.objects.bulk_create(
+        [report], update_conflicts=True, unique_fields=["release", "fan"], update_fields=list(fields)
+    )
     return report
 
 

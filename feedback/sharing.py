@@ -13,8 +13,7 @@ CARD_ITEMS = 3
 
 
 def award_title(release: Release) -> str:
-    return _("Popcorn Award · %(product)s %(version)s") % {"product": release.product.name,
-                                                           "version": release.version}
+    return _("Popcorn Award · %(product)s %(version)s") % {"product": release.product.name, "version": release.version}
 
 
 def _share(top: ItemTally, reports: int) -> int:
@@ -22,15 +21,19 @@ def _share(top: ItemTally, reports: int) -> int:
 
 
 def _result_text(top: ItemTally, reports: int) -> str:
-    return ngettext("%(title)s: loved most by %(share)s %% of the %(reports)s fan who reported on this build.",
-                     "%(title)s: loved most by %(share)s %% of the %(reports)s fans who reported on this build.",
-                     reports) % {"title": top.title, "share": _share(top, reports), "reports": reports}
+    return ngettext(
+        "%(title)s: loved most by %(share)s %% of the %(reports)s fan who reported on this build.",
+        "%(title)s: loved most by %(share)s %% of the %(reports)s fans who reported on this build.",
+        reports,
+    ) % {"title": top.title, "share": _share(top, reports), "reports": reports}
 
 
 def _loved_text(top: ItemTally, reports: int) -> str:
-    return ngettext("Loved most by %(share)s %% of %(reports)s reporter",
-                    "Loved most by %(share)s %% of %(reports)s reporters",
-                    reports) % {"share": _share(top, reports), "reports": reports}
+    return ngettext(
+        "Loved most by %(share)s %% of %(reports)s reporter",
+        "Loved most by %(share)s %% of %(reports)s reporters",
+        reports,
+    ) % {"share": _share(top, reports), "reports": reports}
 
 
 def award_share_card(page: dict) -> ShareCard:
@@ -40,9 +43,13 @@ def award_share_card(page: dict) -> ShareCard:
         description = _result_text(standings.items[0], standings.reports)
     else:
         description = _("What fans loved most in %(product)s %(version)s, from their four-cell reports: %(title)s") % {
-            "product": release.product.name, "version": release.version, "title": release.title}
+            "product": release.product.name,
+            "version": release.version,
+            "title": release.title,
+        }
     return share_card(
-        title=award_title(release), description=description,
+        title=award_title(release),
+        description=description,
         path=reverse("feedback:award", args=[release.product.slug, release.version]),
         image_path=reverse("feedback:award_card", args=[release.product.slug, release.version]),
     )
@@ -55,8 +62,7 @@ def award_picture(release: Release) -> Card:
     if tally is None:
         return Card(kicker=_("Popcorn Award"), title=heading, lines=(release.title,), footer=_("Canyu"))
     items = list(ItemTally.objects.filter(release=release).order_by("rank")[:CARD_ITEMS])
-    engineers = list(Award.objects.filter(release=release).select_related("engineer")
-                     .order_by("engineer__username"))
+    engineers = list(Award.objects.filter(release=release).select_related("engineer").order_by("engineer__username"))
     lines = []
     if engineers and items:
         lines.append(items[0].title)
@@ -64,7 +70,12 @@ def award_picture(release: Release) -> Card:
         lines.append(_loved_text(items[0], tally.report_count))
         lines.extend(f"{item.rank}. {item.title}" for item in items[1:])
     else:
-        lines.append(ngettext("No award this week: %(reports)s report came in.",
-                              "No award this week: %(reports)s reports came in.",
-                              tally.report_count) % {"reports": tally.report_count})
+        lines.append(
+            ngettext(
+                "No award this week: %(reports)s report came in.",
+                "No award this week: %(reports)s reports came in.",
+                tally.report_count,
+            )
+            % {"reports": tally.report_count}
+        )
     return Card(kicker=_("Popcorn Award"), title=heading, lines=tuple(lines), footer=_("Canyu"))

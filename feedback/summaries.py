@@ -46,10 +46,18 @@ BY = SegmentTally.By
 CELL = SegmentTally.Cell
 # The Report field that holds each cell's choice and the one that holds its "why". Keyed by str: they are
 # looked up with the cell read from a row or a query string.
-CHOICE_FIELDS: dict[str, str] = {CELL.MOOD: "mood", CELL.LOVED: "loved_id", CELL.WEAKEST: "weakest_id",
-                                 CELL.AWAITED: "awaited_id"}
-WHY_FIELDS: dict[str, str] = {CELL.MOOD: "why_mood", CELL.LOVED: "why_loved", CELL.WEAKEST: "why_weakest",
-                              CELL.AWAITED: "why_awaited"}
+CHOICE_FIELDS: dict[str, str] = {
+    CELL.MOOD: "mood",
+    CELL.LOVED: "loved_id",
+    CELL.WEAKEST: "weakest_id",
+    CELL.AWAITED: "awaited_id",
+}
+WHY_FIELDS: dict[str, str] = {
+    CELL.MOOD: "why_mood",
+    CELL.LOVED: "why_loved",
+    CELL.WEAKEST: "why_weakest",
+    CELL.AWAITED: "why_awaited",
+}
 REPORT_GROUP_FIELDS: dict[str, str] = {BY.DEVICE: "device", BY.LEVEL: "level"}
 OTHER_DEVICES = gettext_lazy("Other models")
 NO_DEVICE = gettext_lazy("Not given")
@@ -80,8 +88,10 @@ class Group:
     @property
     def label(self) -> str:
         if self.by == BY.LEVEL:
-            return _("Level %(number)s · %(name)s") % {"number": self.segment,
-                                                       "name": levels.level_name(int(self.segment))}
+            return _("Level %(number)s · %(name)s") % {
+                "number": self.segment,
+                "name": levels.level_name(int(self.segment)),
+            }
         return self.segment or str(NO_DEVICE)
 
     def report_filter(self) -> dict:
@@ -124,8 +134,9 @@ def frozen_counts(release: Release, tally_row: ReleaseTally, group: Group) -> tu
             ideas=dict(IdeaTally.objects.filter(release=release).values_list("idea_id", "picks")),
         ), titles
     loved, weakest, ideas, moods = {}, {}, {}, dict.fromkeys(Report.Mood.values, 0)
-    rows = (SegmentTally.objects.filter(release=release, by=group.by, segment=group.segment)
-            .values_list("cell", "mood", "item_id", "idea_id", "count"))
+    rows = SegmentTally.objects.filter(release=release, by=group.by, segment=group.segment).values_list(
+        "cell", "mood", "item_id", "idea_id", "count"
+    )
     for cell, mood, item_id, idea_id, n in rows:
         if cell == CELL.MOOD:
             moods[mood] = n
@@ -139,8 +150,10 @@ def frozen_counts(release: Release, tally_row: ReleaseTally, group: Group) -> tu
 
 
 def live_counts(release: Release, group: Group) -> tuple[Counts, datetime]:
-    return _cached(f"summary:counts:{release.pk}:{group.by}:{group.segment}",
-                   lambda: tally.count_reports(release.pk, **group.report_filter()))
+    return _cached(
+        f"summary:counts:{release.pk}:{group.by}:{group.segment}",
+        lambda: tally.count_reports(release.pk, **group.report_filter()),
+    )
 
 
 @dataclass(frozen=True)
@@ -159,8 +172,9 @@ class SegmentRow:
 def _segment_counts_frozen(release: Release, by: str) -> dict[str, dict]:
     """segment → {"moods": {...}, "loved": {...}, "weakest": {...}} from the stored split (one query)."""
     groups: dict[str, dict] = {}
-    rows = (SegmentTally.objects.filter(release=release, by=by, cell__in=[CELL.MOOD, CELL.LOVED, CELL.WEAKEST])
-            .values_list("segment", "cell", "mood", "item_id", "count"))
+    rows = SegmentTally.objects.filter(
+        release=release, by=by, cell__in=[CELL.MOOD, CELL.LOVED, CELL.WEAKEST]
+    ).values_list("segment", "cell", "mood", "item_id", "count")
     for segment, cell, mood, item_id, n in rows:
         counts = groups.setdefault(segment, {"moods": {}, "loved": {}, "weakest": {}})
         if cell == CELL.MOOD:
@@ -176,8 +190,9 @@ def _segment_counts_live(release: Release, by: str) -> dict[str, dict]:
     group_field = REPORT_GROUP_FIELDS[by]
     groups: dict[str, dict] = {}
     for cell, report_field in (("moods", "mood"), ("loved", "loved_id"), ("weakest", "weakest_id")):
-        for segment, choice, n in (reports.values(group_field, report_field).annotate(n=Count("*"))
-                                   .values_list(group_field, report_field, "n")):
+        for segment, choice, n in (
+            reports.values(group_field, report_field).annotate(n=Count("*")).values_list(group_field, report_field, "n")
+        ):
             groups.setdefault(str(segment), {"moods": {}, "loved": {}, "weakest": {}})[cell][choice] = n
     return groups
 
@@ -192,16 +207,22 @@ def _top(counts: dict[int, int]) -> tuple[int | None, int]:
 
 def segment_rows(by: str, groups: dict[str, dict], items: dict[int, "ItemRow"], total: int) -> list[SegmentRow]:
     """A table of groups: levels in order; device models by reports, the smallest folded into one row."""
+
     def row(group: Group, counts: dict, folded: int = 0) -> SegmentRow:
         reports = sum(counts["moods"].values())
         loved_id, loved_n = _top(counts["loved"])
         weakest_id, weakest_n = _top(counts["weakest"])
-        return SegmentRow(group=group, reports=reports, share=_percent(reports, total),
-                          moods=mood_shares(counts["moods"], reports),
-                          loved=items.get(loved_id) if loved_id is not None else None,
-                          weakest=items.get(weakest_id) if weakest_id is not None else None,
-                          loved_share=_percent(loved_n, reports),
-                          weakest_share=_percent(weakest_n, reports), folded=folded)
+        return SegmentRow(
+            group=group,
+            reports=reports,
+            share=_percent(reports, total),
+            moods=mood_shares(counts["moods"], reports),
+            loved=items.get(loved_id) if loved_id is not None else None,
+            weakest=items.get(weakest_id) if weakest_id is not None else None,
+            loved_share=_percent(loved_n, reports),
+            weakest_share=_percent(weakest_n, reports),
+            folded=folded,
+        )
 
     if by == BY.LEVEL:
         return [row(Group(by, segment), counts) for segment, counts in sorted(groups.items(), key=lambda g: int(g[0]))]
@@ -263,11 +284,20 @@ class ItemRow:
 
 def item_rows(items: list[ChangelogItem], counts: Counts, titles: dict[int, str]) -> list[ItemRow]:
     """Every item of the release, ranked by feedback.tally's score and rule for ties."""
-    return [ItemRow(rank=result.rank, item_id=result.item.pk, title=titles.get(result.item.pk, result.item.title),
-                    engineers=[owner.shown_name for owner in result.item.owners.all()], loved=result.loved,
-                    weakest=result.weakest, score=result.score, loved_share=_percent(result.loved, counts.reports),
-                    weakest_share=_percent(result.weakest, counts.reports))
-            for result in tally.rank_items(items, counts)]
+    return [
+        ItemRow(
+            rank=result.rank,
+            item_id=result.item.pk,
+            title=titles.get(result.item.pk, result.item.title),
+            engineers=[owner.shown_name for owner in result.item.owners.all()],
+            loved=result.loved,
+            weakest=result.weakest,
+            score=result.score,
+            loved_share=_percent(result.loved, counts.reports),
+            weakest_share=_percent(result.weakest, counts.reports),
+        )
+        for result in tally.rank_items(items, counts)
+    ]
 
 
 @dataclass(frozen=True)
@@ -318,8 +348,11 @@ class Summary:
 
 def release_items(release: Release) -> list[ChangelogItem]:
     """The release's items in changelog order, with their engineers (two queries)."""
-    return list(ChangelogItem.objects.filter(release=release).order_by("position", "pk")
-                .prefetch_related(Prefetch("owners", queryset=User.objects.order_by("username"))))
+    return list(
+        ChangelogItem.objects.filter(release=release)
+        .order_by("position", "pk")
+        .prefetch_related(Prefetch("owners", queryset=User.objects.order_by("username")))
+    )
 
 
 @dataclass(frozen=True)
@@ -360,8 +393,14 @@ def summary(release: Release, now: datetime, group: Group = Group()) -> Summary:
     """Everything on the summary page but the comments. Frozen: 9 queries (11 with a previous
     release); live: the same reads of the items and ideas, the counts from the shared cache."""
     found = source(release, now, group)
-    result = Summary(release=release, tally=found.tally, state=found.state, group=group, frozen=found.frozen,
-                     counted_at=found.counted_at)
+    result = Summary(
+        release=release,
+        tally=found.tally,
+        state=found.state,
+        group=group,
+        frozen=found.frozen,
+        counted_at=found.counted_at,
+    )
     counts, tally_row = found.counts, found.tally
     if counts is None or tally_row is None:  # (counts come with the row they were read for)
         return result
@@ -369,10 +408,11 @@ def summary(release: Release, now: datetime, group: Group = Group()) -> Summary:
         active = tally_row.active_fans
         segments = {by: _segment_counts_frozen(release, by) for by in BY.values}
     else:
-        active, _at = _cached(f"summary:active:{release.pk}",
-                              lambda: tally.active_fans(release.pk, tally_row.opens_at))
-        segments = {by: _cached(f"summary:segments:{release.pk}:{by}",
-                                lambda by=by: _segment_counts_live(release, by))[0] for by in BY.values}
+        active, _at = _cached(f"summary:active:{release.pk}", lambda: tally.active_fans(release.pk, tally_row.opens_at))
+        segments = {
+            by: _cached(f"summary:segments:{release.pk}:{by}", lambda by=by: _segment_counts_live(release, by))[0]
+            for by in BY.values
+        }
     items = item_rows(release_items(release), counts, found.titles)
     by_id = {row.item_id: row for row in items}
     result.participation = Participation(counts.reports, active, _percent(counts.reports, active) if active else None)
@@ -396,9 +436,16 @@ def awaited_ideas(counts: Counts) -> list[tuple[Idea, int, float]]:
 
 def previous_tally(release: Release) -> ReleaseTally | None:
     """The product's latest frozen result of a release published before this one."""
-    return (ReleaseTally.objects.filter(release__product_id=release.product_id, frozen_at__isnull=False,
-                                        release__published_at__lt=release.published_at)
-            .select_related("release__product", "awarded_item").order_by("-release__published_at").first())
+    return (
+        ReleaseTally.objects.filter(
+            release__product_id=release.product_id,
+            frozen_at__isnull=False,
+            release__published_at__lt=release.published_at,
+        )
+        .select_related("release__product", "awarded_item")
+        .order_by("-release__published_at")
+        .first()
+    )
 
 
 def comparison(release: Release, now: Summary) -> Comparison | None:
@@ -406,16 +453,27 @@ def comparison(release: Release, now: Summary) -> Comparison | None:
     current = now.participation
     if before is None or current is None:  # (a summary compared has its counts)
         return None
-    moods_before = mood_shares(dict(MoodTally.objects.filter(release_id=before.pk).values_list("mood", "count")),
-                               before.report_count)
-    part = Participation(before.report_count, before.active_fans,
-                         _percent(before.report_count, before.active_fans) if before.active_fans else None)
-    share_change = (round(current.share - part.share, 1)
-                    if current.share is not None and part.share is not None else None)
+    moods_before = mood_shares(
+        dict(MoodTally.objects.filter(release_id=before.pk).values_list("mood", "count")), before.report_count
+    )
+    part = Participation(
+        before.report_count,
+        before.active_fans,
+        _percent(before.report_count, before.active_fans) if before.active_fans else None,
+    )
+    share_change = (
+        round(current.share - part.share, 1) if current.share is not None and part.share is not None else None
+    )
     # Both lists have one share per mood, in the order of Report.Mood.
     moods = [(old, new, round(new.percent - old.percent, 1)) for old, new in zip(moods_before, now.moods, strict=True)]
-    return Comparison(release=before.release, tally=before, participation=part, moods=moods,
-                      report_change=current.reports - before.report_count, share_change=share_change)
+    return Comparison(
+        release=before.release,
+        tally=before,
+        participation=part,
+        moods=moods,
+        report_change=current.reports - before.report_count,
+        share_change=share_change,
+    )
 
 
 # --- The "why" comments -----------------------------------------------------------------------
@@ -463,10 +521,13 @@ class CommentFilter:
 
     def comments_of(self, report: Report) -> list[tuple[str, str]]:
         """(cell, text) of the report's comments that pass."""
-        return [(cell, getattr(report, WHY_FIELDS[cell])) for cell in self.cells()
-                if getattr(report, WHY_FIELDS[cell])
-                and (not self.item_id or getattr(report, CHOICE_FIELDS[cell]) == self.item_id)
-                and (not self.q or self.q.casefold() in getattr(report, WHY_FIELDS[cell]).casefold())]
+        return [
+            (cell, getattr(report, WHY_FIELDS[cell]))
+            for cell in self.cells()
+            if getattr(report, WHY_FIELDS[cell])
+            and (not self.item_id or getattr(report, CHOICE_FIELDS[cell]) == self.item_id)
+            and (not self.q or self.q.casefold() in getattr(report, WHY_FIELDS[cell]).casefold())
+        ]
 
     def query(self, **change) -> dict:
         values = {"cell": self.cell, "item": self.item_id or "", "q": self.q, **self.group.query(), **change}
@@ -507,10 +568,12 @@ def _comments(reports, comment_filter: CommentFilter, items: dict[int, str], ide
     moods = {mood: str(label) for mood, label in Report.Mood.choices}
     for report in reports:
         for cell, text in comment_filter.comments_of(report):
-            choice = (moods.get(report.mood, report.mood) if cell == CELL.MOOD
-                      else _choice_text(cell, report, items, ideas))
-            yield Comment(report.pk, report.updated_at, report.device, report.level, cell, cell_labels[cell],
-                          choice, text)
+            choice = (
+                moods.get(report.mood, report.mood) if cell == CELL.MOOD else _choice_text(cell, report, items, ideas)
+            )
+            yield Comment(
+                report.pk, report.updated_at, report.device, report.level, cell, cell_labels[cell], choice, text
+            )
 
 
 @dataclass(frozen=True)
@@ -526,12 +589,13 @@ def comment_page(release: Release, comment_filter: CommentFilter, items: list[It
         reports = reports.filter(pk__lt=int(before)) if before else reports
     except ValueError:
         pass
-    rows = list(reports[:COMMENTS_PER_PAGE + 1])
+    rows = list(reports[: COMMENTS_PER_PAGE + 1])
     titles = {row.item_id: row.title for row in items}
     ideas = {report.awaited_id: report.awaited.thread.title for report in rows}
     shown = rows[:COMMENTS_PER_PAGE]
-    return CommentPage(list(_comments(shown, comment_filter, titles, ideas)),
-                       shown[-1].pk if len(rows) > COMMENTS_PER_PAGE else None)
+    return CommentPage(
+        list(_comments(shown, comment_filter, titles, ideas)), shown[-1].pk if len(rows) > COMMENTS_PER_PAGE else None
+    )
 
 
 # --- CSV --------------------------------------------------------------------------------------
@@ -561,27 +625,60 @@ def csv_lines(header: list[str], rows):
 
 def item_csv_rows(items: list[ItemRow]):
     for row in items:
-        yield [row.rank, row.title, ", ".join(row.engineers), row.loved, row.weakest, row.net,
-               round(row.score, 4), row.loved_share, row.weakest_share]
+        yield [
+            row.rank,
+            row.title,
+            ", ".join(row.engineers),
+            row.loved,
+            row.weakest,
+            row.net,
+            round(row.score, 4),
+            row.loved_share,
+            row.weakest_share,
+        ]
 
 
-ITEM_CSV_HEADER = [gettext_lazy("rank"), gettext_lazy("update"), gettext_lazy("engineers"),
-                   gettext_lazy("loved most"), gettext_lazy("weakest"), gettext_lazy("net"), gettext_lazy("score"),
-                   gettext_lazy("loved most %"), gettext_lazy("weakest %")]
-COMMENT_CSV_HEADER = [pgettext_lazy("four-cell report", "report"), gettext_lazy("saved (UTC)"),
-                      gettext_lazy("device model"), gettext_lazy("level"), gettext_lazy("cell"), gettext_lazy("choice"),
-                      gettext_lazy("why")]
+ITEM_CSV_HEADER = [
+    gettext_lazy("rank"),
+    gettext_lazy("update"),
+    gettext_lazy("engineers"),
+    gettext_lazy("loved most"),
+    gettext_lazy("weakest"),
+    gettext_lazy("net"),
+    gettext_lazy("score"),
+    gettext_lazy("loved most %"),
+    gettext_lazy("weakest %"),
+]
+COMMENT_CSV_HEADER = [
+    pgettext_lazy("four-cell report", "report"),
+    gettext_lazy("saved (UTC)"),
+    gettext_lazy("device model"),
+    gettext_lazy("level"),
+    gettext_lazy("cell"),
+    gettext_lazy("choice"),
+    gettext_lazy("why"),
+]
 
 
 def comment_csv_rows(release: Release, comment_filter: CommentFilter, items: list[ChangelogItem]):
     """Every comment that passes, oldest report first, read CSV_CHUNK rows at a time."""
     titles = {item.pk: item.title for item in items}
-    ideas = dict(Idea.objects.filter(product_id=release.product_id).filter(
-        pk__in=comment_filter.reports(release).values("awaited_id")).values_list("pk", "thread__title"))
+    ideas = dict(
+        Idea.objects.filter(product_id=release.product_id)
+        .filter(pk__in=comment_filter.reports(release).values("awaited_id"))
+        .values_list("pk", "thread__title")
+    )
     reports = comment_filter.reports(release).order_by("pk").iterator(chunk_size=CSV_CHUNK)
     for comment in _comments(reports, comment_filter, titles, ideas):
-        yield [comment.report_id, comment.when.strftime("%Y-%m-%d %H:%M:%S"), comment.device, comment.level,
-               comment.cell, comment.choice, comment.text]
+        yield [
+            comment.report_id,
+            comment.when.strftime("%Y-%m-%d %H:%M:%S"),
+            comment.device,
+            comment.level,
+            comment.cell,
+            comment.choice,
+            comment.text,
+        ]
 
 
 # --- The trend across releases -------------------------------------------------------------------
@@ -599,31 +696,47 @@ class Week:
 def trend(product: Product, page_number) -> tuple:
     """The product's report windows, newest first, a page at a time: participation, moods, winners.
     Five queries: the page, its count, the awards, the frozen moods, the open windows' live counts."""
-    windows = (ReleaseTally.objects.filter(release__product=product).select_related("release", "awarded_item")
-               .prefetch_related(Prefetch("release__awards", queryset=Award.objects.select_related("engineer")
-                                          .order_by("engineer__username")))
-               .order_by("-opens_at", "-pk"))
+    windows = (
+        ReleaseTally.objects.filter(release__product=product)
+        .select_related("release", "awarded_item")
+        .prefetch_related(
+            Prefetch(
+                "release__awards", queryset=Award.objects.select_related("engineer").order_by("engineer__username")
+            )
+        )
+        .order_by("-opens_at", "-pk")
+    )
     page = Paginator(windows, TRENDS_PER_PAGE).get_page(page_number)
     rows = list(page.object_list)
     frozen_ids = [row.pk for row in rows if row.frozen_at]
     live_ids = [row.pk for row in rows if not row.frozen_at]
     moods: dict[int, dict[str, int]] = {}
     for release_id, mood, n in MoodTally.objects.filter(release_id__in=frozen_ids).values_list(
-            "release_id", "mood", "count"):
+        "release_id", "mood", "count"
+    ):
         moods.setdefault(release_id, {})[mood] = n
     if live_ids:
-        for release_id, mood, n in (Report.objects.filter(release_id__in=live_ids).order_by()
-                                    .values("release_id", "mood").annotate(n=Count("*"))
-                                    .values_list("release_id", "mood", "n")):
+        for release_id, mood, n in (
+            Report.objects.filter(release_id__in=live_ids)
+            .order_by()
+            .values("release_id", "mood")
+            .annotate(n=Count("*"))
+            .values_list("release_id", "mood", "n")
+        ):
             moods.setdefault(release_id, {})[mood] = n
     weeks = []
     for row in rows:
         reports = row.report_count if row.frozen_at else sum(moods.get(row.pk, {}).values())
         active = row.active_fans
-        weeks.append(Week(tally=row, frozen=row.frozen_at is not None,
-                          participation=Participation(reports, active, _percent(reports, active) if active else None),
-                          moods=mood_shares(moods.get(row.pk, {}), reports),
-                          winners=[award.engineer.shown_name for award in row.release.awards.all()]))
+        weeks.append(
+            Week(
+                tally=row,
+                frozen=row.frozen_at is not None,
+                participation=Participation(reports, active, _percent(reports, active) if active else None),
+                moods=mood_shares(moods.get(row.pk, {}), reports),
+                winners=[award.engineer.shown_name for award in row.release.awards.all()],
+            )
+        )
     return page, weeks
 
 
@@ -645,6 +758,14 @@ def report_bars(weeks: list[Week], *, width: float = 320, height: float = 80) ->
     top = max(week.participation.reports for week in shown) or 1
     step = width / len(shown)
     heights = [round(height * week.participation.reports / top, 1) for week in shown]
-    return [Bar(x=round(i * step, 1), y=round(height - bar_height, 1), width=round(step * 0.8, 1), height=bar_height,
-                label=week.tally.release.version, value=week.participation.reports)
-            for i, (week, bar_height) in enumerate(zip(shown, heights, strict=True))]
+    return [
+        Bar(
+            x=round(i * step, 1),
+            y=round(height - bar_height, 1),
+            width=round(step * 0.8, 1),
+            height=bar_height,
+            label=week.tally.release.version,
+            value=week.participation.reports,
+        )
+        for i, (week, bar_height) in enumerate(zip(shown, heights, strict=True))
+    ]

@@ -23,6 +23,7 @@ def for_a_release(view_name: str):
     """Wrap a view of one release's summary: feedback readers only; the release (404 if they may not
     see it) and the group of reporters the query asks for are passed in; a release asked for under
     another case of its version (v14.0 for V14.0) redirects to its one address, keeping the query."""
+
     def decorate(view):
         @wraps(view)
         @feedback_readers_only
@@ -30,11 +31,15 @@ def for_a_release(view_name: str):
             release = access_release(request.user, product_slug, version)
             if release.version != version:
                 query = request.GET.urlencode()
-                return redirect(f"{reverse(view_name, args=[release.product.slug, release.version])}"
-                                f"{'?' + query if query else ''}", permanent=True)
+                return redirect(
+                    f"{reverse(view_name, args=[release.product.slug, release.version])}{'?' + query if query else ''}",
+                    permanent=True,
+                )
             group = summaries.Group.from_query(request.GET.get("by"), request.GET.get("segment"))
             return view(request, release, group)
+
         return wrapped
+
     return decorate
 
 
@@ -42,14 +47,25 @@ def for_a_release(view_name: str):
 def summary(request, release, group):
     result = summaries.summary(release, timezone.now(), group)
     comment_filter = summaries.CommentFilter.from_query(request.GET, {row.item_id for row in result.items}, group)
-    comments = (summaries.comment_page(release, comment_filter, result.items, request.GET.get("before"))
-                if result.has_counts else None)
-    return render(request, "feedback/summary.html", {
-        "summary": result, "release": release, "group": group, "filter": comment_filter, "comments": comments,
-        "cells": summaries.CELL.choices,
-        "older_query": comment_filter.older(comments.next_before) if comments and comments.next_before else "",
-        "segment_tables": [(_("Device models"), result.devices), (_("Levels"), result.levels)],
-    })
+    comments = (
+        summaries.comment_page(release, comment_filter, result.items, request.GET.get("before"))
+        if result.has_counts
+        else None
+    )
+    return render(
+        request,
+        "feedback/summary.html",
+        {
+            "summary": result,
+            "release": release,
+            "group": group,
+            "filter": comment_filter,
+            "comments": comments,
+            "cells": summaries.CELL.choices,
+            "older_query": comment_filter.older(comments.next_before) if comments and comments.next_before else "",
+            "segment_tables": [(_("Device models"), result.devices), (_("Levels"), result.levels)],
+        },
+    )
 
 
 def _csv_response(lines, release, name: str) -> StreamingHttpResponse:
@@ -62,23 +78,37 @@ def _csv_response(lines, release, name: str) -> StreamingHttpResponse:
 @for_a_release("feedback:summary_items_csv")
 def items_csv(request, release, group):
     items = summaries.item_table(release, timezone.now(), group)
-    return _csv_response(summaries.csv_lines([str(h) for h in summaries.ITEM_CSV_HEADER],
-                                             summaries.item_csv_rows(items)), release, "updates")
+    return _csv_response(
+        summaries.csv_lines([str(h) for h in summaries.ITEM_CSV_HEADER], summaries.item_csv_rows(items)),
+        release,
+        "updates",
+    )
 
 
 @for_a_release("feedback:summary_comments_csv")
 def comments_csv(request, release, group):
     items = summaries.release_items(release)
     comment_filter = summaries.CommentFilter.from_query(request.GET, {item.pk for item in items}, group)
-    return _csv_response(summaries.csv_lines([str(h) for h in summaries.COMMENT_CSV_HEADER],
-                                             summaries.comment_csv_rows(release, comment_filter, items)),
-                         release, "comments")
+    return _csv_response(
+        summaries.csv_lines(
+            [str(h) for h in summaries.COMMENT_CSV_HEADER], summaries.comment_csv_rows(release, comment_filter, items)
+        ),
+        release,
+        "comments",
+    )
 
 
 @feedback_readers_only
 def trend(request, product_slug):
     product = access_product(product_slug)
     page, weeks = summaries.trend(product, request.GET.get("page"))
-    return render(request, "feedback/trend.html", {
-        "product": product, "page": page, "weeks": weeks, "bars": summaries.report_bars(weeks),
-    })
+    return render(
+        request,
+        "feedback/trend.html",
+        {
+            "product": product,
+            "page": page,
+            "weeks": weeks,
+            "bars": summaries.report_bars(weeks),
+        },
+    )

@@ -110,11 +110,15 @@ class ItemResult:
 def rank_items(items: list[ChangelogItem], counts: Counts) -> list[ItemResult]:
     """The release's items best first, ranks 1..n (module docstring: score, then ties)."""
     picks = [(item, counts.loved.get(item.pk, 0), counts.weakest.get(item.pk, 0)) for item in items]
-    scored = [(item, loved, weakest, score(loved=loved, weakest=weakest, reports=counts.reports))
-              for item, loved, weakest in picks]
+    scored = [
+        (item, loved, weakest, score(loved=loved, weakest=weakest, reports=counts.reports))
+        for item, loved, weakest in picks
+    ]
     scored.sort(key=lambda row: (-row[3], -row[1], row[2], row[0].position, row[0].pk))
-    return [ItemResult(item, loved, weakest, item_score, rank)
-            for rank, (item, loved, weakest, item_score) in enumerate(scored, start=1)]
+    return [
+        ItemResult(item, loved, weakest, item_score, rank)
+        for rank, (item, loved, weakest, item_score) in enumerate(scored, start=1)
+    ]
 
 
 @dataclass(frozen=True)
@@ -137,8 +141,10 @@ def live_standings(release: Release) -> Standings:
         reports=counts.reports,
         items=rank_items(items, counts),
         moods=[(mood.value, mood.label, counts.moods[mood.value]) for mood in Report.Mood],
-        ideas=sorted(((ideas[pk], picks) for pk, picks in counts.ideas.items() if pk in ideas),
-                     key=lambda pair: (-pair[1], pair[0].pk)),
+        ideas=sorted(
+            ((ideas[pk], picks) for pk, picks in counts.ideas.items() if pk in ideas),
+            key=lambda pair: (-pair[1], pair[0].pk),
+        ),
         frozen=False,
     )
 
@@ -149,7 +155,8 @@ def active_fans(release_id: int, opens_at: datetime) -> int:
     fans than the union of both."""
     day = activity.site_today(opens_at)
     unseen = Report.objects.filter(release_id=release_id).filter(
-        Q(fan__last_active_on__lt=day) | Q(fan__last_active_on__isnull=True))
+        Q(fan__last_active_on__lt=day) | Q(fan__last_active_on__isnull=True)
+    )
     return activity.active_since(day) + unseen.count()
 
 
@@ -170,7 +177,8 @@ def freeze_release(*, release_id: int, now: datetime | None = None) -> bool:
     """
     now = now or timezone.now()
     claimed = ReleaseTally.objects.filter(pk=release_id, frozen_at=None, closes_at__lte=now).update(
-        frozen_at=now, min_reports=settings.VOTING_AWARD_MIN_REPORTS)
+        frozen_at=now, min_reports=settings.VOTING_AWARD_MIN_REPORTS
+    )
     if claimed != 1:
         return False
     release = Release.objects.select_related("product", "created_by", "announcement").get(pk=release_id)
@@ -179,8 +187,9 @@ def freeze_release(*, release_id: int, now: datetime | None = None) -> bool:
     _store_counts(release, counts, ranked)
     _store_segments(release)
     opens_at = ReleaseTally.objects.values_list("opens_at", flat=True).get(pk=release_id)
-    ReleaseTally.objects.filter(pk=release_id).update(report_count=counts.reports,
-                                                      active_fans=active_fans(release_id, opens_at))
+    ReleaseTally.objects.filter(pk=release_id).update(
+        report_count=counts.reports, active_fans=active_fans(release_id, opens_at)
+    )
     recount_anticipation(list(counts.ideas))
     awards.grant_popcorn_award(release=release, ranked=ranked, reports=counts.reports, now=now)
     if release.announcement_id:
@@ -191,21 +200,40 @@ def freeze_release(*, release_id: int, now: datetime | None = None) -> bool:
 
 
 def _store_counts(release: Release, counts: Counts, ranked: list[ItemResult]) -> None:
-    ItemTally.objects.bulk_create([
-        ItemTally(release=release, item=result.item, title=result.item.title, loved=result.loved,
-                  weakest=result.weakest, net=result.net, score=result.score, rank=result.rank)
-        for result in ranked
-    ])
+    ItemTally.objects.bulk_create(
+        [
+            ItemTally(
+                release=release,
+                item=result.item,
+                title=result.item.title,
+                loved=result.loved,
+                weakest=result.weakest,
+                net=result.net,
+                score=result.score,
+                rank=result.rank,
+            )
+            for result in ranked
+        ]
+    )
     MoodTally.objects.bulk_create([MoodTally(release=release, mood=mood, count=n) for mood, n in counts.moods.items()])
-    IdeaTally.objects.bulk_create([IdeaTally(release=release, idea_id=idea_id, picks=n)
-                                   for idea_id, n in sorted(counts.ideas.items())])
+    IdeaTally.objects.bulk_create(
+        [IdeaTally(release=release, idea_id=idea_id, picks=n) for idea_id, n in sorted(counts.ideas.items())]
+    )
 
 
 SEGMENT_FIELDS = {SegmentTally.By.DEVICE: "device", SegmentTally.By.LEVEL: "level"}
-CELL_FIELDS = {SegmentTally.Cell.MOOD: "mood", SegmentTally.Cell.LOVED: "item", SegmentTally.Cell.WEAKEST: "item",
-               SegmentTally.Cell.AWAITED: "idea"}
-REPORT_FIELDS = {SegmentTally.Cell.MOOD: "mood", SegmentTally.Cell.LOVED: "loved",
-                 SegmentTally.Cell.WEAKEST: "weakest", SegmentTally.Cell.AWAITED: "awaited"}
+CELL_FIELDS = {
+    SegmentTally.Cell.MOOD: "mood",
+    SegmentTally.Cell.LOVED: "item",
+    SegmentTally.Cell.WEAKEST: "item",
+    SegmentTally.Cell.AWAITED: "idea",
+}
+REPORT_FIELDS = {
+    SegmentTally.Cell.MOOD: "mood",
+    SegmentTally.Cell.LOVED: "loved",
+    SegmentTally.Cell.WEAKEST: "weakest",
+    SegmentTally.Cell.AWAITED: "awaited",
+}
 
 
 def _store_segments(release: Release) -> None:
@@ -216,10 +244,12 @@ def _store_segments(release: Release) -> None:
         for cell, report_field in REPORT_FIELDS.items():
             field = CELL_FIELDS[cell]
             key = field if field == "mood" else f"{field}_id"
-            for segment, choice, n in (reports.values(by_field, report_field).annotate(n=Count("*"))
-                                       .values_list(by_field, report_field, "n")):
-                rows.append(SegmentTally(release=release, by=by, segment=str(segment), cell=cell, count=n,
-                                         **{key: choice}))
+            for segment, choice, n in (
+                reports.values(by_field, report_field).annotate(n=Count("*")).values_list(by_field, report_field, "n")
+            ):
+                rows.append(
+                    SegmentTally(release=release, by=by, segment=str(segment), cell=cell, count=n, **{key: choice})
+                )
     SegmentTally.objects.bulk_create(rows, batch_size=2000)
 
 
@@ -227,8 +257,11 @@ def freeze_due(*, now: datetime | None = None) -> int:
     """The minute's tick: freeze each window whose time is up (each in its own transaction).
     Returns how many this call froze."""
     now = now or timezone.now()
-    due = list(ReleaseTally.objects.filter(frozen_at=None, closes_at__lte=now).order_by("closes_at", "pk")
-               .values_list("pk", flat=True)[:FREEZE_PER_TICK])
+    due = list(
+        ReleaseTally.objects.filter(frozen_at=None, closes_at__lte=now)
+        .order_by("closes_at", "pk")
+        .values_list("pk", flat=True)[:FREEZE_PER_TICK]
+    )
     frozen = 0
     for release_id in due:
         try:

@@ -15,6 +15,9 @@ urlpatterns = [
     path("feedback/<slug:product_slug>/", summary_views.trend, name="trend"),
     path("feedback/<slug:product_slug>/<str:version>/", summary_views.summary, name="summary"),
     path("feedback/<slug:product_slug>/<str:version>/updates.csv", summary_views.items_csv, name="summary_items_csv"),
-    path("feedback/<slug:product_slug>/<str:version>/comments.csv", summary_views.comments_csv,
-         name="summary_comments_csv"),
+    path(
+        "feedback/<slug:product_slug>/<str:version>/comments.csv",
+        summary_views.comments_csv,
+        name="summary_comments_csv",
+    ),
 ]

@@ -21,8 +21,13 @@ def report(request, product_slug, version):
         return redirect("feedback:report", release.product.slug, release.version, permanent=True)
     now = timezone.now()
     page = pages.report_page(request.user, release, now)
-    form = ReportForm(request.POST or None, items=page["items"], ideas=page["ideas"],
-                      own_item_ids=page["own_item_ids"], initial=ReportForm.initial_from(page["report"]))
+    form = ReportForm(
+        request.POST or None,
+        items=page["items"],
+        ideas=page["ideas"],
+        own_item_ids=page["own_item_ids"],
+        initial=ReportForm.initial_from(page["report"]),
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -31,22 +36,29 @@ def report(request, product_slug, version):
             except reports.ReportRefused as refusal:
                 form.add_error(None, str(refusal))
             else:
-                messages.success(request, _("Your report is saved. You can change it until %(when)s.")
-                                 % {"when": page["closes"]})
+                messages.success(
+                    request, _("Your report is saved. You can change it until %(when)s.") % {"when": page["closes"]}
+                )
                 return redirect("feedback:report", release.product.slug, release.version)
         status = 400
     return render(request, "feedback/report.html", {**page, "form": form}, status=status)
 
 
 def awards(request):
-    return render(request, "feedback/awards.html", pages.awards_page(
-        None, request.GET.get("season"), request.GET.get("page"), timezone.now()))
+    return render(
+        request,
+        "feedback/awards.html",
+        pages.awards_page(None, request.GET.get("season"), request.GET.get("page"), timezone.now()),
+    )
 
 
 def product_awards(request, product_slug):
     product = access_product(product_slug)
-    return render(request, "feedback/awards.html", pages.awards_page(
-        product, request.GET.get("season"), request.GET.get("page"), timezone.now()))
+    return render(
+        request,
+        "feedback/awards.html",
+        pages.awards_page(product, request.GET.get("season"), request.GET.get("page"), timezone.now()),
+    )
 
 
 def award(request, product_slug, version):

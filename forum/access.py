@@ -76,31 +76,55 @@ def _entry_rows(name: str, model, make_queryset, value) -> list[tuple]:
 
 def thread_entry(thread_id: int) -> Entry | None:
     """One query: the thread with its board and the board's read roles (a row per role)."""
-    rows = _entry_rows("thread", Thread, lambda value: Thread.objects.filter(pk=value).values_list(
-        "hidden", "audience_version", "board__version", "version", "reply_count", "hidden_posts",
-        "board__read_roles"), thread_id)
+    rows = _entry_rows(
+        "thread",
+        Thread,
+        lambda value: Thread.objects.filter(pk=value).values_list(
+            "hidden",
+            "audience_version",
+            "board__version",
+            "version",
+            "reply_count",
+            "hidden_posts",
+            "board__read_roles",
+        ),
+        thread_id,
+    )
     if not rows:
         return None
     hidden, audience, board_version, *version, _ = rows[0]
-    return Entry(thread_id, bool(hidden), frozenset(row[-1] for row in rows if row[-1] is not None),
-                 (audience, board_version), tuple(version))
+    return Entry(
+        thread_id,
+        bool(hidden),
+        frozenset(row[-1] for row in rows if row[-1] is not None),
+        (audience, board_version),
+        tuple(version),
+    )
 
 
 def board_entry(slug: str) -> Entry | None:
     """One query: the board with its read roles (a row per role)."""
-    rows = _entry_rows("board", Board, lambda value: Board.objects.filter(slug=value).values_list(
-        "pk", "version", "threads_version", "read_roles"), slug)
+    rows = _entry_rows(
+        "board",
+        Board,
+        lambda value: Board.objects.filter(slug=value).values_list("pk", "version", "threads_version", "read_roles"),
+        slug,
+    )
     if not rows:
         return None
     board_id, version, threads_version, _ = rows[0]
-    return Entry(board_id, False, frozenset(row[-1] for row in rows if row[-1] is not None), (version,),
-                 (threads_version,))
+    return Entry(
+        board_id, False, frozenset(row[-1] for row in rows if row[-1] is not None), (version,), (threads_version,)
+    )
 
 
 def may_read_entry(entry: Entry | None, *, superuser: bool, role_ids, moderator: bool) -> TypeGuard[Entry]:
     """access_thread's and access_board's rule on an Entry (None: no such thread or board)."""
-    return (entry is not None and may_read_roles(entry.read_role_ids, superuser=superuser, role_ids=role_ids)
-            and (not entry.hidden or moderator))
+    return (
+        entry is not None
+        and may_read_roles(entry.read_role_ids, superuser=superuser, role_ids=role_ids)
+        and (not entry.hidden or moderator)
+    )
 
 
 def may_start_thread(user, board: Board) -> bool:
@@ -124,8 +148,9 @@ def may_edit(user, post: Post) -> bool:
 
 
 def access_board(user, slug: str) -> Board:
-    board = get_object_or_404(Board.objects.select_related("parent").prefetch_related("read_roles", "start_roles"),
-                              slug=slug)
+    board = get_object_or_404(
+        Board.objects.select_related("parent").prefetch_related("read_roles", "start_roles"), slug=slug
+    )
     if not may_read(user, board):
         raise Http404
     return board

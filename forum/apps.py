@@ -20,8 +20,9 @@ class ForumConfig(AppConfig):
         # these move Board.version in the database, in the same transaction (forum.pagecache).
         post_save.connect(board_saved, sender=Board, dispatch_uid="forum.pagecache.board_saved")
         for field in (Board.read_roles, Board.start_roles):
-            m2m_changed.connect(board_roles_changed, sender=field.through,
-                                dispatch_uid=f"forum.pagecache.{field.field.name}")
+            m2m_changed.connect(
+                board_roles_changed, sender=field.through, dispatch_uid=f"forum.pagecache.{field.field.name}"
+            )
         pre_delete.connect(group_deleting, sender=Group, dispatch_uid="forum.pagecache.group_deleting")
         # Signed-in pages (forum.shells) keep each reader's roles and each poster's
         # badge: a user's memberships or permissions move that user's; a group's

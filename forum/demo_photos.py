@@ -80,8 +80,11 @@ def draw_lake_at_dawn() -> Image.Image:
     rng = random.Random(3)
     image = _gradient([(0, (150, 190, 235)), (0.5, (250, 215, 190)), (0.55, (90, 140, 150)), (1, (30, 70, 80))])
     draw = ImageDraw.Draw(image)
-    for left, peak, right, colour in ((-100, 260, 700, (95, 110, 140)), (400, 180, 1200, (80, 95, 125)),
-                                      (1000, 300, 1800, (100, 115, 145))):
+    for left, peak, right, colour in (
+        (-100, 260, 700, (95, 110, 140)),
+        (400, 180, 1200, (80, 95, 125)),
+        (1000, 300, 1800, (100, 115, 145)),
+    ):
         middle = (left + right) // 2
         draw.polygon([(left, 590), (middle, peak), (right, 590)], fill=colour)
         draw.polygon([(middle - 60, peak + 60), (middle, peak), (middle + 60, peak + 60)], fill=(245, 248, 252))
@@ -96,12 +99,27 @@ def draw_lake_at_dawn() -> Image.Image:
 
 PHOTOS = [
     # author, title, text, alt text, drawing
-    ("米粉小王", "成都的晚霞 Sunset in Chengdu", "用 Xiaomi Civi 4 拍的，没有后期。Shot on a Civi 4, no edits.",
-     "晚霞中的远山 Mountains under a sunset sky", draw_sunset),
-    ("fan", "深圳夜景 Shenzhen at night", "夜景模式，手持 2 秒。Night mode, handheld for two seconds.",
-     "夜晚亮灯的高楼 Lit towers at night", draw_city_at_night),
-    ("pm_lin", "清晨的湖 A lake at dawn", "周末去了趟山里，湖面像镜子一样。The lake was a mirror this weekend.",
-     "雪山倒映在湖中 Snowy peaks mirrored in a lake", draw_lake_at_dawn),
+    (
+        "米粉小王",
+        "成都的晚霞 Sunset in Chengdu",
+        "用 Xiaomi Civi 4 拍的，没有后期。Shot on a Civi 4, no edits.",
+        "晚霞中的远山 Mountains under a sunset sky",
+        draw_sunset,
+    ),
+    (
+        "fan",
+        "深圳夜景 Shenzhen at night",
+        "夜景模式，手持 2 秒。Night mode, handheld for two seconds.",
+        "夜晚亮灯的高楼 Lit towers at night",
+        draw_city_at_night,
+    ),
+    (
+        "pm_lin",
+        "清晨的湖 A lake at dawn",
+        "周末去了趟山里，湖面像镜子一样。The lake was a mirror this weekend.",
+        "雪山倒映在湖中 Snowy peaks mirrored in a lake",
+        draw_lake_at_dawn,
+    ),
 ]
 
 
@@ -124,8 +142,12 @@ def create_demo_photos() -> int:
             continue
         upload = SimpleUploadedFile(f"{draw.__name__}.png", _png(draw()), content_type="image/png")
         image = attachments.store_post_image(uploader=users[username], upload=upload)
-        posting.start_thread(board=board, author=users[username], title=title,
-                             source=f"{text}\n\n{attachments.image_markdown(image, alt)}")
+        posting.start_thread(
+            board=board,
+            author=users[username],
+            title=title,
+            source=f"{text}\n\n{attachments.image_markdown(image, alt)}",
+        )
         attachments.mark_attached(image)
         posted += 1
     return posted

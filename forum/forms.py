@@ -7,12 +7,16 @@ from forum.models import POST_MAX, TITLE_MAX, TITLE_MIN
 
 class PostForm(forms.Form):
     source = forms.CharField(
-        label=_("Text"), required=False, max_length=POST_MAX, strip=True,
+        label=_("Text"),
+        required=False,
+        max_length=POST_MAX,
+        strip=True,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Markdown: **bold**, *italic*, > quote, - list, `code`, @username."),
     )
     image = forms.FileField(
-        label=_("Picture"), required=False,
+        label=_("Picture"),
+        required=False,
         help_text=_("JPEG, PNG, GIF or WebP, at most 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
     )
@@ -33,10 +37,16 @@ class ThreadForm(PostForm):
 
 
 class ThreadModerationForm(forms.Form):
-    action = forms.ChoiceField(choices=[
-        ("pin", _("Pin")), ("unpin", _("Unpin")), ("lock", _("Lock")), ("unlock", _("Unlock")),
-        ("hide_thread", _("Hide")), ("unhide_thread", _("Unhide")),
-    ])
+    action = forms.ChoiceField(
+        choices=[
+            ("pin", _("Pin")),
+            ("unpin", _("Unpin")),
+            ("lock", _("Lock")),
+            ("unlock", _("Unlock")),
+            ("hide_thread", _("Hide")),
+            ("unhide_thread", _("Unhide")),
+        ]
+    )
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
 
 
@@ -44,8 +54,11 @@ class MoveForm(forms.Form):
     """The boards a moderator may move a thread to, chosen from a list grouped by parent board; a board not
     in ``boards`` (one they may not read, or gone) is a form error."""
 
-    board = forms.ModelChoiceField(label=_("Move to board"), queryset=None,
-                                   error_messages={"invalid_choice": _("Choose one of the boards listed.")})
+    board = forms.ModelChoiceField(
+        label=_("Move to board"),
+        queryset=None,
+        error_messages={"invalid_choice": _("Choose one of the boards listed.")},
+    )
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
 
     def __init__(self, *args, boards, **kwargs):
@@ -78,8 +91,13 @@ class PostModerationForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    reason = forms.CharField(label=_("What is wrong with this post?"), min_length=3, max_length=500, strip=True,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("What is wrong with this post?"),
+        min_length=3,
+        max_length=500,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class CloseReportForm(forms.Form):

@@ -49,13 +49,31 @@ from accounts.roles import Role
 FRAGMENT_SECONDS = 60 * 60
 
 # Every template whose output is kept here, includes too (a test checks).
-FRAGMENT_TEMPLATES = ("forum/_post.html", "forum/_post_actions.html", "forum/_thread_row.html", "accounts/_avatar.html",
-                      "accounts/_badge.html", "_form_fields.html", "_account_nav.html")
+FRAGMENT_TEMPLATES = (
+    "forum/_post.html",
+    "forum/_post_actions.html",
+    "forum/_thread_row.html",
+    "accounts/_avatar.html",
+    "accounts/_badge.html",
+    "_form_fields.html",
+    "_account_nav.html",
+)
 # Every URL a fragment links to, by name and a sample argument.
-FRAGMENT_URLS = (("forum:post", 1), ("forum:like", 1), ("forum:report_post", 1), ("forum:moderate_post", 1),
-                 ("forum:post_revisions", 1), ("forum:edit_post", 1), ("forum:delete_post", 1),
-                 ("forum:thread", 1), ("forum:first_unread", 1), ("profile", "a"),
-                 ("notifications:list", None), ("accounts:preferences", None), ("account_logout", None))
+FRAGMENT_URLS = (
+    ("forum:post", 1),
+    ("forum:like", 1),
+    ("forum:report_post", 1),
+    ("forum:moderate_post", 1),
+    ("forum:post_revisions", 1),
+    ("forum:edit_post", 1),
+    ("forum:delete_post", 1),
+    ("forum:thread", 1),
+    ("forum:first_unread", 1),
+    ("profile", "a"),
+    ("notifications:list", None),
+    ("accounts:preferences", None),
+    ("account_logout", None),
+)
 
 
 CODE_MODULES = ("fragments.py", "pagecache.py", "shells.py", "views.py")
@@ -129,8 +147,11 @@ _STAND_IN = "2147483647"
 @functools.lru_cache(maxsize=8)
 def _link_parts(script_prefix: str) -> dict[str, tuple[str, str]]:
     """Each fragment URL as (before, after) its argument, under ``script_prefix`` (reverse() adds it)."""
-    return {name: tuple(reverse(name, args=[_STAND_IN]).split(_STAND_IN))
-            for name, argument in FRAGMENT_URLS if argument is not None}
+    return {
+        name: tuple(reverse(name, args=[_STAND_IN]).split(_STAND_IN))
+        for name, argument in FRAGMENT_URLS
+        if argument is not None
+    }
 
 
 def _url_builder():
@@ -227,8 +248,10 @@ class PostUrls:
 def render_posts(rows: list[dict], reader: Reader) -> SafeString:
     """The <article> of each post row (forum.pages.thread_page), from the cache where it can be."""
     signed_in = reader.user_id is not None
-    posts = [(index, row, signed_in, signed_in and row["author_id"] == reader.user_id, row["liked"])
-             for index, row in enumerate(rows)]
+    posts = [
+        (index, row, signed_in, signed_in and row["author_id"] == reader.user_id, row["liked"])
+        for index, row in enumerate(rows)
+    ]
     return _cached("post", _post_inputs(posts, reader), _post_renderer())
 
 
@@ -245,22 +268,46 @@ def render_post_relations(rows: list[dict], reader: Reader) -> list[tuple[str, t
     ``reader.user_id`` is not used: the relations are given, not derived from a reader.
     """
     zone, language = _zone_and_language()
-    inputs_list = [(tuple(item for item in row.items() if item[0] != "liked"), _ago(row["created_at"]),
-                    _ago(row["edited_at"]), zone, language, reader.moderator, reader.may_reply, reader.page_number,
-                    row["floor"] > 1)
-                   for row in rows]
+    inputs_list = [
+        (
+            tuple(item for item in row.items() if item[0] != "liked"),
+            _ago(row["created_at"]),
+            _ago(row["edited_at"]),
+            zone,
+            language,
+            reader.moderator,
+            reader.may_reply,
+            reader.page_number,
+            row["floor"] > 1,
+        )
+        for row in rows
+    ]
     return _cached_each("post-relations", inputs_list, _render_relations)
 
 
 def _render_relations(inputs: tuple) -> tuple[str, tuple[str, ...], str]:
     items, created_ago, edited_ago, zone, language, moderator, may_reply, page_number, deletable = inputs
-    card = _post_card((items + (("liked", False),), created_ago, edited_ago, zone, language, True, False, moderator,
-                       may_reply, page_number, deletable))
+    card = _post_card(
+        (
+            items + (("liked", False),),
+            created_ago,
+            edited_ago,
+            zone,
+            language,
+            True,
+            False,
+            moderator,
+            may_reply,
+            page_number,
+            deletable,
+        )
+    )
     frame = render_to_string("forum/_post.html", {"post": card, "actions": _ACTIONS_HOLE})
     before, _, after = frame.rpartition(_ACTIONS_HOLE)
     values = _action_values(card)  # the same in every relation
-    actions = tuple(render_actions(dataclasses.replace(card, own=own, liked=liked), values)
-                    for own, liked in POST_RELATIONS)
+    actions = tuple(
+        render_actions(dataclasses.replace(card, own=own, liked=liked), values) for own, liked in POST_RELATIONS
+    )
     return before, actions, after
 
 
@@ -272,10 +319,21 @@ def _post_inputs(posts: list[tuple[int, dict, bool, bool, bool]], reader: Reader
         # The first post of a thread is not deleted by its author: a moderator hides the thread.
         deletable = row["floor"] > 1
         items = tuple((name, liked if name == "liked" else value) for name, value in row.items())
-        inputs_list.append((
-            items, _ago(row["created_at"]), _ago(row["edited_at"]), zone, language,
-            signed_in, own, reader.moderator, reader.may_reply, reader.page_number, deletable,
-        ))
+        inputs_list.append(
+            (
+                items,
+                _ago(row["created_at"]),
+                _ago(row["edited_at"]),
+                zone,
+                language,
+                signed_in,
+                own,
+                reader.moderator,
+                reader.may_reply,
+                reader.page_number,
+                deletable,
+            )
+        )
     return inputs_list
 
 
@@ -290,7 +348,8 @@ def _post_renderer():
     def render(inputs: tuple) -> str:
         card = _post_card(inputs)
         before, _, after = render_to_string("forum/_post.html", {"post": card, "actions": _ACTIONS_HOLE}).rpartition(
-            _ACTIONS_HOLE)
+            _ACTIONS_HOLE
+        )
         return f"{before}{render_actions(card)}{after}"
 
     return render
@@ -323,9 +382,12 @@ def render_actions(card: "PostCard", values: dict[str, str] | None = None) -> st
 def _action_values(card: "PostCard") -> dict[str, str]:
     """Each of ACTION_VALUES and post.urls as {{ }} prints it."""
     urls = card.urls
-    return {name: render_value_in_context(getattr(urls, name[5:]) if name.startswith("urls.") else getattr(card, name),
-                                          _FORMAT_CONTEXT)
-            for name in _ACTION_NAMES}
+    return {
+        name: render_value_in_context(
+            getattr(urls, name[5:]) if name.startswith("urls.") else getattr(card, name), _FORMAT_CONTEXT
+        )
+        for name in _ACTION_NAMES
+    }
 
 
 _FORMAT_CONTEXT = Context()  # as render_to_string's: autoescape on, localization as the settings say
@@ -336,11 +398,14 @@ _ACTION_NAMES = (*ACTION_VALUES, *(f"urls.{name}" for name in PostUrls.__datacla
 @functools.lru_cache(maxsize=256)
 def _actions_pieces(shape: tuple[bool, ...], language: str, code: str) -> tuple[str, ...]:
     """The template for one shape, as [text, value name, text, ..., text]."""
+
     def marker(name):
         return mark_safe(f"\x00action:{name}\x00")
 
-    flags = {flag: ("edited" if flag == "edited_iso" else True) if on else ("" if flag == "edited_iso" else False)
-             for flag, on in zip(ACTION_FLAGS, shape, strict=True)}
+    flags = {
+        flag: ("edited" if flag == "edited_iso" else True) if on else ("" if flag == "edited_iso" else False)
+        for flag, on in zip(ACTION_FLAGS, shape, strict=True)
+    }
     urls = PostUrls(**{name[5:]: marker(name) for name in _ACTION_NAMES if name.startswith("urls.")})
     stand_in = _ActionsStandIn(**flags, **{name: marker(name) for name in ACTION_VALUES}, urls=urls)
     html = render_to_string("forum/_post_actions.html", {"post": stand_in})
@@ -374,25 +439,46 @@ def _post_card(inputs: tuple) -> PostCard:
     by id, so every reader in the same relation to a post shares its fragment.
     """
     items, created_ago, edited_ago, _zone, _language, signed_in, own, moderator, may_reply, page_number, deletable = (
-        inputs)
+        inputs
+    )
     row = dict(items)
     pk, url = row["id"], _url_builder()
     author = AuthorCard(
-        username=row["author__username"], url=url("profile", row["author__username"]),
+        username=row["author__username"],
+        url=url("profile", row["author__username"]),
         shown_name=row["author__display_name"] or row["author__username"],
         avatar=Avatar(_avatar_url(row["author__avatar"])) if row["author__avatar"] else None,
         badge=Role(row["badge"]) if row["badge"] else None,
-        phone_model=row["author__phone_model"], post_count=row["author__post_count"],
+        phone_model=row["author__phone_model"],
+        post_count=row["author__post_count"],
     )
     return PostCard(
-        pk=row["id"], html=row["html"], hidden=row["hidden"], deleted=row["deleted_at"] is not None,
-        created_iso=_iso(row["created_at"]), created_ago=created_ago,
-        edited_iso=_iso(row["edited_at"]), edited_ago=edited_ago, like_count=row["like_count"], author=author,
-        signed_in=signed_in, own=own, liked=row["liked"], moderator=moderator, may_reply=may_reply,
-        page_number=page_number, deletable=deletable,
-        urls=PostUrls(post=url("forum:post", pk), like=url("forum:like", pk), report=url("forum:report_post", pk),
-                      moderate=url("forum:moderate_post", pk), revisions=url("forum:post_revisions", pk),
-                      edit=url("forum:edit_post", pk), delete=url("forum:delete_post", pk)),
+        pk=row["id"],
+        html=row["html"],
+        hidden=row["hidden"],
+        deleted=row["deleted_at"] is not None,
+        created_iso=_iso(row["created_at"]),
+        created_ago=created_ago,
+        edited_iso=_iso(row["edited_at"]),
+        edited_ago=edited_ago,
+        like_count=row["like_count"],
+        author=author,
+        signed_in=signed_in,
+        own=own,
+        liked=row["liked"],
+        moderator=moderator,
+        may_reply=may_reply,
+        page_number=page_number,
+        deletable=deletable,
+        urls=PostUrls(
+            post=url("forum:post", pk),
+            like=url("forum:like", pk),
+            report=url("forum:report_post", pk),
+            moderate=url("forum:moderate_post", pk),
+            revisions=url("forum:post_revisions", pk),
+            edit=url("forum:edit_post", pk),
+            delete=url("forum:delete_post", pk),
+        ),
     )
 
 
@@ -451,13 +537,21 @@ def _render_thread_row(inputs: tuple) -> str:
     row = dict(items)
     url = _url_builder()
     card = ThreadCard(
-        pk=row["id"], url=url("forum:thread", row["id"]), unread_url=url("forum:first_unread", row["id"]),
-        title=row["title"], pinned=row["pinned"], locked=row["locked"], hidden=row["hidden"],
-        unread=row["unread"], author_url=url("profile", row["author__username"]),
+        pk=row["id"],
+        url=url("forum:thread", row["id"]),
+        unread_url=url("forum:first_unread", row["id"]),
+        title=row["title"],
+        pinned=row["pinned"],
+        locked=row["locked"],
+        hidden=row["hidden"],
+        unread=row["unread"],
+        author_url=url("profile", row["author__username"]),
         author_name=row["author__display_name"] or row["author__username"],
-        reply_count=row["reply_count"], view_count=row["view_count"],
+        reply_count=row["reply_count"],
+        view_count=row["view_count"],
         last_poster_name=row["last_poster__display_name"] or row["last_poster__username"] or "",
-        last_activity_iso=_iso(row["last_activity_at"]), last_activity_ago=last_activity_ago,
+        last_activity_iso=_iso(row["last_activity_at"]),
+        last_activity_ago=last_activity_ago,
     )
     return render_to_string("forum/_thread_row.html", {"thread": card})
 

@@ -29,7 +29,8 @@ def toggle_like(*, post: Post, user) -> bool:
     liked = counters.toggle_row(
         existing=Like.objects.filter(post=post, user=user),
         create=lambda: Like.objects.create(post=post, user=user),
-        counted=Post.objects.filter(pk=post.pk), field="like_count",
+        counted=Post.objects.filter(pk=post.pk),
+        field="like_count",
     )
     # The post's row, then its thread's, as deleting and hiding take them (no deadlock between them).
     Thread.objects.filter(pk=post.thread_id).update(version=F("version") + 1)  # its pages (forum.pagecache)

@@ -24,7 +24,11 @@ class BoardQuerySet(models.QuerySet):
 
 class Board(models.Model):
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent board"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent board"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     name = models.CharField(_("name"), max_length=60)
@@ -32,17 +36,24 @@ class Board(models.Model):
     description = models.CharField(_("description"), max_length=300, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     read_roles = models.ManyToManyField(
-        Group, verbose_name=_("roles that may read"), blank=True, related_name="+",
+        Group,
+        verbose_name=_("roles that may read"),
+        blank=True,
+        related_name="+",
         help_text=_("Empty: everyone, signed in or not."),
     )
     start_roles = models.ManyToManyField(
-        Group, verbose_name=_("roles that may start threads"), blank=True, related_name="+",
+        Group,
+        verbose_name=_("roles that may start threads"),
+        blank=True,
+        related_name="+",
         help_text=_("Empty: every signed-in reader."),
     )
     # Threads here are ideas (ideas app): started from a product's ideas page,
     # with votes and a status shown above the posts.
     holds_ideas = models.BooleanField(
-        _("ideas board"), default=False,
+        _("ideas board"),
+        default=False,
         help_text=_("Threads here are feature ideas, started from a product's ideas page."),
     )
     thread_count = models.PositiveIntegerField(_("threads"), default=0)
@@ -85,8 +96,12 @@ class Thread(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     last_poster = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("last poster"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last poster"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reply_count = models.PositiveIntegerField(_("replies"), default=0)
     view_count = models.PositiveBigIntegerField(_("views"), default=0)
@@ -120,8 +135,11 @@ class Thread(models.Model):
             # The board page as fans see it (forum.pages.board_page): COUNT(*) of the board's threads not
             # hidden, and the ids of page N by OFFSET, both read from this index alone (index-only scans,
             # no table row touched), then only those 20 rows joined with their authors.
-            models.Index(fields=["board", "-pinned", "-last_activity_at", "-id"], condition=Q(hidden=False),
-                         name="forum_thread_board_visible"),
+            models.Index(
+                fields=["board", "-pinned", "-last_activity_at", "-id"],
+                condition=Q(hidden=False),
+                name="forum_thread_board_visible",
+            ),
             # The same for moderators, who see hidden threads too.
             models.Index(fields=["board", "-pinned", "-last_activity_at", "-id"], name="forum_thread_board_order"),
             # The board page's count for fans: its thread_count less its hidden threads (few), counted here.
@@ -139,8 +157,9 @@ class Thread(models.Model):
 
 class Post(models.Model):
     # No index of its own: forum_post_one_per_floor (thread, floor) serves every lookup by thread.
-    thread = models.ForeignKey(Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="posts",
-                               db_index=False)
+    thread = models.ForeignKey(
+        Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="posts", db_index=False
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="posts"
     )
@@ -178,8 +197,11 @@ class Post(models.Model):
             models.Index(fields=["author", "created_at"], name="forum_post_author_recent"),
             # The floors fans do not see, deleted or hidden (few): where fans' page N starts and which
             # page a post is on (forum.pages.page_start, page_of_post), without reading the visible posts.
-            models.Index(fields=["thread", "floor"], condition=Q(hidden=True) | Q(deleted_at__isnull=False),
-                         name="forum_post_unseen_floors"),
+            models.Index(
+                fields=["thread", "floor"],
+                condition=Q(hidden=True) | Q(deleted_at__isnull=False),
+                name="forum_post_unseen_floors",
+            ),
         ]
 
     def __str__(self):
@@ -193,8 +215,9 @@ class PostRevision(models.Model):
     """The text a post had before an edit; visible to moderators."""
 
     post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="revisions")
-    editor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("editor"), on_delete=models.PROTECT,
-                               related_name="+")
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("editor"), on_delete=models.PROTECT, related_name="+"
+    )
     source = models.TextField(_("previous text"))
     created_at = models.DateTimeField(_("edited"), default=timezone.now)
 
@@ -209,8 +232,9 @@ class PostRevision(models.Model):
 
 class Like(models.Model):
     post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="likes")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
-                             related_name="likes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="likes"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -246,8 +270,9 @@ class ThreadRead(models.Model):
 class PostImage(models.Model):
     """An uploaded picture: re-encoded full image plus a thumbnail at most 1 280 px wide."""
 
-    uploader = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploader"), on_delete=models.CASCADE,
-                                 related_name="+")
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploader"), on_delete=models.CASCADE, related_name="+"
+    )
     image = models.ImageField(_("image"), upload_to="posts/%Y/%m/", width_field="width", height_field="height")
     thumbnail = models.ImageField(_("thumbnail"), upload_to="posts/%Y/%m/")
     width = models.PositiveIntegerField(default=0)
@@ -263,8 +288,9 @@ class PostImage(models.Model):
         verbose_name_plural = _("images")
         indexes = [
             # remove_unattached_images: old pictures no post took.
-            models.Index(fields=["created_at"], condition=models.Q(attached_at__isnull=True),
-                         name="forum_image_unattached"),
+            models.Index(
+                fields=["created_at"], condition=models.Q(attached_at__isnull=True), name="forum_image_unattached"
+            ),
         ]
 
     def __str__(self):
@@ -280,13 +306,20 @@ class Report(models.Model):
         DISMISSED = "dismissed", _("dismissed")
 
     post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reporter"), on_delete=models.CASCADE,
-                                 related_name="+")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reporter"), on_delete=models.CASCADE, related_name="+"
+    )
     reason = models.CharField(_("reason"), max_length=500)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
     created_at = models.DateTimeField(_("reported"), default=timezone.now)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), null=True,
-                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
 
     class Meta:
@@ -316,13 +349,16 @@ class ModerationAction(models.Model):
         RESOLVE_REPORT = "resolve_report", _("resolved report")
         DISMISS_REPORT = "dismiss_report", _("dismissed report")
 
-    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("moderator"), on_delete=models.PROTECT,
-                                  related_name="+")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("moderator"), on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(_("action"), max_length=20, choices=Kind.choices)
-    thread = models.ForeignKey(Thread, verbose_name=_("thread"), null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+")
-    post = models.ForeignKey(Post, verbose_name=_("post"), null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
+    thread = models.ForeignKey(
+        Thread, verbose_name=_("thread"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
@@ -340,8 +376,9 @@ class ThreadFollow(models.Model):
     """A fan follows a thread: each new reply in it becomes a notification (forum.following)."""
 
     thread = models.ForeignKey(Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="follows")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(_("followed since"), default=timezone.now)
 
     class Meta:

@@ -16,9 +16,12 @@ from search import indexing
 Kind = ModerationAction.Kind
 
 THREAD_FLAGS: dict[str, tuple[str, bool]] = {
-    Kind.PIN: ("pinned", True), Kind.UNPIN: ("pinned", False),
-    Kind.LOCK: ("locked", True), Kind.UNLOCK: ("locked", False),
-    Kind.HIDE_THREAD: ("hidden", True), Kind.UNHIDE_THREAD: ("hidden", False),
+    Kind.PIN: ("pinned", True),
+    Kind.UNPIN: ("pinned", False),
+    Kind.LOCK: ("locked", True),
+    Kind.UNLOCK: ("locked", False),
+    Kind.HIDE_THREAD: ("hidden", True),
+    Kind.UNHIDE_THREAD: ("hidden", False),
 }
 POST_FLAGS: dict[str, bool] = {Kind.HIDE_POST: True, Kind.UNHIDE_POST: False}
 
@@ -40,12 +43,19 @@ def set_thread_flag(*, thread: Thread, moderator, kind: str, reason: str = "") -
     # The page versions move with the flag (forum.pagecache): hiding changes who may see the thread and,
     # on its board's list, who may see what; a pin or a lock only what the pages show.
     audience = field == "hidden"
-    changed = Thread.objects.filter(pk=thread.pk).exclude(**{field: value}).update(
-        **{field: value}, version=F("version") + 1,
-        **({"audience_version": F("audience_version") + 1} if audience else {}))
+    changed = (
+        Thread.objects.filter(pk=thread.pk)
+        .exclude(**{field: value})
+        .update(
+            **{field: value},
+            version=F("version") + 1,
+            **({"audience_version": F("audience_version") + 1} if audience else {}),
+        )
+    )
     if changed:
         Board.objects.filter(threads=thread.pk).update(
-            **({"version": F("version") + 1} if audience else {"threads_version": F("threads_version") + 1}))
+            **({"version": F("version") + 1} if audience else {"threads_version": F("threads_version") + 1})
+        )
         ModerationAction.objects.create(moderator=moderator, kind=kind, thread=thread, reason=reason)
         if audience:
             indexing.hide_thread(thread_id=thread.pk, hidden=value)
@@ -68,16 +78,22 @@ def move_thread(*, thread: Thread, moderator, board: Board, reason: str = "") ->
         return False
     posts = Post.objects.filter(thread=locked, deleted_at=None).count()
     # Who may read it changes, and what both boards' readers may see there (forum.pagecache).
-    Thread.objects.filter(pk=locked.pk).update(board=board, version=F("version") + 1,
-                                               audience_version=F("audience_version") + 1)
-    Board.objects.filter(pk=locked.board_id).update(thread_count=F("thread_count") - 1,
-                                                    post_count=F("post_count") - posts, version=F("version") + 1)
-    Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + posts,
-                                             version=F("version") + 1)
+    Thread.objects.filter(pk=locked.pk).update(
+        board=board, version=F("version") + 1, audience_version=F("audience_version") + 1
+    )
+    Board.objects.filter(pk=locked.board_id).update(
+        thread_count=F("thread_count") - 1, post_count=F("post_count") - posts, version=F("version") + 1
+    )
+    Board.objects.filter(pk=board.pk).update(
+        thread_count=F("thread_count") + 1, post_count=F("post_count") + posts, version=F("version") + 1
+    )
     # Found from now on only by the new board's readers (search.indexing).
     indexing.move_thread(thread_id=locked.pk, board_id=board.pk)
     ModerationAction.objects.create(
-        moderator=moderator, kind=Kind.MOVE, thread=locked, reason=reason,
+        moderator=moderator,
+        kind=Kind.MOVE,
+        thread=locked,
+        reason=reason,
         # By the names moderators read (the log shows it as it is written: a slug is an address, not a name).
         detail=f"{locked.board.name} → {board.name}",
     )
@@ -93,11 +109,16 @@ def set_post_hidden(*, post: Post, moderator, hidden: bool, reason: str = "") ->
     if changed:
         # Who may see the post changes: the thread's audience version moves (forum.pagecache).
         Thread.objects.filter(pk=post.thread_id).update(
-            hidden_posts=F("hidden_posts") + (counted if hidden else -counted), version=F("version") + 1,
-            audience_version=F("audience_version") + 1)
+            hidden_posts=F("hidden_posts") + (counted if hidden else -counted),
+            version=F("version") + 1,
+            audience_version=F("audience_version") + 1,
+        )
         ModerationAction.objects.create(
-            moderator=moderator, kind=Kind.HIDE_POST if hidden else Kind.UNHIDE_POST,
-            thread_id=post.thread_id, post=post, reason=reason,
+            moderator=moderator,
+            kind=Kind.HIDE_POST if hidden else Kind.UNHIDE_POST,
+            thread_id=post.thread_id,
+            post=post,
+            reason=reason,
         )
         indexing.hide_post(thread_id=post.thread_id, post_id=post.pk, first=post.floor == 1, hidden=hidden)
     return bool(changed)
@@ -129,7 +150,10 @@ def close_report(*, report: Report, moderator, resolved: bool, reason: str = "")
     )
     if changed:
         ModerationAction.objects.create(
-            moderator=moderator, kind=Kind.RESOLVE_REPORT if resolved else Kind.DISMISS_REPORT,
-            thread_id=report.post.thread_id, post=report.post, reason=reason,
+            moderator=moderator,
+            kind=Kind.RESOLVE_REPORT if resolved else Kind.DISMISS_REPORT,
+            thread_id=report.post.thread_id,
+            post=report.post,
+            reason=reason,
         )
     return bool(changed)

@@ -27,8 +27,9 @@ def moderate_thread(request, thread_id):
     if not form.is_valid():
         messages.error(request, _("Choose a valid action."))
     else:
-        moderation.set_thread_flag(thread=thread, moderator=request.user, kind=form.cleaned_data["action"],
-                                   reason=form.cleaned_data["reason"])
+        moderation.set_thread_flag(
+            thread=thread, moderator=request.user, kind=form.cleaned_data["action"], reason=form.cleaned_data["reason"]
+        )
         messages.success(request, _("Done."))
     return redirect(thread)
 
@@ -59,9 +60,12 @@ def moderate_post(request, post_id):
     post = access.access_post(request.user, post_id)
     form = PostModerationForm(request.POST)
     if form.is_valid():
-        moderation.set_post_hidden(post=post, moderator=request.user,
-                                   hidden=form.cleaned_data["action"] == "hide_post",
-                                   reason=form.cleaned_data["reason"])
+        moderation.set_post_hidden(
+            post=post,
+            moderator=request.user,
+            hidden=form.cleaned_data["action"] == "hide_post",
+            reason=form.cleaned_data["reason"],
+        )
         messages.success(request, _("Done."))
     else:
         messages.error(request, _("Choose a valid action."))
@@ -86,8 +90,11 @@ def report_post(request, post_id):
 @login_required
 def report_queue(request):
     _moderator_only(request)
-    reports = (Report.objects.filter(state=Report.State.OPEN)
-               .select_related("post", "post__author", "post__thread", "reporter").order_by("created_at"))
+    reports = (
+        Report.objects.filter(state=Report.State.OPEN)
+        .select_related("post", "post__author", "post__thread", "reporter")
+        .order_by("created_at")
+    )
     page = Paginator(reports, 20).get_page(request.GET.get("page"))
     return render(request, "forum/moderation_queue.html", {"page": page, "close_form": CloseReportForm()})
 
@@ -99,9 +106,12 @@ def close_report(request, report_id):
     report = get_object_or_404(Report.objects.select_related("post"), pk=report_id)
     form = CloseReportForm(request.POST)
     if form.is_valid():
-        moderation.close_report(report=report, moderator=request.user,
-                                resolved=form.cleaned_data["outcome"] == "resolved",
-                                reason=form.cleaned_data["reason"])
+        moderation.close_report(
+            report=report,
+            moderator=request.user,
+            resolved=form.cleaned_data["outcome"] == "resolved",
+            reason=form.cleaned_data["reason"],
+        )
     return redirect("forum:report_queue")
 
 

@@ -44,8 +44,15 @@ def notify_about_post(*, post_id: int) -> int:
     mentioned = _mentioned_user_ids(post, _readers(role_ids))
     offered = 0
     if mentioned:
-        offered += notify(recipient_ids=mentioned, kind=Kind.MENTION, key=f"mention:{post.pk}", params=params, url=url,
-                          group=f"mention:thread:{thread.pk}", actor_id=post.author_id)
+        offered += notify(
+            recipient_ids=mentioned,
+            kind=Kind.MENTION,
+            key=f"mention:{post.pk}",
+            params=params,
+            url=url,
+            group=f"mention:thread:{thread.pk}",
+            actor_id=post.author_id,
+        )
     if not Post.objects.filter(thread_id=thread.pk, id__lt=post.pk).exists():
         return offered  # a thread's first post is not a reply; its only follower is its author
 
@@ -62,8 +69,15 @@ def notify_about_post(*, post_id: int) -> int:
     while batch := list(followers.filter(user_id__gt=last_id)[:FOLLOWER_BATCH]):
         last_id = batch[-1]
         recipients = [user_id for user_id in batch if user_id not in mentioned]
-        offered += notify(recipient_ids=recipients, kind=Kind.REPLY, key=f"post:{post.pk}", params=params, url=url,
-                          group=f"reply:thread:{thread.pk}", actor_id=post.author_id)
+        offered += notify(
+            recipient_ids=recipients,
+            kind=Kind.REPLY,
+            key=f"post:{post.pk}",
+            params=params,
+            url=url,
+            group=f"reply:thread:{thread.pk}",
+            actor_id=post.author_id,
+        )
     return offered
 
 
@@ -84,9 +98,15 @@ def notify_about_like(*, post_id: int, user_id: int) -> int:
     role_ids = list(post.thread.board.read_roles.values_list("pk", flat=True))
     if not User.objects.filter(_readers(role_ids), pk=post.author_id).exists():
         return 0
-    return notify(recipient_ids=[post.author_id], kind=Kind.LIKE, key=f"like:{post.pk}:{user_id}",
-                  params={"actor": like.user.shown_name, "thread": post.thread.title, "snippet": post_snippet(post)},
-                  url=post.get_absolute_url(), group=f"like:post:{post.pk}", actor_id=user_id)
+    return notify(
+        recipient_ids=[post.author_id],
+        kind=Kind.LIKE,
+        key=f"like:{post.pk}:{user_id}",
+        params={"actor": like.user.shown_name, "thread": post.thread.title, "snippet": post_snippet(post)},
+        url=post.get_absolute_url(),
+        group=f"like:post:{post.pk}",
+        actor_id=user_id,
+    )
 
 
 def post_snippet(post: Post) -> str:

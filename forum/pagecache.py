@@ -91,8 +91,11 @@ def is_cacheable(request: HttpRequest) -> bool:
 def is_plain_page_get(request: HttpRequest) -> bool:
     """Page caching on, GET, nothing in the query string but a numeric ``page``, no pending flash message:
     anonymous visitors get a shared page (above), signed-in readers a shared shell (forum.shells)."""
-    return (settings.FORUM_PAGE_CACHE_SECONDS > 0 and request.GET.get("page", "1").isdigit()
-            and is_plain_get(request, parameters=PAGE_ONLY))
+    return (
+        settings.FORUM_PAGE_CACHE_SECONDS > 0
+        and request.GET.get("page", "1").isdigit()
+        and is_plain_get(request, parameters=PAGE_ONLY)
+    )
 
 
 def token(found: dict, key: str) -> int:
@@ -107,9 +110,11 @@ def token(found: dict, key: str) -> int:
 def page_key(kind: str, entry: access.Entry, request: HttpRequest, *, reader: str) -> str:
     """The slot of a page: what it is, for which ``reader`` kind, under which audience versions (rule 2)."""
     audience = ".".join(str(version) for version in entry.audience)
-    return (f"forum:page:{kind}:{entry.object_id}:{audience}:{request.GET.get('page', '1')}"
-            f":{translation.get_language()}:{timezone.get_current_timezone_name()}:{fragments.code_version()}"
-            f":{reader}")
+    return (
+        f"forum:page:{kind}:{entry.object_id}:{audience}:{request.GET.get('page', '1')}"
+        f":{translation.get_language()}:{timezone.get_current_timezone_name()}:{fragments.code_version()}"
+        f":{reader}"
+    )
 
 
 def thread_fresh(entry: access.Entry, request: HttpRequest, *, moderator: bool) -> tuple:
@@ -127,8 +132,11 @@ def thread_fresh(entry: access.Entry, request: HttpRequest, *, moderator: bool) 
     shown = replies + 1 - hidden
     number = int(request.GET.get("page", "1"))
     # A number past the end (or 0) shows the last page.
-    return version, min(shown, number * POSTS_PER_PAGE) if number >= 1 else shown, max(1, math.ceil(
-        shown / POSTS_PER_PAGE))
+    return (
+        version,
+        min(shown, number * POSTS_PER_PAGE) if number >= 1 else shown,
+        max(1, math.ceil(shown / POSTS_PER_PAGE)),
+    )
 
 
 def fresh_of(kind: str, entry: access.Entry, request: HttpRequest, *, moderator: bool) -> tuple:
@@ -168,8 +176,9 @@ def serve(key: str, fresh: tuple, found: dict, build: Callable[[], tuple[Result,
     return result
 
 
-def serve_anonymous(request: HttpRequest, *, kind: str, entry: access.Entry | None,
-                    render: Callable[[], HttpResponse]) -> HttpResponse:
+def serve_anonymous(
+    request: HttpRequest, *, kind: str, entry: access.Entry | None, render: Callable[[], HttpResponse]
+) -> HttpResponse:
     """The page for an anonymous visitor, refused (404) on ``entry`` or served from its slot.
 
     A hit is one query (the entry) and one cache round trip (the slot and the
@@ -227,15 +236,18 @@ def group_deleting(sender, instance, **kwargs) -> None:
 # --- Generation tokens (what is not forum data) ---------------------------------------
 
 
-def forget(*, thread_ids: Iterable[int] = (), board_ids: Iterable[int] = (),
-           scopes: Iterable[tuple[str, int]] = ()) -> None:
+def forget(
+    *, thread_ids: Iterable[int] = (), board_ids: Iterable[int] = (), scopes: Iterable[tuple[str, int]] = ()
+) -> None:
     """Move the generation tokens of the posters shown on these threads' and boards' pages (their names,
     avatars, badges: forum.shells) and of other ``scopes`` (a reader's roles or own state)."""
-    generations.move([
-        *(generation_key("thread", thread_id) for thread_id in thread_ids),
-        *(generation_key("board", board_id) for board_id in board_ids),
-        *(generation_key(scope, object_id) for scope, object_id in scopes),
-    ])
+    generations.move(
+        [
+            *(generation_key("thread", thread_id) for thread_id in thread_ids),
+            *(generation_key("board", board_id) for board_id in board_ids),
+            *(generation_key(scope, object_id) for scope, object_id in scopes),
+        ]
+    )
 
 
 def forget_reader(user_id: int) -> None:

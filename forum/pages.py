@@ -19,19 +19,44 @@ THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 20
 
 # What a post shows of itself and of its author (forum/_post.html via forum.fragments).
-POST_COLUMNS = ("id", "floor", "html", "created_at", "edited_at", "hidden", "deleted_at", "like_count", "author_id",
-                "author__username", "author__display_name", "author__avatar", "author__phone_model",
-                "author__post_count")
+POST_COLUMNS = (
+    "id",
+    "floor",
+    "html",
+    "created_at",
+    "edited_at",
+    "hidden",
+    "deleted_at",
+    "like_count",
+    "author_id",
+    "author__username",
+    "author__display_name",
+    "author__avatar",
+    "author__phone_model",
+    "author__post_count",
+)
 # What a board row shows of its thread (forum/_thread_row.html via forum.fragments).
-THREAD_COLUMNS = ("id", "title", "pinned", "locked", "hidden", "reply_count", "view_count", "last_activity_at",
-                  "author__username", "author__display_name", "last_poster__username", "last_poster__display_name")
+THREAD_COLUMNS = (
+    "id",
+    "title",
+    "pinned",
+    "locked",
+    "hidden",
+    "reply_count",
+    "view_count",
+    "last_activity_at",
+    "author__username",
+    "author__display_name",
+    "last_poster__username",
+    "last_poster__display_name",
+)
 
 
 def board_list(user):
     boards = list(
-        Board.objects.visible_to(user).filter(parent=None).prefetch_related(
-            Prefetch("children", queryset=Board.objects.visible_to(user))
-        )
+        Board.objects.visible_to(user)
+        .filter(parent=None)
+        .prefetch_related(Prefetch("children", queryset=Board.objects.visible_to(user)))
     )
     return boards
 
@@ -53,16 +78,16 @@ def board_page(user, board: Board, page_number):
     )
     marks = {}
     if user.is_authenticated:
-        marks["read_at"] = Subquery(ThreadRead.objects.filter(user=user, thread=OuterRef("pk"))
-                                    .values("last_read_at")[:1])
+        marks["read_at"] = Subquery(
+            ThreadRead.objects.filter(user=user, thread=OuterRef("pk")).values("last_read_at")[:1]
+        )
     # Not a COUNT(*) of the board's threads (10-20 ms for 24 000 of them here): its counter, which counts hidden
     # threads too (forum.recounting), less those for fans, read from forum_thread_board_hidden.
     hidden = 0 if moderator else Thread.objects.filter(board=board, hidden=True).count()
     page = Paginator(range(max(board.thread_count - hidden, 0)), THREADS_PER_PAGE).get_page(page_number)
     start = (page.number - 1) * THREADS_PER_PAGE
-    on_page = threads.values("id")[start:start + THREADS_PER_PAGE]
-    page.object_list = [_with_unread(row) for row in
-                        threads.filter(id__in=on_page).values(*THREAD_COLUMNS, **marks)]
+    on_page = threads.values("id")[start : start + THREADS_PER_PAGE]
+    page.object_list = [_with_unread(row) for row in threads.filter(id__in=on_page).values(*THREAD_COLUMNS, **marks)]
     return page
 
 
@@ -100,20 +125,25 @@ def thread_page(user, thread: Thread, page_number):
     Then three plain queries (posts with authors, the authors' roles, the reader's likes): cheaper
     to build and run than one with a subquery per row.
     """
-    unseen = [] if access.is_moderator(user) else list(
-        unseen_floors(thread.pk).order_by("floor").values_list("floor", flat=True))
+    unseen = (
+        []
+        if access.is_moderator(user)
+        else list(unseen_floors(thread.pk).order_by("floor").values_list("floor", flat=True))
+    )
     page = Paginator(range(thread.last_floor - len(unseen)), POSTS_PER_PAGE).get_page(page_number)
     start = first_floor(seen_before=(page.number - 1) * POSTS_PER_PAGE, unseen=unseen)
-    rows = list(visible_posts(user, thread).filter(floor__gte=start).order_by("floor")
-                .values(*POST_COLUMNS)[:POSTS_PER_PAGE])
+    rows = list(
+        visible_posts(user, thread).filter(floor__gte=start).order_by("floor").values(*POST_COLUMNS)[:POSTS_PER_PAGE]
+    )
     page.object_list = rows
     if not rows:
         return page
     badges = _badges({row["author_id"] for row in rows})
     liked = set()
     if user.is_authenticated:
-        liked = set(Like.objects.filter(user=user, post__in=[row["id"] for row in rows])
-                    .values_list("post_id", flat=True))
+        liked = set(
+            Like.objects.filter(user=user, post__in=[row["id"] for row in rows]).values_list("post_id", flat=True)
+        )
     for row in rows:
         row["badge"] = badges.get(row["author_id"])
         row["liked"] = row["id"] in liked

@@ -56,6 +56,11 @@ def concern(thread: Thread) -> bool:
 def render_panels(request: HttpRequest, thread: Thread, *, shared: bool | None = None) -> list[SafeString]:
     """The panels' HTML, the shared ones first: all of them (``shared=None``, a page rendered whole), the
     shared ones (a shell) or each reader's own (the shell's panels hole)."""
-    chosen = [(panel, concerns) for want in (True, False) if shared is None or shared is want
-              for panel, concerns, is_shared in _panels if is_shared is want]
+    chosen = [
+        (panel, concerns)
+        for want in (True, False)
+        if shared is None or shared is want
+        for panel, concerns, is_shared in _panels
+        if is_shared is want
+    ]
     return [html for html in (panel(request, thread) for panel, concerns in chosen if concerns(thread)) if html]

@@ -50,15 +50,19 @@ def _render(source: str, author, *, spam_limits: bool = True) -> str:
     rendered = render_post(source, mention_exists=existing_usernames)
     if spam_limits and is_new_account(author) and not is_exempt(author):
         if rendered.link_count > settings.FORUM_NEW_ACCOUNT_MAX_LINKS:
-            raise PostingRefused(_("New accounts may put at most %(n)d links in a post.")
-                                 % {"n": settings.FORUM_NEW_ACCOUNT_MAX_LINKS})
+            raise PostingRefused(
+                _("New accounts may put at most %(n)d links in a post.") % {"n": settings.FORUM_NEW_ACCOUNT_MAX_LINKS}
+            )
         if rendered.image_count > settings.FORUM_NEW_ACCOUNT_MAX_IMAGES:
-            raise PostingRefused(_("New accounts may put at most %(n)d images in a post.")
-                                 % {"n": settings.FORUM_NEW_ACCOUNT_MAX_IMAGES})
+            raise PostingRefused(
+                _("New accounts may put at most %(n)d images in a post.") % {"n": settings.FORUM_NEW_ACCOUNT_MAX_IMAGES}
+            )
         # Only @names of real accounts count: they are the ones that notify someone.
         if len(rendered.mentions) > settings.FORUM_NEW_ACCOUNT_MAX_MENTIONS:
-            raise PostingRefused(_("New accounts may mention at most %(n)d people in a post.")
-                                 % {"n": settings.FORUM_NEW_ACCOUNT_MAX_MENTIONS})
+            raise PostingRefused(
+                _("New accounts may mention at most %(n)d people in a post.")
+                % {"n": settings.FORUM_NEW_ACCOUNT_MAX_MENTIONS}
+            )
     return rendered.html
 
 
@@ -82,19 +86,32 @@ def _hold_to_posting_limits(*, author, post: Post, kind: str, now) -> None:
     window = timedelta(seconds=settings.FORUM_DUPLICATE_SECONDS)
     if window:
         text = _same_text(post.source)
-        for earlier, created_at in own.filter(created_at__gt=now - window, deleted_at=None).order_by(
-                "-created_at").values_list("source", "created_at"):
+        for earlier, created_at in (
+            own.filter(created_at__gt=now - window, deleted_at=None)
+            .order_by("-created_at")
+            .values_list("source", "created_at")
+        ):
             if _same_text(earlier) == text:
                 wait = max(1, math.ceil((created_at + window - now).total_seconds()))
-                raise PostingRefused(_("You posted this same text a moment ago. Please write something new, or "
-                                       "post it again in %(wait)s.") % {"wait": describe_wait(wait)})
+                raise PostingRefused(
+                    _(
+                        "You posted this same text a moment ago. Please write something new, or "
+                        "post it again in %(wait)s."
+                    )
+                    % {"wait": describe_wait(wait)}
+                )
     if kind == "thread":
-        hold_to_daily_cap(user=author, kind="thread", rows=Thread.objects.filter(author=author)
-                          .exclude(pk=post.thread_id), now=now)
+        hold_to_daily_cap(
+            user=author, kind="thread", rows=Thread.objects.filter(author=author).exclude(pk=post.thread_id), now=now
+        )
     else:
         # A thread's first post has its thread's author and creation time: not a reply.
-        hold_to_daily_cap(user=author, kind="reply", now=now, rows=own.exclude(
-            thread__author=author, thread__created_at=F("created_at")))
+        hold_to_daily_cap(
+            user=author,
+            kind="reply",
+            now=now,
+            rows=own.exclude(thread__author=author, thread__created_at=F("created_at")),
+        )
 
 
 @transaction.atomic(durable=True)
@@ -109,8 +126,9 @@ def start_thread(*, board: Board, author, title: str, source: str) -> Thread:
     return thread
 
 
-def add_thread(*, board: Board, author, title: str, source: str, pinned: bool = False,
-               spam_limits: bool = True) -> Thread:
+def add_thread(
+    *, board: Board, author, title: str, source: str, pinned: bool = False, spam_limits: bool = True
+) -> Thread:
     """start_thread's rows and counters inside the caller's transaction, without its access check.
 
     For a process whose own rows must commit together with the thread: a
@@ -121,17 +139,33 @@ def add_thread(*, board: Board, author, title: str, source: str, pinned: bool = 
         raise RuntimeError("add_thread runs inside the caller's transaction; use start_thread otherwise")
     now = timezone.now()
     thread = Thread.objects.create(
-        board=board, author=author, title=title, created_at=now, last_activity_at=now, last_poster=author,
-        pinned=pinned, last_floor=1,
+        board=board,
+        author=author,
+        title=title,
+        created_at=now,
+        last_activity_at=now,
+        last_poster=author,
+        pinned=pinned,
+        last_floor=1,
     )
-    post = Post.objects.create(thread=thread, author=author, source=source,
-                               html=_render(source, author, spam_limits=spam_limits), created_at=now, floor=1)
+    post = Post.objects.create(
+        thread=thread,
+        author=author,
+        source=source,
+        html=_render(source, author, spam_limits=spam_limits),
+        created_at=now,
+        floor=1,
+    )
     # Found by search from this commit on (an idea's process marks it an idea: ideas.proposing).
-    indexing.put(indexing.thread_document(thread_id=thread.pk, board_id=board.pk, author_id=author.pk, title=title,
-                                          text=source, created_at=now))
+    indexing.put(
+        indexing.thread_document(
+            thread_id=thread.pk, board_id=board.pk, author_id=author.pk, title=title, text=source, created_at=now
+        )
+    )
     # The board's list version moves with its counters (forum.pagecache).
-    Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1, post_count=F("post_count") + 1,
-                                             threads_version=F("threads_version") + 1)
+    Board.objects.filter(pk=board.pk).update(
+        thread_count=F("thread_count") + 1, post_count=F("post_count") + 1, threads_version=F("threads_version") + 1
+    )
     # @mentions are told after commit, by a task.
     outbox.enqueue("forum.tasks.notify_about_post", post.pk)
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
@@ -151,15 +185,21 @@ def reply(*, thread: Thread, author, source: str) -> Post:
     # The conditional UPDATE both moves the counters and checks the thread is
     # still open: a lock that lands between page and submit wins. reply_count
     # is also what the thread's pages are fresh by (forum.pagecache.thread_fresh).
-    if claim.update(reply_count=F("reply_count") + 1, last_activity_at=now, last_poster=author,
-                    last_floor=F("last_floor") + 1) != 1:
+    if (
+        claim.update(
+            reply_count=F("reply_count") + 1, last_activity_at=now, last_poster=author, last_floor=F("last_floor") + 1
+        )
+        != 1
+    ):
         raise PostingRefused(_("This thread is locked: no new replies."))
     claimed = _claimed(thread)
-    post = Post.objects.create(thread=thread, author=author, source=source, html=_render(source, author),
-                               created_at=now, floor=claimed.floor)
+    post = Post.objects.create(
+        thread=thread, author=author, source=source, html=_render(source, author), created_at=now, floor=claimed.floor
+    )
     _index_reply(post, claimed)
-    Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") + 1,
-                                                    threads_version=F("threads_version") + 1)
+    Board.objects.filter(pk=thread.board_id).update(
+        post_count=F("post_count") + 1, threads_version=F("threads_version") + 1
+    )
     # A replier follows the thread from now on; followers and @mentions are
     # told after commit, by a task (a thread may have thousands of followers).
     following.follow_thread(user=author, thread=thread)
@@ -181,14 +221,22 @@ def add_reply(*, thread: Thread, author, source: str) -> Post:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("add_reply runs inside the caller's transaction; use reply otherwise")
     now = timezone.now()
-    Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now,
-                                               last_poster=author, last_floor=F("last_floor") + 1)
+    Thread.objects.filter(pk=thread.pk).update(
+        reply_count=F("reply_count") + 1, last_activity_at=now, last_poster=author, last_floor=F("last_floor") + 1
+    )
     claimed = _claimed(thread)
-    post = Post.objects.create(thread=thread, author=author, source=source,
-                               html=_render(source, author, spam_limits=False), created_at=now, floor=claimed.floor)
+    post = Post.objects.create(
+        thread=thread,
+        author=author,
+        source=source,
+        html=_render(source, author, spam_limits=False),
+        created_at=now,
+        floor=claimed.floor,
+    )
     _index_reply(post, claimed)
-    Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") + 1,
-                                                    threads_version=F("threads_version") + 1)
+    Board.objects.filter(pk=thread.board_id).update(
+        post_count=F("post_count") + 1, threads_version=F("threads_version") + 1
+    )
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     return post
 
@@ -210,9 +258,18 @@ def _claimed(thread: Thread) -> _Claimed:
 
 
 def _index_reply(post: Post, claimed: _Claimed) -> None:
-    indexing.put(indexing.post_document(
-        post_id=post.pk, thread_id=post.thread_id, board_id=claimed.board_id, author_id=post.author_id,
-        thread_title=claimed.title, text=post.source, created_at=post.created_at, thread_hidden=claimed.hidden))
+    indexing.put(
+        indexing.post_document(
+            post_id=post.pk,
+            thread_id=post.thread_id,
+            board_id=claimed.board_id,
+            author_id=post.author_id,
+            thread_title=claimed.title,
+            text=post.source,
+            created_at=post.created_at,
+            thread_hidden=claimed.hidden,
+        )
+    )
 
 
 @transaction.atomic(durable=True)
@@ -248,10 +305,14 @@ def delete_post(*, post: Post, actor) -> Post:
     if claimed == 1:
         # Fans no longer see it: the thread's audience version moves (forum.pagecache).
         Thread.objects.filter(pk=post.thread_id).update(
-            reply_count=F("reply_count") - 1, hidden_posts=F("hidden_posts") - hidden, version=F("version") + 1,
-            audience_version=F("audience_version") + 1)
-        Board.objects.filter(threads=post.thread_id).update(post_count=F("post_count") - 1,
-                                                            threads_version=F("threads_version") + 1)
+            reply_count=F("reply_count") - 1,
+            hidden_posts=F("hidden_posts") - hidden,
+            version=F("version") + 1,
+            audience_version=F("audience_version") + 1,
+        )
+        Board.objects.filter(threads=post.thread_id).update(
+            post_count=F("post_count") - 1, threads_version=F("threads_version") + 1
+        )
         User.objects.filter(pk=post.author_id).update(post_count=F("post_count") - 1)
         indexing.remove_post(post_id=post.pk)
     post.refresh_from_db()

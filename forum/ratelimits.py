@@ -75,28 +75,61 @@ def consume_posting(request, *, kind: str) -> Refusal | None:
         return None
     rules = [kind] + ([f"new_account_{kind}"] if is_new_account(request.user) else [])
     for rule in rules:
-        usage = get_usage(request, group=f"forum.{rule}", key="user", rate=settings.FORUM_RATE_LIMITS[rule],
-                          method="POST", increment=True)
+        usage = get_usage(
+            request,
+            group=f"forum.{rule}",
+            key="user",
+            rate=settings.FORUM_RATE_LIMITS[rule],
+            method="POST",
+            increment=True,
+        )
         if usage and usage["should_limit"]:
             retry_after = max(1, usage["time_left"])
-            return Refusal(retry_after=retry_after, message=_(
-                "You are posting too fast. Please wait %(seconds)d seconds and try again.") % {"seconds": retry_after})
+            return Refusal(
+                retry_after=retry_after,
+                message=_("You are posting too fast. Please wait %(seconds)d seconds and try again.")
+                % {"seconds": retry_after},
+            )
     return None
 
 
 def _cap_message(kind: str, cap: int, wait: str) -> str:
     values = {"n": cap, "wait": wait}
     if kind == "thread":
-        return ngettext("You have reached the limit of %(n)d new thread a day; try again in %(wait)s.",
-                        "You have reached the limit of %(n)d new threads a day; try again in %(wait)s.", cap) % values
+        return (
+            ngettext(
+                "You have reached the limit of %(n)d new thread a day; try again in %(wait)s.",
+                "You have reached the limit of %(n)d new threads a day; try again in %(wait)s.",
+                cap,
+            )
+            % values
+        )
     if kind == "reply":
-        return ngettext("You have reached the limit of %(n)d reply a day; try again in %(wait)s.",
-                        "You have reached the limit of %(n)d replies a day; try again in %(wait)s.", cap) % values
+        return (
+            ngettext(
+                "You have reached the limit of %(n)d reply a day; try again in %(wait)s.",
+                "You have reached the limit of %(n)d replies a day; try again in %(wait)s.",
+                cap,
+            )
+            % values
+        )
     if kind == "like":
-        return ngettext("You have reached the limit of %(n)d like a day; try again in %(wait)s.",
-                        "You have reached the limit of %(n)d likes a day; try again in %(wait)s.", cap) % values
-    return ngettext("You have reached the limit of %(n)d idea vote a day; try again in %(wait)s.",
-                    "You have reached the limit of %(n)d idea votes a day; try again in %(wait)s.", cap) % values
+        return (
+            ngettext(
+                "You have reached the limit of %(n)d like a day; try again in %(wait)s.",
+                "You have reached the limit of %(n)d likes a day; try again in %(wait)s.",
+                cap,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "You have reached the limit of %(n)d idea vote a day; try again in %(wait)s.",
+            "You have reached the limit of %(n)d idea votes a day; try again in %(wait)s.",
+            cap,
+        )
+        % values
+    )
 
 
 def hold_to_daily_cap(*, user, kind: str, rows: QuerySet, now: datetime | None = None) -> None:
@@ -115,8 +148,9 @@ def hold_to_daily_cap(*, user, kind: str, rows: QuerySet, now: datetime | None =
     daily, first_day = settings.FORUM_DAILY_CAPS[kind]
     cap = min(daily, first_day) if is_new_account(user) else daily
     get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
-    newest = list(rows.filter(created_at__gt=now - DAY).order_by("-created_at")
-                  .values_list("created_at", flat=True)[:cap])
+    newest = list(
+        rows.filter(created_at__gt=now - DAY).order_by("-created_at").values_list("created_at", flat=True)[:cap]
+    )
     if len(newest) < cap:
         return
     # One place frees up when the oldest of the newest ``cap`` rows leaves the window.

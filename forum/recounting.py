@@ -34,16 +34,19 @@ def recount_threads(thread_ids=None) -> int:
     replies = Greatest(count_of(Post.objects.filter(deleted_at=None), "thread") - Value(1), Value(0))
     # reply_count and hidden_posts are what the thread's pages are fresh by (forum.pagecache.thread_fresh):
     # correcting one refreshes them.
-    return (recount(threads, field="reply_count", actual=replies)
-            + recount(threads, field="hidden_posts", actual=count_of(Post.objects.filter(deleted_at=None, hidden=True),
-                                                                     "thread"))
-            + recount(threads, field="last_floor", actual=count_of(Post.objects.all(), "thread")))
+    return (
+        recount(threads, field="reply_count", actual=replies)
+        + recount(
+            threads, field="hidden_posts", actual=count_of(Post.objects.filter(deleted_at=None, hidden=True), "thread")
+        )
+        + recount(threads, field="last_floor", actual=count_of(Post.objects.all(), "thread"))
+    )
 
 
 def recount_boards() -> int:
-    return (recount(Board.objects.all(), field="thread_count", actual=count_of(Thread.objects.all(), "board"))
-            + recount(Board.objects.all(), field="post_count",
-                      actual=count_of(Post.objects.filter(deleted_at=None), "thread__board")))
+    return recount(Board.objects.all(), field="thread_count", actual=count_of(Thread.objects.all(), "board")) + recount(
+        Board.objects.all(), field="post_count", actual=count_of(Post.objects.filter(deleted_at=None), "thread__board")
+    )
 
 
 def recount_user_posts(user_ids=None) -> int:

@@ -112,8 +112,7 @@ class Roles(NamedTuple):
     moderator: bool
 
     def may_read(self, entry: access.Entry | None) -> bool:
-        return access.may_read_entry(entry, superuser=self.superuser, role_ids=self.role_ids,
-                                     moderator=self.moderator)
+        return access.may_read_entry(entry, superuser=self.superuser, role_ids=self.role_ids, moderator=self.moderator)
 
     def may_start(self, start_role_ids: frozenset[int]) -> bool:
         # forum.access.may_start_thread, on the cached roles (of a reader who may read the board).
@@ -134,12 +133,18 @@ def _roles_of(user, found: dict) -> Roles:
     reading the roles: a change committing meanwhile moves one, so what is stored is never used."""
     generation = (found.get(ROLES_GENERATION_KEY), found.get(_user_roles_generation_key(user.pk)))
     roles = found.get(_roles_key(user.pk))
-    if roles is not None and None not in generation and roles.generation == generation \
-            and roles.superuser == user.is_superuser:
+    if (
+        roles is not None
+        and None not in generation
+        and roles.generation == generation
+        and roles.superuser == user.is_superuser
+    ):
         return roles
     # What ``found`` holds was read before the roles are, as needed; only missing tokens are drawn.
-    generation = (pagecache.token(found, ROLES_GENERATION_KEY),
-                  pagecache.token(found, _user_roles_generation_key(user.pk)))
+    generation = (
+        pagecache.token(found, ROLES_GENERATION_KEY),
+        pagecache.token(found, _user_roles_generation_key(user.pk)),
+    )
     roles = Roles(generation, user.is_superuser, frozenset(access.role_ids(user)), access.is_moderator(user))
     cache.set(_roles_key(user.pk), roles, pagecache.GENERATION_SECONDS)
     return roles
@@ -221,9 +226,19 @@ def _serve(request: HttpRequest, kind: str, entry: access.Entry | None, build: C
     user = request.user
     member_key = pagecache.page_key(kind, entry, request, reader="member")
     token_key = pagecache.generation_key(kind, entry.object_id)
-    found = cache.get_many([ROLES_GENERATION_KEY, _user_roles_generation_key(user.pk), _roles_key(user.pk),
-                            unread_key(user.pk), _account_nav_key(user.pk), pagecache.generation_key("reader", user.pk),
-                            _reader_state_key(request), member_key, token_key])
+    found = cache.get_many(
+        [
+            ROLES_GENERATION_KEY,
+            _user_roles_generation_key(user.pk),
+            _roles_key(user.pk),
+            unread_key(user.pk),
+            _account_nav_key(user.pk),
+            pagecache.generation_key("reader", user.pk),
+            _reader_state_key(request),
+            member_key,
+            token_key,
+        ]
+    )
     roles = _roles_of(user, found)
     if not roles.may_read(entry):
         raise Http404  # as forum.access.access_thread and access_board
@@ -231,8 +246,11 @@ def _serve(request: HttpRequest, kind: str, entry: access.Entry | None, build: C
     if roles.moderator:
         key = pagecache.page_key(kind, entry, request, reader="moderator")
         found[key] = cache.get(key)
-    fresh = (*pagecache.fresh_of(kind, entry, request, moderator=roles.moderator),
-             pagecache.token(found, token_key), pagecache.token(found, ROLES_GENERATION_KEY))
+    fresh = (
+        *pagecache.fresh_of(kind, entry, request, moderator=roles.moderator),
+        pagecache.token(found, token_key),
+        pagecache.token(found, ROLES_GENERATION_KEY),
+    )
 
     def built():
         shell = build(roles)
@@ -292,8 +310,9 @@ def _account_nav(request: HttpRequest, found: dict) -> bytes:
 
 
 # Where each relation's <article> is among a post's variants.
-_OWN, _LIKED, _OTHER = (fragments.POST_RELATIONS.index(relation) for relation in
-                        ((True, False), (False, True), (False, False)))
+_OWN, _LIKED, _OTHER = (
+    fragments.POST_RELATIONS.index(relation) for relation in ((True, False), (False, True), (False, False))
+)
 
 
 class ThreadShell(NamedTuple):
@@ -315,14 +334,26 @@ def _role_ids(roles) -> frozenset[int]:
 
 def thread_shell(*, html: str, posts, follow, last_post_id, panels: bool) -> ThreadShell:
     """``posts``: (post id, author id, its <article> as fragments.render_post_relations gives it)."""
-    return ThreadShell(secrets.randbits(48), panels, _split(html),
-                       tuple((post_id, author_id, start.encode(), tuple(f"{actions}{end}".encode() for actions in each))
-                             for post_id, author_id, (start, each, end) in posts),
-                       tuple(variant.encode() for variant in follow), last_post_id)
+    return ThreadShell(
+        secrets.randbits(48),
+        panels,
+        _split(html),
+        tuple(
+            (post_id, author_id, start.encode(), tuple(f"{actions}{end}".encode() for actions in each))
+            for post_id, author_id, (start, each, end) in posts
+        ),
+        tuple(variant.encode() for variant in follow),
+        last_post_id,
+    )
 
 
-def serve_thread(request: HttpRequest, thread_id: int, *, build: Callable[[Roles], ThreadShell],
-                 render_panels: Callable[[], list[str]]) -> HttpResponse:
+def serve_thread(
+    request: HttpRequest,
+    thread_id: int,
+    *,
+    build: Callable[[Roles], ThreadShell],
+    render_panels: Callable[[], list[str]],
+) -> HttpResponse:
     """The thread page for a signed-in reader, from its shell (built by ``build`` when missing or stale).
 
     Costs, on a shell found: the thread's entry (one query), one cache round trip (two for moderators); one
@@ -332,8 +363,9 @@ def serve_thread(request: HttpRequest, thread_id: int, *, build: Callable[[Roles
     """
     _roles, shell, found = _serve(request, "thread", access.thread_entry(thread_id), build)
     user_id = request.user.pk
-    liked, following, mark = _reader_state(request, found, shell, lambda: _thread_state(
-        user_id, thread_id, [post[0] for post in shell.posts]))
+    liked, following, mark = _reader_state(
+        request, found, shell, lambda: _thread_state(user_id, thread_id, [post[0] for post in shell.posts])
+    )
     if shell.last_post_id is not None:
         reading.move_read_mark(user_id=user_id, thread_id=thread_id, post_id=shell.last_post_id, mark=mark)
     posts = b"".join(
@@ -355,13 +387,19 @@ def _thread_state(user_id: int, thread_id: int, post_ids: list[int]) -> tuple[fr
     quote = connection.ops.quote_name
     parts, params = [], []
     if post_ids:
-        parts.append(f"SELECT 1, {quote('post_id')} FROM {quote(Like._meta.db_table)} WHERE {quote('user_id')} = %s"
-                     f" AND {quote('post_id')} IN ({', '.join(['%s'] * len(post_ids))})")
+        parts.append(
+            f"SELECT 1, {quote('post_id')} FROM {quote(Like._meta.db_table)} WHERE {quote('user_id')} = %s"
+            f" AND {quote('post_id')} IN ({', '.join(['%s'] * len(post_ids))})"
+        )
         params += [user_id, *post_ids]
-    parts.append(f"SELECT 2, 0 FROM {quote(ThreadFollow._meta.db_table)}"
-                 f" WHERE {quote('user_id')} = %s AND {quote('thread_id')} = %s")
-    parts.append(f"SELECT 3, {quote('last_read_post_id')} FROM {quote(ThreadRead._meta.db_table)}"
-                 f" WHERE {quote('user_id')} = %s AND {quote('thread_id')} = %s")
+    parts.append(
+        f"SELECT 2, 0 FROM {quote(ThreadFollow._meta.db_table)}"
+        f" WHERE {quote('user_id')} = %s AND {quote('thread_id')} = %s"
+    )
+    parts.append(
+        f"SELECT 3, {quote('last_read_post_id')} FROM {quote(ThreadRead._meta.db_table)}"
+        f" WHERE {quote('user_id')} = %s AND {quote('thread_id')} = %s"
+    )
     params += [user_id, thread_id, user_id, thread_id]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
@@ -385,9 +423,13 @@ class BoardShell(NamedTuple):
 
 
 def board_shell(*, board, html: str, rows, start: str) -> BoardShell:
-    return BoardShell(secrets.randbits(48), _role_ids(board.start_roles),
-                      _split(html), tuple((thread_id, activity, (read.encode(), unread.encode()))
-                                          for thread_id, activity, (read, unread) in rows), start.encode())
+    return BoardShell(
+        secrets.randbits(48),
+        _role_ids(board.start_roles),
+        _split(html),
+        tuple((thread_id, activity, (read.encode(), unread.encode())) for thread_id, activity, (read, unread) in rows),
+        start.encode(),
+    )
 
 
 def serve_board(request: HttpRequest, slug: str, *, build: Callable[[Roles], BoardShell]) -> HttpResponse:
@@ -398,8 +440,14 @@ def serve_board(request: HttpRequest, slug: str, *, build: Callable[[Roles], Boa
     the page's threads when they are not kept yet.
     """
     roles, shell, found = _serve(request, "board", access.board_entry(slug), build)
-    read = _reader_state(request, found, shell, lambda: _read_threads(
-        request.user.pk, [(thread_id, last_activity) for thread_id, last_activity, _ in shell.rows]))
+    read = _reader_state(
+        request,
+        found,
+        shell,
+        lambda: _read_threads(
+            request.user.pk, [(thread_id, last_activity) for thread_id, last_activity, _ in shell.rows]
+        ),
+    )
     rows = b"".join(html[thread_id not in read] for thread_id, _, html in shell.rows)
     start = shell.start if roles.may_start(shell.start_role_ids) else b""
     parts = {"account": _account_nav(request, found), "rows": rows, "start": start}
@@ -418,6 +466,9 @@ def _read_threads(user_id: int, threads: list[tuple[int, object]]) -> frozenset[
     each = " OR ".join([f"({quote('thread_id')} = %s AND {quote('last_read_at')} >= %s)"] * len(threads))
     params = [user_id] + [value for thread_id, activity in threads for value in (thread_id, adapt(activity))]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {quote('thread_id')} FROM {quote(ThreadRead._meta.db_table)}"
-                       f" WHERE {quote('user_id')} = %s AND ({each})", params)
+        cursor.execute(
+            f"SELECT {quote('thread_id')} FROM {quote(ThreadRead._meta.db_table)}"
+            f" WHERE {quote('user_id')} = %s AND ({each})",
+            params,
+        )
         return frozenset(thread_id for (thread_id,) in cursor.fetchall())

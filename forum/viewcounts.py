@@ -127,7 +127,7 @@ def flush_views() -> int:
     ids = sorted(pending)
     with transaction.atomic(durable=True):
         for start in range(0, len(ids), FLUSH_BATCH):
-            batch = ids[start:start + FLUSH_BATCH]
+            batch = ids[start : start + FLUSH_BATCH]
             Thread.objects.filter(pk__in=batch).update(
                 view_count=F("view_count") + Case(*[When(pk=pk, then=pending[pk]) for pk in batch], default=0)
             )

@@ -38,16 +38,26 @@ def board(request, slug):
         return shells.serve_board(request, slug, build=lambda roles: _board_shell(request, slug, roles))
     if not pagecache.is_cacheable(request):
         return _render_board(request, access.access_board(request.user, slug))
-    return pagecache.serve_anonymous(request, kind="board", entry=access.board_entry(slug),
-                                     render=lambda: _render_board(request, access.access_board(request.user, slug)))
+    return pagecache.serve_anonymous(
+        request,
+        kind="board",
+        entry=access.board_entry(slug),
+        render=lambda: _render_board(request, access.access_board(request.user, slug)),
+    )
 
 
 def _render_board(request, board):
     page = pages.board_page(request.user, board, request.GET.get("page"))
-    return render(request, "forum/board.html", {
-        "board": board, "page": page, "may_start": access.may_start_thread(request.user, board),
-        "rows": fragments.render_thread_rows(page.object_list),
-    })
+    return render(
+        request,
+        "forum/board.html",
+        {
+            "board": board,
+            "page": page,
+            "may_start": access.may_start_thread(request.user, board),
+            "rows": fragments.render_thread_rows(page.object_list),
+        },
+    )
 
 
 def _board_shell(request, slug, roles) -> shells.BoardShell:
@@ -55,27 +65,45 @@ def _board_shell(request, slug, roles) -> shells.BoardShell:
     board = access.access_board(request.user, slug)
     page = pages.board_page(request.user, board, request.GET.get("page"))
     rows = page.object_list
-    html = render_to_string("forum/board.html", {
-        "board": board, "page": page, "start_box": shells.hole("start"), "account_nav": shells.hole("account"),
-        "csrf_token": shells.hole("csrf"),
-        # An empty board has no rows to fill in, and says so.
-        "rows": shells.hole("rows") if rows else "",
-    }, request)
+    html = render_to_string(
+        "forum/board.html",
+        {
+            "board": board,
+            "page": page,
+            "start_box": shells.hole("start"),
+            "account_nav": shells.hole("account"),
+            "csrf_token": shells.hole("csrf"),
+            # An empty board has no rows to fill in, and says so.
+            "rows": shells.hole("rows") if rows else "",
+        },
+        request,
+    )
     return shells.board_shell(
-        board=board, html=html, start=shells.render_part("forum/_start_thread.html",
-                                                                                   {"board": board}),
-        rows=[(row["id"], row["last_activity_at"], states)
-              for row, states in zip(rows, fragments.render_thread_row_states(rows), strict=True)],
+        board=board,
+        html=html,
+        start=shells.render_part("forum/_start_thread.html", {"board": board}),
+        rows=[
+            (row["id"], row["last_activity_at"], states)
+            for row, states in zip(rows, fragments.render_thread_row_states(rows), strict=True)
+        ],
     )
 
 
 def thread(request, thread_id):
     if shells.is_servable(request):
-        response = shells.serve_thread(request, thread_id, build=lambda roles: _thread_shell(request, thread_id, roles),
-                                       render_panels=lambda: _reader_panels(request, thread_id))
+        response = shells.serve_thread(
+            request,
+            thread_id,
+            build=lambda roles: _thread_shell(request, thread_id, roles),
+            render_panels=lambda: _reader_panels(request, thread_id),
+        )
     elif pagecache.is_cacheable(request):
-        response = pagecache.serve_anonymous(request, kind="thread", entry=access.thread_entry(thread_id),
-                                             render=lambda: _render_thread(request, thread_id))
+        response = pagecache.serve_anonymous(
+            request,
+            kind="thread",
+            entry=access.thread_entry(thread_id),
+            render=lambda: _render_thread(request, thread_id),
+        )
     else:
         response = _render_thread(request, thread_id)
     viewcounts.record_view(thread_id)
@@ -96,16 +124,25 @@ def _render_thread(request, thread_id):
         reading.mark_read(user=request.user, thread=thread, post=Post(pk=page.object_list[-1]["id"], thread=thread))
     moderator = access.is_moderator(request.user)
     form = PostForm(initial=initial)
-    reader = fragments.Reader(user_id=request.user.pk, moderator=moderator, may_reply=may_reply,
-                              page_number=page.number)
-    return render(request, "forum/thread.html", {
-        "thread": thread, "page": page, "form": form, "reply_fields": fragments.form_fields(form),
-        "posts": fragments.render_posts(page.object_list, reader),
-        "may_reply": may_reply, "moderator": moderator,
-        "following": following.is_following(request.user, thread),
-        "panels": panels.render_panels(request, thread),
-        "share": sharing.thread_share_card(thread, page),
-    })
+    reader = fragments.Reader(
+        user_id=request.user.pk, moderator=moderator, may_reply=may_reply, page_number=page.number
+    )
+    return render(
+        request,
+        "forum/thread.html",
+        {
+            "thread": thread,
+            "page": page,
+            "form": form,
+            "reply_fields": fragments.form_fields(form),
+            "posts": fragments.render_posts(page.object_list, reader),
+            "may_reply": may_reply,
+            "moderator": moderator,
+            "following": following.is_following(request.user, thread),
+            "panels": panels.render_panels(request, thread),
+            "share": sharing.thread_share_card(thread, page),
+        },
+    )
 
 
 def _thread_shell(request, thread_id, roles) -> shells.ThreadShell:
@@ -118,21 +155,39 @@ def _thread_shell(request, thread_id, roles) -> shells.ThreadShell:
     may_reply = access.may_reply_to(thread, moderator=roles.moderator)
     reader = fragments.Reader(user_id=None, moderator=roles.moderator, may_reply=may_reply, page_number=page.number)
     form = PostForm()
-    html = render_to_string("forum/thread.html", {
-        "thread": thread, "page": page, "form": form, "reply_fields": fragments.form_fields(form),
-        "posts": shells.hole("posts"), "may_reply": may_reply, "moderator": roles.moderator,
-        # Panels the same for every reader are in the shell; each reader's own go into its hole.
-        "panels": panels.render_panels(request, thread, shared=True) + ([shells.hole("panels")] if has_panels else []),
-        "follow_box": shells.hole("follow"), "account_nav": shells.hole("account"), "csrf_token": shells.hole("csrf"),
-        "share": sharing.thread_share_card(thread, page),
-    }, request)
-    follow = [shells.render_part("forum/_follow.html", {"thread": thread, "following": state, "request": request})
-              for state in (False, True)]
+    html = render_to_string(
+        "forum/thread.html",
+        {
+            "thread": thread,
+            "page": page,
+            "form": form,
+            "reply_fields": fragments.form_fields(form),
+            "posts": shells.hole("posts"),
+            "may_reply": may_reply,
+            "moderator": roles.moderator,
+            # Panels the same for every reader are in the shell; each reader's own go into its hole.
+            "panels": panels.render_panels(request, thread, shared=True)
+            + ([shells.hole("panels")] if has_panels else []),
+            "follow_box": shells.hole("follow"),
+            "account_nav": shells.hole("account"),
+            "csrf_token": shells.hole("csrf"),
+            "share": sharing.thread_share_card(thread, page),
+        },
+        request,
+    )
+    follow = [
+        shells.render_part("forum/_follow.html", {"thread": thread, "following": state, "request": request})
+        for state in (False, True)
+    ]
     return shells.thread_shell(
-        html=html, follow=follow,
-        posts=[(row["id"], row["author_id"], relations)
-               for row, relations in zip(rows, fragments.render_post_relations(rows, reader), strict=True)],
-        last_post_id=rows[-1]["id"] if rows else None, panels=has_panels,
+        html=html,
+        follow=follow,
+        posts=[
+            (row["id"], row["author_id"], relations)
+            for row, relations in zip(rows, fragments.render_post_relations(rows, reader), strict=True)
+        ],
+        last_post_id=rows[-1]["id"] if rows else None,
+        panels=has_panels,
     )
 
 
@@ -198,14 +253,19 @@ def new_thread(request, slug):
     if request.method == "POST" and form.is_valid():
         too_fast = ratelimits.consume_posting(request, kind="thread")
         if too_fast:
-            return ratelimits.limited_response(request, "forum/new_thread.html", {"board": board, "form": form},
-                                               too_fast)
+            return ratelimits.limited_response(
+                request, "forum/new_thread.html", {"board": board, "form": form}, too_fast
+            )
         try:
-            thread = _write_post(request, form, lambda source: posting.start_thread(
-                board=board, author=request.user, title=form.cleaned_data["title"], source=source))
+            thread = _write_post(
+                request,
+                form,
+                lambda source: posting.start_thread(
+                    board=board, author=request.user, title=form.cleaned_data["title"], source=source
+                ),
+            )
         except ratelimits.LimitReached as limit:
-            return ratelimits.limited_response(request, "forum/new_thread.html", {"board": board, "form": form},
-                                               limit)
+            return ratelimits.limited_response(request, "forum/new_thread.html", {"board": board, "form": form}, limit)
         if thread:
             return redirect(thread)
     status = 400 if request.method == "POST" else 200
@@ -225,8 +285,9 @@ def reply(request, thread_id):
         if too_fast:
             return ratelimits.limited_response(request, "forum/reply.html", {"thread": thread, "form": form}, too_fast)
         try:
-            post = _write_post(request, form, lambda source: posting.reply(
-                thread=thread, author=request.user, source=source))
+            post = _write_post(
+                request, form, lambda source: posting.reply(thread=thread, author=request.user, source=source)
+            )
         except ratelimits.LimitReached as limit:
             return ratelimits.limited_response(request, "forum/reply.html", {"thread": thread, "form": form}, limit)
         if post:
@@ -242,8 +303,9 @@ def edit_post(request, post_id):
         raise PermissionDenied
     form = PostForm(request.POST or None, request.FILES or None, initial={"source": post.source})
     if request.method == "POST" and form.is_valid():
-        edited = _write_post(request, form, lambda source: posting.edit_post(
-            post=post, editor=request.user, source=source))
+        edited = _write_post(
+            request, form, lambda source: posting.edit_post(post=post, editor=request.user, source=source)
+        )
         if edited:
             return redirect(post)
     status = 400 if request.method == "POST" else 200

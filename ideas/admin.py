@@ -31,6 +31,14 @@ class IdeaAdmin(admin.ModelAdmin):
     search_fields = ["thread__title"]
     list_select_related = ["thread", "product", "area"]
     raw_id_fields = ["thread"]
-    readonly_fields = ["vote_count", "status", "status_note", "status_changed_at", "target_release",
-                       "changelog_item", "merged_into", "created_at"]
+    readonly_fields = [
+        "vote_count",
+        "status",
+        "status_note",
+        "status_changed_at",
+        "target_release",
+        "changelog_item",
+        "merged_into",
+        "created_at",
+    ]
     inlines = [StatusChangeInline]

@@ -14,23 +14,49 @@ from search import indexing
 
 IDEAS = [
     # author, area, title, text, voters
-    ("fan", "Camera 相机", "相机加入专业模式直方图 Histogram in pro camera mode",
-     "拍照时能看到直方图，曝光更好判断。\nA live histogram makes exposure easy to judge.", ["米粉小王", "engineer"]),
-    ("米粉小王", "Messages 短信", "短信按联系人归档 Archive messages by contact",
-     "验证码和通知太多了，希望能按联系人归档。", ["fan"]),
-    ("fan", "Battery 电池", "充电到 80% 自动停止 Stop charging at 80%",
-     "保护电池寿命：夜里充电时到 80% 就停。\nKeeps the battery healthy overnight.",
-     ["米粉小王", "moderator", "pm_lin"]),
-    ("米粉小王", "System 系统", "深色模式跟随日出日落 Dark mode from sunset to sunrise", "按当地日出日落自动切换。",
-     ["fan", "moderator"]),
-    ("fan", "System 系统", "桌面图标可以随意摆放 Place home screen icons anywhere",
-     "Free placement, like a desktop.", []),
+    (
+        "fan",
+        "Camera 相机",
+        "相机加入专业模式直方图 Histogram in pro camera mode",
+        "拍照时能看到直方图，曝光更好判断。\nA live histogram makes exposure easy to judge.",
+        ["米粉小王", "engineer"],
+    ),
+    (
+        "米粉小王",
+        "Messages 短信",
+        "短信按联系人归档 Archive messages by contact",
+        "验证码和通知太多了，希望能按联系人归档。",
+        ["fan"],
+    ),
+    (
+        "fan",
+        "Battery 电池",
+        "充电到 80% 自动停止 Stop charging at 80%",
+        "保护电池寿命：夜里充电时到 80% 就停。\nKeeps the battery healthy overnight.",
+        ["米粉小王", "moderator", "pm_lin"],
+    ),
+    (
+        "米粉小王",
+        "System 系统",
+        "深色模式跟随日出日落 Dark mode from sunset to sunrise",
+        "按当地日出日落自动切换。",
+        ["fan", "moderator"],
+    ),
+    (
+        "fan",
+        "System 系统",
+        "桌面图标可以随意摆放 Place home screen icons anywhere",
+        "Free placement, like a desktop.",
+        [],
+    ),
 ]
 
 
 def _users():
-    return {user.username: user for user in User.objects.filter(
-        username__in=["fan", "米粉小王", "engineer", "moderator", "pm_lin", "admin"])}
+    return {
+        user.username: user
+        for user in User.objects.filter(username__in=["fan", "米粉小王", "engineer", "moderator", "pm_lin", "admin"])
+    }
 
 
 def _adopt(thread: Thread, *, product: Product, area: FeatureArea) -> Idea:
@@ -56,8 +82,9 @@ def create_demo_ideas() -> bool:
     pm = users["pm_lin"]
     made = []
     for author, area, title, text, voters in IDEAS:
-        idea = proposing.propose_idea(board=board, author=users[author], title=title, source=text, product=miui,
-                                  area=areas[area])
+        idea = proposing.propose_idea(
+            board=board, author=users[author], title=title, source=text, product=miui, area=areas[area]
+        )
         for voter in voters:
             voting.toggle_vote(idea=idea, user=users[voter])
         made.append(idea)
@@ -70,16 +97,30 @@ def create_demo_ideas() -> bool:
             voting.toggle_vote(idea=lunar, user=users[voter])
         item = ChangelogItem.objects.filter(release__product=miui, title__startswith="锁屏显示农历").first()
         if item is not None:
-            statuses.set_status(idea=lunar, by=pm, status=Idea.Status.IN_BUILD, changelog_item=item,
-                                note="本周开发版就有！In this Friday's build.")
+            statuses.set_status(
+                idea=lunar,
+                by=pm,
+                status=Idea.Status.IN_BUILD,
+                changelog_item=item,
+                note="本周开发版就有！In this Friday's build.",
+            )
             statuses.ship_released_ideas()  # last Friday's build is out: shipped, voters told
 
     coming = Release.objects.filter(product=miui, state=Release.State.SCHEDULED).order_by("publish_at").first()
     statuses.set_status(idea=histogram, by=pm, status=Idea.Status.UNDER_REVIEW, note="相机团队在评估。")
     if coming is not None:
-        statuses.set_status(idea=charging, by=pm, status=Idea.Status.PLANNED, target_release=coming,
-                            note="计划在下周开发版加入。Planned for next Friday's build.")
+        statuses.set_status(
+            idea=charging,
+            by=pm,
+            status=Idea.Status.PLANNED,
+            target_release=coming,
+            note="计划在下周开发版加入。Planned for next Friday's build.",
+        )
     statuses.set_status(idea=archive, by=pm, status=Idea.Status.UNDER_REVIEW)
-    statuses.set_status(idea=dark, by=pm, status=Idea.Status.DECLINED,
-                        note="系统已支持定时深色模式。Scheduled dark mode exists already under Display.")
+    statuses.set_status(
+        idea=dark,
+        by=pm,
+        status=Idea.Status.DECLINED,
+        note="系统已支持定时深色模式。Scheduled dark mode exists already under Display.",
+    )
     return True

@@ -33,8 +33,10 @@ _MARKER = re.compile(r"<!--vote:(\d+)-->")
 
 
 def _key(product, *, sort, status, area_id, number) -> str:
-    return (f"voting:list:{product.pk}:{sort}:{status or ''}:{area_id or ''}:{number}"
-            f":{translation.get_language()}:{timezone.get_current_timezone_name()}")
+    return (
+        f"voting:list:{product.pk}:{sort}:{status or ''}:{area_id or ''}:{number}"
+        f":{translation.get_language()}:{timezone.get_current_timezone_name()}"
+    )
 
 
 def _tabs(form, *, status, area_id) -> list[tuple[str, str, str]]:
@@ -48,31 +50,43 @@ def _rows(request, *, product, form, sort, status, area_id, number) -> tuple[str
     cached = cache.get(key) if settings.IDEAS_LIST_CACHE_SECONDS > 0 else None
     if cached is None:
         page = pages.idea_list(product=product, sort=sort, status=status, area_id=area_id, number=number)
-        html = render_to_string("ideas/_list_rows.html", {
-            "page": page, "form": form, "sort": sort, "tabs": _tabs(form, status=status, area_id=area_id),
-        }, request=request)
+        html = render_to_string(
+            "ideas/_list_rows.html",
+            {
+                "page": page,
+                "form": form,
+                "sort": sort,
+                "tabs": _tabs(form, status=status, area_id=area_id),
+            },
+            request=request,
+        )
         cached = (html, {idea.pk: idea.get_absolute_url() for idea in page}, page.has_next)
         if settings.IDEAS_LIST_CACHE_SECONDS > 0:
             cache.set(key, cached, settings.IDEAS_LIST_CACHE_SECONDS)
     return cached
 
 
-def list_rows(request, *, product, form, sort: str, status: str | None, area_id: int | None,
-              number: int) -> tuple[SafeString, bool]:
+def list_rows(
+    request, *, product, form, sort: str, status: str | None, area_id: int | None, number: int
+) -> tuple[SafeString, bool]:
     """The page's filters and rows with this reader's vote buttons, and whether a next page exists.
     ``form`` is the list's IdeaListForm (its choices render in the shared part)."""
-    html, urls, has_next = _rows(request, product=product, form=form, sort=sort, status=status, area_id=area_id,
-                                 number=number)
-    fresh = {pk: (count, state) for pk, count, state in
-             Idea.objects.filter(pk__in=urls).values_list("pk", "vote_count", "status")}
+    html, urls, has_next = _rows(
+        request, product=product, form=form, sort=sort, status=status, area_id=area_id, number=number
+    )
+    fresh = {
+        pk: (count, state)
+        for pk, count, state in Idea.objects.filter(pk__in=urls).values_list("pk", "vote_count", "status")
+    }
     voted = pages.voted_ids(request.user, list(urls))
     buttons = votebutton.VoteButtons(request, next_url=request.get_full_path())
 
     def button(match):
         idea_id = int(match.group(1))
         count, state = fresh.get(idea_id, (0, Idea.Status.DUPLICATE))
-        return buttons.button(idea_id=idea_id, thread_url=urls[idea_id], count=count, voted=idea_id in voted,
-                              closed=state in CLOSED)
+        return buttons.button(
+            idea_id=idea_id, thread_url=urls[idea_id], count=count, voted=idea_id in voted, closed=state in CLOSED
+        )
 
     # The rows are our own template's output (escaped there); the buttons are escaped by format_html.
     return mark_safe(_MARKER.sub(button, html)), has_next
@@ -83,8 +97,11 @@ _LIST_PARAMETERS = frozenset({"sort", "status", "area", "page"})
 
 def _is_shareable(request: HttpRequest) -> bool:
     """A plain anonymous request (forum.pagecache) with nothing but short list parameters."""
-    return (settings.IDEAS_LIST_CACHE_SECONDS > 0 and all(len(value) <= 20 for value in request.GET.values())
-            and pagecache.is_plain_anonymous_get(request, parameters=_LIST_PARAMETERS))
+    return (
+        settings.IDEAS_LIST_CACHE_SECONDS > 0
+        and all(len(value) <= 20 for value in request.GET.values())
+        and pagecache.is_plain_anonymous_get(request, parameters=_LIST_PARAMETERS)
+    )
 
 
 def shared_page(request: HttpRequest, *, slug: str, render: Callable[[], HttpResponse]) -> HttpResponse:
@@ -93,8 +110,7 @@ def shared_page(request: HttpRequest, *, slug: str, render: Callable[[], HttpRes
     if not _is_shareable(request):
         return render()
     query = ":".join(f"{name}={request.GET.get(name, '')}" for name in sorted(_LIST_PARAMETERS))
-    key = (f"voting:list-page:{slug}:{query}:{translation.get_language()}"
-           f":{timezone.get_current_timezone_name()}")
+    key = f"voting:list-page:{slug}:{query}:{translation.get_language()}:{timezone.get_current_timezone_name()}"
     cached = cache.get(key)
     if cached is not None:
         return HttpResponse(cached[0], content_type=cached[1])

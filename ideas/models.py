@@ -25,14 +25,17 @@ class Idea(models.Model):
         DECLINED = "declined", _("Declined")
         DUPLICATE = "duplicate", _("Duplicate")
 
-    thread = models.OneToOneField("forum.Thread", verbose_name=_("thread"), on_delete=models.PROTECT,
-                                  related_name="idea")
-    product = models.ForeignKey("releases.Product", verbose_name=_("product"), on_delete=models.PROTECT,
-                                related_name="ideas")
+    thread = models.OneToOneField(
+        "forum.Thread", verbose_name=_("thread"), on_delete=models.PROTECT, related_name="idea"
+    )
+    product = models.ForeignKey(
+        "releases.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="ideas"
+    )
     # Of the same product: checked by ideas.proposing.propose_idea (a check
     # constraint cannot look at another table).
-    area = models.ForeignKey("releases.FeatureArea", verbose_name=_("feature area"), on_delete=models.PROTECT,
-                             related_name="ideas")
+    area = models.ForeignKey(
+        "releases.FeatureArea", verbose_name=_("feature area"), on_delete=models.PROTECT, related_name="ideas"
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     vote_count = models.PositiveIntegerField(_("votes"), default=0)
     # Fans who named it "the feature I am waiting for" in the four-cell report:
@@ -45,15 +48,29 @@ class Idea(models.Model):
     # set when comparing titles.
     term_count = models.PositiveSmallIntegerField(_("title terms"), default=0)
     target_release = models.ForeignKey(
-        "releases.Release", verbose_name=_("target release"), null=True, blank=True, on_delete=models.PROTECT,
+        "releases.Release",
+        verbose_name=_("target release"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="planned_ideas",
     )
     changelog_item = models.ForeignKey(
-        "releases.ChangelogItem", verbose_name=_("changelog item"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="ideas",
+        "releases.ChangelogItem",
+        verbose_name=_("changelog item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ideas",
     )
-    merged_into = models.ForeignKey("self", verbose_name=_("merged into"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="duplicates")
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
     status_note = models.CharField(_("status note"), max_length=NOTE_MAX, blank=True)
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -68,14 +85,16 @@ class Idea(models.Model):
                 name="voting_idea_duplicate_iff_merged",
             ),
             models.CheckConstraint(condition=~Q(merged_into=F("pk")), name="voting_idea_not_merged_into_itself"),
-            models.CheckConstraint(condition=~Q(status="planned") | Q(target_release__isnull=False),
-                                   name="voting_idea_planned_has_release"),
+            models.CheckConstraint(
+                condition=~Q(status="planned") | Q(target_release__isnull=False), name="voting_idea_planned_has_release"
+            ),
             models.CheckConstraint(
                 condition=~Q(status__in=["in_build", "shipped"]) | Q(changelog_item__isnull=False),
                 name="voting_idea_in_build_has_item",
             ),
-            models.CheckConstraint(condition=~Q(status="declined") | ~Q(status_note=""),
-                                   name="voting_idea_declined_has_note"),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(status_note=""), name="voting_idea_declined_has_note"
+            ),
         ]
         indexes = [
             # The "top" list of a product: most votes first.
@@ -106,8 +125,9 @@ OPEN = [status for status in Idea.Status if status not in CLOSED]
 
 class IdeaVote(models.Model):
     idea = models.ForeignKey(Idea, verbose_name=_("idea"), on_delete=models.CASCADE, related_name="votes")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
-                             related_name="idea_votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="idea_votes"
+    )
     created_at = models.DateTimeField(_("voted"), default=timezone.now)
 
     class Meta:
@@ -134,8 +154,14 @@ class StatusChange(models.Model):
     from_status = models.CharField(_("from"), max_length=20, choices=Idea.Status.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=Idea.Status.choices)
     note = models.CharField(_("note"), max_length=NOTE_MAX, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
-                           on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:

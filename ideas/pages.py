@@ -17,16 +17,24 @@ def may_manage(user) -> bool:
 def _with_release_and_engineers(ideas):
     engineers = Prefetch("changelog_item__owners", queryset=get_user_model().objects.order_by("username"))
     return ideas.select_related(
-        "thread", "product", "area", "target_release__product", "changelog_item__release__product",
+        "thread",
+        "product",
+        "area",
+        "target_release__product",
+        "changelog_item__release__product",
         "merged_into__thread",
     ).prefetch_related(engineers)
 
 
 def idea_of_thread(user, thread) -> Idea | None:
     """The idea of a thread the caller already may read, with its release (engineers: panel_context)."""
-    idea = (Idea.objects.filter(thread=thread).select_related(
-        "product", "area", "target_release__product", "changelog_item__release__product", "merged_into__thread")
-        .first())
+    idea = (
+        Idea.objects.filter(thread=thread)
+        .select_related(
+            "product", "area", "target_release__product", "changelog_item__release__product", "merged_into__thread"
+        )
+        .first()
+    )
     if idea is not None:
         idea.thread = thread  # the caller's, with its board: no second read
     return idea
@@ -42,8 +50,9 @@ def voted_ids(user, idea_ids: list[int]) -> set[int]:
 def panel_context(user, idea: Idea) -> dict:
     """Three queries whatever the idea: its history, its engineers (none without an item), the user's vote."""
     history = list(StatusChange.objects.filter(idea=idea).select_related("by").order_by("at", "id"))
-    engineers = list(get_user_model().objects.filter(changelog_items__in=[idea.changelog_item_id or 0])
-                     .order_by("username"))
+    engineers = list(
+        get_user_model().objects.filter(changelog_items__in=[idea.changelog_item_id or 0]).order_by("username")
+    )
     return {
         "engineers": engineers,
         "idea": idea,
@@ -53,8 +62,6 @@ def panel_context(user, idea: Idea) -> dict:
         "may_manage": may_manage(user),
         "item": idea.changelog_item if idea.changelog_item_id else None,
     }
-
-
 
 
 IDEAS_PER_PAGE = 20
@@ -99,7 +106,7 @@ def idea_list(*, product, sort: str, status: str | None, area_id: int | None, nu
     if area_id:
         ideas = ideas.filter(area_id=area_id)
     start = (number - 1) * IDEAS_PER_PAGE
-    rows = list(ideas.select_related("thread", "area").order_by(*SORTS[sort])[start:start + IDEAS_PER_PAGE + 1])
+    rows = list(ideas.select_related("thread", "area").order_by(*SORTS[sort])[start : start + IDEAS_PER_PAGE + 1])
     return IdeaPage(rows[:IDEAS_PER_PAGE], number, len(rows) > IDEAS_PER_PAGE)
 
 
@@ -119,5 +126,8 @@ def roadmap(product, *, now) -> dict[str, list[Idea]]:
             columns[idea.status].append(idea)
     # Every shipped idea listed has its time (the filter above); `or recent` only tells mypy so.
     columns[Idea.Status.SHIPPED].sort(key=lambda idea: idea.status_changed_at or recent, reverse=True)
-    return {"planned": columns[Idea.Status.PLANNED], "in_build": columns[Idea.Status.IN_BUILD],
-            "shipped": columns[Idea.Status.SHIPPED]}
+    return {
+        "planned": columns[Idea.Status.PLANNED],
+        "in_build": columns[Idea.Status.IN_BUILD],
+        "shipped": columns[Idea.Status.SHIPPED],
+    }

@@ -20,6 +20,12 @@ def idea_panel(request, thread):
     if idea is None:
         return None
     context = pages.panel_context(request.user, idea)
-    context["vote"] = votebutton.vote_widget(request, idea_id=idea.pk, thread_url=thread.get_absolute_url(),
-                                             count=idea.vote_count, voted=context["voted"], closed=context["closed"])
+    context["vote"] = votebutton.vote_widget(
+        request,
+        idea_id=idea.pk,
+        thread_url=thread.get_absolute_url(),
+        count=idea.vote_count,
+        voted=context["voted"],
+        closed=context["closed"],
+    )
     return render_to_string("ideas/_idea_panel.html", context, request=request)

@@ -25,8 +25,9 @@ def propose_idea(*, board: Board, author, title: str, source: str, product: Prod
     if not access.may_start_thread(author, board):
         raise IdeaRefused(_("You cannot start threads in this board."))
     if area.product_id != product.pk:
-        raise IdeaRefused(_("The feature area “%(area)s” is not part of %(product)s.")
-                          % {"area": area.name, "product": product.name})
+        raise IdeaRefused(
+            _("The feature area “%(area)s” is not part of %(product)s.") % {"area": area.name, "product": product.name}
+        )
     try:
         thread = posting.add_thread(board=board, author=author, title=title, source=source)
     except posting.PostingRefused as refusal:

@@ -40,7 +40,7 @@ def terms(title: str) -> set[str]:
     for run in _HAN.findall(text):
         if len(run) == 1:
             found.add(run)
-        found.update(pair for pair in (run[i:i + 2] for i in range(len(run) - 1)) if pair not in _STOP_PAIRS)
+        found.update(pair for pair in (run[i : i + 2] for i in range(len(run) - 1)) if pair not in _STOP_PAIRS)
     for word in _WORD.findall(_HAN.sub(" ", text)):
         if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
             word = word[:-1]
@@ -58,17 +58,22 @@ def index_title(idea: Idea, title: str) -> None:
     idea.term_count = len(found)
 
 
-def similar_ideas(*, product, title: str, exclude_id: int | None = None, limit: int = SUGGESTIONS,
-                  threshold: float = THRESHOLD) -> list[Idea]:
+def similar_ideas(
+    *, product, title: str, exclude_id: int | None = None, limit: int = SUGGESTIONS, threshold: float = THRESHOLD
+) -> list[Idea]:
     """Ideas of ``product`` whose titles share the most terms with ``title``, most similar first.
     Merged duplicates are left out (their target is shown instead). Two queries. ``threshold``: the least
     share of terms shown (0 for a search, where one shared word is enough)."""
     wanted = terms(title)
     if not wanted:
         return []
-    shared = (IdeaTerm.objects.filter(term__in=wanted, idea__product=product)
-              .exclude(idea__status=Idea.Status.DUPLICATE)
-              .values("idea_id").annotate(shared=Count("*")).order_by("-shared", "-idea_id"))
+    shared = (
+        IdeaTerm.objects.filter(term__in=wanted, idea__product=product)
+        .exclude(idea__status=Idea.Status.DUPLICATE)
+        .values("idea_id")
+        .annotate(shared=Count("*"))
+        .order_by("-shared", "-idea_id")
+    )
     if exclude_id is not None:
         shared = shared.exclude(idea_id=exclude_id)
     counts = {row["idea_id"]: row["shared"] for row in shared[:CANDIDATES]}
@@ -91,12 +96,15 @@ SEARCH_RESULTS = 10
 def search_ideas(*, idea: Idea, query: str) -> list[Idea]:
     """Ideas of ``idea``'s product, not itself nor merged ones, matching ``query``: by shared title terms,
     most similar first, and by number when the query is one ("#12" or "12"). At most three queries."""
-    found = similar_ideas(product=idea.product_id, title=query, exclude_id=idea.pk, limit=SEARCH_RESULTS,
-                          threshold=0)
+    found = similar_ideas(product=idea.product_id, title=query, exclude_id=idea.pk, limit=SEARCH_RESULTS, threshold=0)
     number = query.strip().lstrip("#")
     if number.isdigit() and len(number) < 12 and int(number) != idea.pk:
-        by_number = (Idea.objects.filter(pk=int(number), product_id=idea.product_id)
-                     .exclude(status=Idea.Status.DUPLICATE).select_related("thread").first())
+        by_number = (
+            Idea.objects.filter(pk=int(number), product_id=idea.product_id)
+            .exclude(status=Idea.Status.DUPLICATE)
+            .select_related("thread")
+            .first()
+        )
         if by_number is not None and by_number.pk not in {found_idea.pk for found_idea in found}:
             found.insert(0, by_number)
     return found

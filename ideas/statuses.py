@@ -57,8 +57,15 @@ def _require_manager(user) -> None:
 
 
 @transaction.atomic(durable=True)
-def set_status(*, idea: Idea, by, status: str, note: str = "", target_release: Release | None = None,
-               changelog_item: ChangelogItem | None = None) -> StatusChange:
+def set_status(
+    *,
+    idea: Idea,
+    by,
+    status: str,
+    note: str = "",
+    target_release: Release | None = None,
+    changelog_item: ChangelogItem | None = None,
+) -> StatusChange:
     """Move ``idea`` from the status it has in ``idea`` (as the changer saw it) to ``status``.
 
     Planned needs a target release of the idea's product that is not published
@@ -69,8 +76,10 @@ def set_status(*, idea: Idea, by, status: str, note: str = "", target_release: R
     _require_manager(by)
     status, note = Status(status), note.strip()
     if status not in TRANSITIONS[Status(idea.status)]:
-        raise IdeaRefused(_("An idea that is %(from)s cannot become %(to)s.")
-                          % {"from": Status(idea.status).label.lower(), "to": status.label.lower()})
+        raise IdeaRefused(
+            _("An idea that is %(from)s cannot become %(to)s.")
+            % {"from": Status(idea.status).label.lower(), "to": status.label.lower()}
+        )
     fields: dict[str, Release | ChangelogItem | None] = {"target_release": None, "changelog_item": None}
     if status == Status.PLANNED:
         if target_release is None or target_release.product_id != idea.product_id:
@@ -86,11 +95,11 @@ def set_status(*, idea: Idea, by, status: str, note: str = "", target_release: R
         raise IdeaRefused(_("Say why the idea is declined."))
     now = timezone.now()
     claimed = Idea.objects.filter(pk=idea.pk, status=idea.status).update(
-        status=status, status_note=note, status_changed_at=now, **fields)
+        status=status, status_note=note, status_changed_at=now, **fields
+    )
     if claimed != 1:
         _explain(idea)
-    change = StatusChange.objects.create(idea=idea, from_status=idea.status, to_status=status, note=note, by=by,
-                                         at=now)
+    change = StatusChange.objects.create(idea=idea, from_status=idea.status, to_status=status, note=note, by=by, at=now)
     pagecache.changed(thread_ids=[idea.thread_id])
     outbox.enqueue("ideas.tasks.notify_status_change", change.pk)
     for name, value in fields.items():
@@ -104,8 +113,9 @@ def _explain(idea: Idea) -> None:
     current = Idea.objects.filter(pk=idea.pk).first()
     if current is None:
         raise IdeaRefused(_("This idea no longer exists."))
-    raise IdeaRefused(_("This idea changed meanwhile: it is %(status)s now.")
-                      % {"status": Status(current.status).label.lower()})
+    raise IdeaRefused(
+        _("This idea changed meanwhile: it is %(status)s now.") % {"status": Status(current.status).label.lower()}
+    )
 
 
 def _chain_end(idea: Idea) -> Idea:
@@ -133,15 +143,17 @@ def merge_idea(*, idea: Idea, into: Idea, by, note: str = "") -> StatusChange:
     if into.pk == idea.pk:
         raise IdeaRefused(_("An idea cannot be merged into itself."))
     if target.pk == idea.pk:
-        raise IdeaRefused(_("“%(into)s” is already merged into this idea: merging back would make a circle.")
-                          % {"into": into})
+        raise IdeaRefused(
+            _("“%(into)s” is already merged into this idea: merging back would make a circle.") % {"into": into}
+        )
     if target.product_id != idea.product_id:
         raise IdeaRefused(_("Only ideas of the same product can be merged."))
     # Both rows locked in id order, so two merges of the same two ideas in
     # opposite directions queue instead of deadlocking; the second one then
     # finds its idea a duplicate already and is refused. (SQLite serialises.)
-    locked = {row.pk: row for row in Idea.objects.select_for_update().filter(pk__in=[idea.pk, target.pk])
-              .order_by("pk")}
+    locked = {
+        row.pk: row for row in Idea.objects.select_for_update().filter(pk__in=[idea.pk, target.pk]).order_by("pk")
+    }
     if locked[target.pk].status == Status.DUPLICATE:
         raise IdeaRefused(_("The idea to merge into changed meanwhile; try again."))
     from_status = locked[idea.pk].status
@@ -150,16 +162,21 @@ def merge_idea(*, idea: Idea, into: Idea, by, note: str = "") -> StatusChange:
     now = timezone.now()
     note = note.strip()
     claimed = Idea.objects.filter(pk=idea.pk, status__in=OPEN).update(
-        status=Status.DUPLICATE, merged_into=target, status_note=note, status_changed_at=now,
-        target_release=None, changelog_item=None,
+        status=Status.DUPLICATE,
+        merged_into=target,
+        status_note=note,
+        status_changed_at=now,
+        target_release=None,
+        changelog_item=None,
     )
     if claimed != 1:
         raise IdeaRefused(_("This idea is closed and cannot be merged."))
     _move_votes(source=idea, target=target)
     _move_follows(source_thread_id=idea.thread_id, target_thread_id=target.thread_id)
     recount_votes([idea.pk, target.pk])
-    change = StatusChange.objects.create(idea=idea, from_status=from_status, to_status=Status.DUPLICATE, note=note,
-                                         by=by, at=now)
+    change = StatusChange.objects.create(
+        idea=idea, from_status=from_status, to_status=Status.DUPLICATE, note=note, by=by, at=now
+    )
     pagecache.changed(thread_ids=[idea.thread_id, target.thread_id])
     outbox.enqueue("ideas.tasks.notify_status_change", change.pk, sorted(audience - {by.pk}))
     idea.status, idea.merged_into, idea.status_note, idea.status_changed_at = Status.DUPLICATE, target, note, now
@@ -169,8 +186,11 @@ def merge_idea(*, idea: Idea, into: Idea, by, note: str = "") -> StatusChange:
 def _move_votes(*, source: Idea, target: Idea) -> None:
     # INSERT … ON CONFLICT DO NOTHING: a fan who voted for both keeps one vote.
     votes = list(IdeaVote.objects.filter(idea=source).values_list("user_id", "created_at"))
-    IdeaVote.objects.bulk_create([IdeaVote(idea=target, user_id=user_id, created_at=at) for user_id, at in votes],
-                                 ignore_conflicts=True, batch_size=1000)
+    IdeaVote.objects.bulk_create(
+        [IdeaVote(idea=target, user_id=user_id, created_at=at) for user_id, at in votes],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
     IdeaVote.objects.filter(idea=source).delete()
 
 
@@ -178,7 +198,8 @@ def _move_follows(*, source_thread_id: int, target_thread_id: int) -> None:
     follows = list(ThreadFollow.objects.filter(thread_id=source_thread_id).values_list("user_id", "created_at"))
     ThreadFollow.objects.bulk_create(
         [ThreadFollow(thread_id=target_thread_id, user_id=user_id, created_at=at) for user_id, at in follows],
-        ignore_conflicts=True, batch_size=1000,
+        ignore_conflicts=True,
+        batch_size=1000,
     )
     ThreadFollow.objects.filter(thread_id=source_thread_id).delete()
 
@@ -194,10 +215,13 @@ def ship_released_ideas(*, now: datetime | None = None) -> int:
     own transaction and at most once. Returns how many this call shipped."""
     ids = list(
         Idea.objects.filter(status=Status.IN_BUILD, changelog_item__release__state=Release.State.PUBLISHED)
-        .order_by("pk").values_list("pk", "changelog_item_id", "thread_id")[:SHIP_PER_TICK]
+        .order_by("pk")
+        .values_list("pk", "changelog_item_id", "thread_id")[:SHIP_PER_TICK]
     )
-    return sum(ship_idea(idea_id=idea_id, changelog_item_id=item_id, thread_id=thread_id, now=now)
-               for idea_id, item_id, thread_id in ids)
+    return sum(
+        ship_idea(idea_id=idea_id, changelog_item_id=item_id, thread_id=thread_id, now=now)
+        for idea_id, item_id, thread_id in ids
+    )
 
 
 @transaction.atomic(durable=True)
@@ -207,11 +231,13 @@ def ship_idea(*, idea_id: int, changelog_item_id: int, thread_id: int, now: date
     claimer re-checks them after the first commits and updates nothing."""
     now = now or timezone.now()
     claimed = Idea.objects.filter(pk=idea_id, status=Status.IN_BUILD, changelog_item_id=changelog_item_id).update(
-        status=Status.SHIPPED, status_note="", status_changed_at=now)
+        status=Status.SHIPPED, status_note="", status_changed_at=now
+    )
     if claimed != 1:
         return False
-    change = StatusChange.objects.create(idea_id=idea_id, from_status=Status.IN_BUILD, to_status=Status.SHIPPED,
-                                         by=None, at=now)
+    change = StatusChange.objects.create(
+        idea_id=idea_id, from_status=Status.IN_BUILD, to_status=Status.SHIPPED, by=None, at=now
+    )
     pagecache.changed(thread_ids=[thread_id])
     outbox.enqueue("ideas.tasks.notify_status_change", change.pk)
     logger.info("Idea %s shipped (changelog item %s)", idea_id, changelog_item_id)
@@ -239,17 +265,27 @@ def notify_status_change(*, change_id: int, recipient_ids: list[int] | None = No
     if recipient_ids is not None:
         ids = [user_id for user_id in recipient_ids if user_id != change.by_id]
         for start in range(0, len(ids), batch_size):
-            offered += notify(recipient_ids=ids[start:start + batch_size], kind=NotificationKind.IDEA, key=key,
-                              params=params, url=url)
+            offered += notify(
+                recipient_ids=ids[start : start + batch_size],
+                kind=NotificationKind.IDEA,
+                key=key,
+                params=params,
+                url=url,
+            )
         return offered
     return notify_audience(
         audiences=[IdeaVote.objects.filter(idea_id=idea.pk), ThreadFollow.objects.filter(thread_id=idea.thread_id)],
-        skip_id=change.by_id, kind=NotificationKind.IDEA, key=key, params=params, url=url,
+        skip_id=change.by_id,
+        kind=NotificationKind.IDEA,
+        key=key,
+        params=params,
+        url=url,
     )
 
 
-def notify_audience(*, audiences: list[QuerySet], skip_id: int | None, kind: str, key: str, params: dict,
-                    url: str) -> int:
+def notify_audience(
+    *, audiences: list[QuerySet], skip_id: int | None, kind: str, key: str, params: dict, url: str
+) -> int:
     """Notify every user of ``audiences`` (querysets of rows with a ``user_id``: votes, follows,
     ballots) once about ``key``, but ``skip_id``, in batches of VOTING_NOTIFY_BATCH.
 
@@ -267,7 +303,12 @@ def notify_audience(*, audiences: list[QuerySet], skip_id: int | None, kind: str
         if not merged:
             break
         # Each list was cut at batch_size, so every id up to merged[-1] of every list is in merged.
-        offered += notify(recipient_ids=[user_id for user_id in merged if user_id != skip_id], kind=kind, key=key,
-                          params=params, url=url)
+        offered += notify(
+            recipient_ids=[user_id for user_id in merged if user_id != skip_id],
+            kind=kind,
+            key=key,
+            params=params,
+            url=url,
+        )
         last = merged[-1]
     return offered

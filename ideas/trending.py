@@ -42,9 +42,14 @@ def bump(idea_id: int, *, voted: bool) -> None:
 
 def scores(now: datetime) -> dict[int, float]:
     """Each idea's score from its votes of the window; a vote counts from the middle of its hour."""
-    hours = (IdeaVote.objects.filter(created_at__gte=now - WINDOW)
-             .annotate(hour=TruncHour("created_at")).values("idea_id", "hour").annotate(votes=Count("*"))
-             .values_list("idea_id", "hour", "votes").order_by())
+    hours = (
+        IdeaVote.objects.filter(created_at__gte=now - WINDOW)
+        .annotate(hour=TruncHour("created_at"))
+        .values("idea_id", "hour")
+        .annotate(votes=Count("*"))
+        .values_list("idea_id", "hour", "votes")
+        .order_by()
+    )
     totals: dict[int, float] = defaultdict(float)
     for idea_id, hour, votes in hours.iterator(chunk_size=5000):
         totals[idea_id] += votes * weight(now - hour - timedelta(minutes=30))
@@ -60,7 +65,7 @@ def refresh_trending(*, now: datetime | None = None) -> int:
     Idea.objects.filter(trending_score__gt=0).update(trending_score=0.0)
     rows = list(totals.items())
     for start in range(0, len(rows), BATCH):
-        _write(rows[start:start + BATCH])
+        _write(rows[start : start + BATCH])
     return len(totals)
 
 

@@ -22,8 +22,10 @@ def _product(user, slug: str) -> Product:
     """A product with an ideas board this user may read, or 404."""
     product = get_object_or_404(
         Product.objects.select_related("ideas_board").prefetch_related(
-            "ideas_board__read_roles", "ideas_board__start_roles"),
-        slug=slug, ideas_board__isnull=False,
+            "ideas_board__read_roles", "ideas_board__start_roles"
+        ),
+        slug=slug,
+        ideas_board__isnull=False,
     )
     if not access.may_read(user, product.ideas_board):
         raise Http404
@@ -38,9 +40,13 @@ def _idea(user, idea_id: int) -> Idea:
 
 
 def index(request):
-    products = [product for product in Product.objects.filter(ideas_board__isnull=False)
-                .select_related("ideas_board").prefetch_related("ideas_board__read_roles")
-                if access.may_read(request.user, product.ideas_board)]
+    products = [
+        product
+        for product in Product.objects.filter(ideas_board__isnull=False)
+        .select_related("ideas_board")
+        .prefetch_related("ideas_board__read_roles")
+        if access.may_read(request.user, product.ideas_board)
+    ]
     return render(request, "ideas/index.html", {"products": products})
 
 
@@ -54,27 +60,44 @@ def _render_list(request, slug):
     filters = form.filters()
     number = pages.page_number(request.GET.get("page"))
     rows, has_next = listcache.list_rows(request, product=product, form=form, number=number, **filters)
-    return render(request, "ideas/list.html", {
-        "product": product, "form": form, "rows": rows, "number": number, "has_next": has_next,
-        "sort": filters["sort"],
-        "may_propose": access.may_start_thread(request.user, product.ideas_board),
-    })
+    return render(
+        request,
+        "ideas/list.html",
+        {
+            "product": product,
+            "form": form,
+            "rows": rows,
+            "number": number,
+            "has_next": has_next,
+            "sort": filters["sort"],
+            "may_propose": access.may_start_thread(request.user, product.ideas_board),
+        },
+    )
 
 
 def roadmap(request, product):
     product = _product(request.user, product)
-    return render(request, "ideas/roadmap.html", {
-        "product": product, "columns": pages.roadmap(product, now=timezone.now()),
-    })
+    return render(
+        request,
+        "ideas/roadmap.html",
+        {
+            "product": product,
+            "columns": pages.roadmap(product, now=timezone.now()),
+        },
+    )
 
 
 def similar_titles(request, product):
     """The suggestions under the title field while a fan types (htmx), or as a plain page."""
     product = _product(request.user, product)
     title = request.GET.get("title", "")[:200]
-    return render(request, "ideas/_similar.html", {
-        "similar": similar.similar_ideas(product=product, title=title) if len(title.strip()) >= 2 else [],
-    })
+    return render(
+        request,
+        "ideas/_similar.html",
+        {
+            "similar": similar.similar_ideas(product=product, title=title) if len(title.strip()) >= 2 else [],
+        },
+    )
 
 
 def propose_in_board(request, slug):
@@ -101,22 +124,31 @@ def propose(request, product):
         else:
             too_fast = ratelimits.consume_posting(request, kind="thread")
             if too_fast:
-                return ratelimits.limited_response(request, "ideas/propose.html",
-                                                   {"product": product, "form": form, "suggestions": []}, too_fast)
+                return ratelimits.limited_response(
+                    request, "ideas/propose.html", {"product": product, "form": form, "suggestions": []}, too_fast
+                )
             try:
-                idea = proposing.propose_idea(board=product.ideas_board, author=request.user, title=data["title"],
-                                          source=data["source"], product=product, area=data["area"])
+                idea = proposing.propose_idea(
+                    board=product.ideas_board,
+                    author=request.user,
+                    title=data["title"],
+                    source=data["source"],
+                    product=product,
+                    area=data["area"],
+                )
             except proposing.IdeaRefused as refusal:
                 form.add_error(None, str(refusal))
             except ratelimits.LimitReached as limit:
-                return ratelimits.limited_response(request, "ideas/propose.html",
-                                                   {"product": product, "form": form, "suggestions": []}, limit)
+                return ratelimits.limited_response(
+                    request, "ideas/propose.html", {"product": product, "form": form, "suggestions": []}, limit
+                )
             else:
                 messages.success(request, _("Your idea is up. Tell your friends to vote for it!"))
                 return redirect(idea)
     status = 400 if request.method == "POST" and form.errors else 200
-    return render(request, "ideas/propose.html", {"product": product, "form": form, "suggestions": suggestions},
-                  status=status)
+    return render(
+        request, "ideas/propose.html", {"product": product, "form": form, "suggestions": suggestions}, status=status
+    )
 
 
 @require_POST
@@ -132,13 +164,19 @@ def vote(request, idea_id):
         refused, voted, limit = str(reached), False, reached
     idea.refresh_from_db(fields=["vote_count", "status"])
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = idea.get_absolute_url()
     if request.headers.get("HX-Request"):
-        button = votebutton.vote_widget(request, idea_id=idea.pk, thread_url=idea.get_absolute_url(),
-                                        count=idea.vote_count, voted=voted, closed=idea.status in CLOSED,
-                                        next_url=request.POST.get("next"), refused=refused)
+        button = votebutton.vote_widget(
+            request,
+            idea_id=idea.pk,
+            thread_url=idea.get_absolute_url(),
+            count=idea.vote_count,
+            voted=voted,
+            closed=idea.status in CLOSED,
+            next_url=request.POST.get("next"),
+            refused=refused,
+        )
         # The refusal is in the button's box. A closed idea answers 200 (htmx swaps only
         # successful answers); a daily cap answers 429 with Retry-After, which base.html's
         # htmx-config tells htmx to swap in too.
@@ -163,8 +201,9 @@ def change_status(request, idea_id):
     search = DuplicateSearchForm(request.GET or {"q": idea.thread.title})
     query = search.cleaned_data["q"] if search.is_valid() else ""
     candidates = similar.search_ideas(idea=idea, query=query) if query else []
-    form = StatusForm(request.POST or None, idea=idea, candidates=candidates,
-                      initial={"seen": idea.status, "status": idea.status})
+    form = StatusForm(
+        request.POST or None, idea=idea, candidates=candidates, initial={"seen": idea.status, "status": idea.status}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         idea.status = data["seen"]  # as the manager saw it: a change made meanwhile is not overwritten
@@ -172,8 +211,14 @@ def change_status(request, idea_id):
             if data["status"] == Idea.Status.DUPLICATE:
                 statuses.merge_idea(idea=idea, into=data["merge_into"], by=request.user, note=data["note"])
             else:
-                statuses.set_status(idea=idea, by=request.user, status=data["status"], note=data["note"],
-                                    target_release=data["target_release"], changelog_item=data["changelog_item"])
+                statuses.set_status(
+                    idea=idea,
+                    by=request.user,
+                    status=data["status"],
+                    note=data["note"],
+                    target_release=data["target_release"],
+                    changelog_item=data["changelog_item"],
+                )
         except proposing.IdeaRefused as refusal:
             form.add_error(None, str(refusal))
         else:
@@ -183,8 +228,14 @@ def change_status(request, idea_id):
         # The idea chosen stays listed, whatever the search shows now.
         chosen = form.fields["merge_into"].queryset.filter(pk=form.data["merge_into"]).first()
         if chosen is not None and chosen.pk not in {candidate.pk for candidate in candidates}:
-            form.fields["merge_into"].choices = [(chosen.pk, f"{chosen.thread.title} (#{chosen.pk})"),
-                                                 *form.fields["merge_into"].choices]
+            form.fields["merge_into"].choices = [
+                (chosen.pk, f"{chosen.thread.title} (#{chosen.pk})"),
+                *form.fields["merge_into"].choices,
+            ]
     status = 400 if request.method == "POST" else 200
-    return render(request, "ideas/status.html", {"idea": idea, "form": form, "search": search, "query": query,
-                                                  "candidates": candidates}, status=status)
+    return render(
+        request,
+        "ideas/status.html",
+        {"idea": idea, "form": form, "search": search, "query": query, "candidates": candidates},
+        status=status,
+    )

@@ -27,15 +27,20 @@ class VoteButtons:
         self.token = conditional_escape(get_token(request)) if self.signed_in else ""
         self.vote_url = reverse("ideas:vote", args=[_SAMPLE_ID]).replace(str(_SAMPLE_ID), "{id}")
         self.login_url = conditional_escape(resolve_url(settings.LOGIN_URL))
-        self.labels = {True: conditional_escape(gettext("Voted ✓")),
-                       False: conditional_escape(pgettext("vote for an idea", "Vote"))}
+        self.labels = {
+            True: conditional_escape(gettext("Voted ✓")),
+            False: conditional_escape(pgettext("vote for an idea", "Vote")),
+        }
         self.sign_in = conditional_escape(gettext("Sign in to vote"))
 
-    def button(self, *, idea_id: int, thread_url: str, count: int, voted: bool, closed: bool,
-               refused: str | None = None) -> SafeString:
+    def button(
+        self, *, idea_id: int, thread_url: str, count: int, voted: bool, closed: bool, refused: str | None = None
+    ) -> SafeString:
         idea_id, count = int(idea_id), int(count)
-        tally = (f'<span class="vote-count"><strong>{count}</strong> <span class="muted">'
-                 f'{conditional_escape(npgettext("idea vote count", "vote", "votes", count))}</span></span>')
+        tally = (
+            f'<span class="vote-count"><strong>{count}</strong> <span class="muted">'
+            f"{conditional_escape(npgettext('idea vote count', 'vote', 'votes', count))}</span></span>"
+        )
         if closed:
             action = ""
         elif self.signed_in:
@@ -48,8 +53,9 @@ class VoteButtons:
                 f'aria-pressed="{"true" if voted else "false"}">{self.labels[bool(voted)]}</button></form>'
             )
         else:
-            action = (f'<a href="{self.login_url}?{conditional_escape(urlencode({"next": thread_url}))}">'
-                      f'{self.sign_in}</a>')
+            action = (
+                f'<a href="{self.login_url}?{conditional_escape(urlencode({"next": thread_url}))}">{self.sign_in}</a>'
+            )
         alert = format_html('<p class="errors" role="alert">{}</p>', refused) if refused else ""
         return mark_safe(f'<div class="idea-vote" id="vote-{idea_id}">{tally}{action}{alert}</div>')
 

@@ -31,7 +31,8 @@ def toggle_vote(*, idea: Idea, user) -> bool:
     voted = counters.toggle_row(
         existing=IdeaVote.objects.filter(idea=idea, user=user),
         create=lambda: IdeaVote.objects.create(idea=idea, user=user),
-        counted=Idea.objects.filter(pk=idea.pk), field="vote_count",
+        counted=Idea.objects.filter(pk=idea.pk),
+        field="vote_count",
     )
     if voted:
         hold_to_daily_cap(user=user, kind="idea_vote", rows=IdeaVote.objects.filter(user=user).exclude(idea=idea))

@@ -23,8 +23,16 @@ def unread_key(user_id: int) -> str:
     return f"notifications:unread:{user_id}"
 
 
-def notify(*, recipient_ids: Iterable[int], kind: str, key: str, params: dict, url: str,
-           group: str = "", actor_id: int | None = None) -> int:
+def notify(
+    *,
+    recipient_ids: Iterable[int],
+    kind: str,
+    key: str,
+    params: dict,
+    url: str,
+    group: str = "",
+    actor_id: int | None = None,
+) -> int:
     """Notify each recipient once about ``key``; returns how many ids were offered.
 
     ``group`` gathers notifications into one line of the page ("5 replies to …"):
@@ -41,8 +49,18 @@ def notify(*, recipient_ids: Iterable[int], kind: str, key: str, params: dict, u
         # ignore_conflicts: rows that exist already (a retried batch) are skipped
         # by the database, atomically, whatever else runs at the same time.
         Notification.objects.bulk_create(
-            [Notification(recipient_id=user_id, kind=kind, key=key, params=params, url=url,
-                          group=group or f"{kind}:{key}", actor_id=actor_id) for user_id in ids],
+            [
+                Notification(
+                    recipient_id=user_id,
+                    kind=kind,
+                    key=key,
+                    params=params,
+                    url=url,
+                    group=group or f"{kind}:{key}",
+                    actor_id=actor_id,
+                )
+                for user_id in ids
+            ],
             ignore_conflicts=True,
         )
         transaction.on_commit(lambda: cache.delete_many([unread_key(user_id) for user_id in ids]))
@@ -57,12 +75,17 @@ def unread_count(user) -> int:
     if not user.is_authenticated:
         return 0
     # get_or_set gives what the callable returned, or the cached copy of it.
-    return cast(int, cache.get_or_set(
-        unread_key(user.pk),
-        # On the partial index notifications_unread.
-        lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).values("group").distinct().count(),
-        UNREAD_CACHE_SECONDS,
-    ))
+    return cast(
+        int,
+        cache.get_or_set(
+            unread_key(user.pk),
+            # On the partial index notifications_unread.
+            lambda: (
+                Notification.objects.filter(recipient=user, read_at__isnull=True).values("group").distinct().count()
+            ),
+            UNREAD_CACHE_SECONDS,
+        ),
+    )
 
 
 def forget_unread_count(user_id: int) -> None:

@@ -60,15 +60,16 @@ def queue_immediate_emails(*, kind: str, key: str, recipient_ids: list[int]) -> 
     """
     user_ids = list(preferences.users_who_get_mail(kind=kind, choice=EmailChoice.IMMEDIATE, user_ids=recipient_ids))
     for start in range(0, len(user_ids), EMAIL_BATCH):
-        outbox.enqueue("notifications.tasks.send_notification_emails", key, user_ids[start:start + EMAIL_BATCH])
+        outbox.enqueue("notifications.tasks.send_notification_emails", key, user_ids[start : start + EMAIL_BATCH])
 
 
 def send_notification_emails(*, key: str, user_ids: list[int]) -> int:
     """Mail each of these users their notification ``key``, at most once
     however often this runs. Returns how many mails were recorded (and tried)."""
     pending = list(
-        Notification.objects.filter(key=key, recipient_id__in=user_ids, emailed_at=None, read_at=None)
-        .order_by("recipient_id")
+        Notification.objects.filter(key=key, recipient_id__in=user_ids, emailed_at=None, read_at=None).order_by(
+            "recipient_id"
+        )
     )
     if not pending:
         return 0
@@ -85,10 +86,15 @@ def send_notification_emails(*, key: str, user_ids: list[int]) -> int:
         with transaction.atomic():  # the claim and the mail commit together
             if not _claim([notification.pk], timezone.now()):
                 continue  # another run mailed it, or it was read meanwhile
-            mail_ids.append(_record(
-                user=user, address=address, kinds=[notification.kind], template="notification",
-                context={"notification": notification, "link": absolute_url(notification.url)},
-            ))
+            mail_ids.append(
+                _record(
+                    user=user,
+                    address=address,
+                    kinds=[notification.kind],
+                    template="notification",
+                    context={"notification": notification, "link": absolute_url(notification.url)},
+                )
+            )
     mailing.deliver_mails(mail_ids)
     return len(mail_ids)
 
@@ -132,11 +138,19 @@ def send_digests(*, user_ids: list[int], since: datetime) -> int:
                 continue
             for item in items:
                 item.link = absolute_url(item.url)  # type: ignore[attr-defined]  # for the template only
-            mail_ids.append(_record(
-                user=user, address=address, kinds=sorted({item.kind for item in items}), template="digest",
-                context={"items": items[:DIGEST_MAX_ITEMS], "total": len(items),
-                         "more": max(0, len(items) - DIGEST_MAX_ITEMS)},
-            ))
+            mail_ids.append(
+                _record(
+                    user=user,
+                    address=address,
+                    kinds=sorted({item.kind for item in items}),
+                    template="digest",
+                    context={
+                        "items": items[:DIGEST_MAX_ITEMS],
+                        "total": len(items),
+                        "more": max(0, len(items) - DIGEST_MAX_ITEMS),
+                    },
+                )
+            )
     mailing.deliver_mails(mail_ids)
     return len(mail_ids)
 
@@ -199,7 +213,10 @@ def _record(*, user, address: str, kinds: list[str], template: str, context: dic
         body = render_to_string(f"notifications/email/{template}_body.txt", context)
         html = render_to_string(f"notifications/email/{template}_body.html", context)
     message = EmailMultiAlternatives(
-        subject, body, settings.DEFAULT_FROM_EMAIL, [address],
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [address],
         headers={
             # RFC 2369 and RFC 8058: mail clients show an "Unsubscribe" button
             # that POSTs "List-Unsubscribe=One-Click" to this URL.

@@ -78,8 +78,14 @@ class Notification(models.Model):
     # of one post). notify() makes it f"{kind}:{key}" when the caller has no group.
     group = models.CharField(_("group"), max_length=100, default="")
     # Who did it (a reply's author, a liker), for the names and avatars of a group.
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.SET_NULL,
-                              null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     url = models.CharField(_("link"), max_length=300)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -103,9 +109,11 @@ class Notification(models.Model):
             # (recipient_id > last, in id order, recent only) and each recipient's
             # claim (kind IN daily kinds, created_at >= window). A row leaves the
             # index once it is e-mailed or read.
-            models.Index(fields=["recipient", "kind", "created_at"],
-                         condition=Q(emailed_at__isnull=True, read_at__isnull=True),
-                         name="notifications_to_email"),
+            models.Index(
+                fields=["recipient", "kind", "created_at"],
+                condition=Q(emailed_at__isnull=True, read_at__isnull=True),
+                name="notifications_to_email",
+            ),
         ]
 
     def __str__(self):
@@ -126,8 +134,10 @@ class Notification(models.Model):
         """The message for a page: each name and title in its own ``<bdi>``, so a right-to-left
         title does not reorder the sentence around it."""
         try:
-            return mark_safe(conditional_escape(str(MESSAGES[self.kind]))
-                             % {name: isolate(value) for name, value in self.params.items()})
+            return mark_safe(
+                conditional_escape(str(MESSAGES[self.kind]))
+                % {name: isolate(value) for name, value in self.params.items()}
+            )
         except (KeyError, TypeError, ValueError, AttributeError):
             return conditional_escape(self.message)
 

@@ -63,16 +63,25 @@ class NotificationGroup:
         if self.kind == Kind.REPLY:
             sentence = ngettext("%(count)s reply in “%(thread)s”", "%(count)s replies in “%(thread)s”", self.total)
         elif others == 0 and self.kind == Kind.MENTION:
-            sentence = ngettext("%(actor)s mentioned you %(count)s time in “%(thread)s”",
-                                "%(actor)s mentioned you %(count)s times in “%(thread)s”", self.total)
+            sentence = ngettext(
+                "%(actor)s mentioned you %(count)s time in “%(thread)s”",
+                "%(actor)s mentioned you %(count)s times in “%(thread)s”",
+                self.total,
+            )
         elif self.kind == Kind.MENTION:
-            sentence = ngettext("%(actor)s and %(others)s other mentioned you in “%(thread)s”",
-                                "%(actor)s and %(others)s others mentioned you in “%(thread)s”", others)
+            sentence = ngettext(
+                "%(actor)s and %(others)s other mentioned you in “%(thread)s”",
+                "%(actor)s and %(others)s others mentioned you in “%(thread)s”",
+                others,
+            )
         elif others == 0:
             return self.latest.message_html  # one person's likes of one post: one like (the key is per liker)
         else:
-            sentence = ngettext("%(actor)s and %(others)s other liked your post in “%(thread)s”",
-                                "%(actor)s and %(others)s others liked your post in “%(thread)s”", others)
+            sentence = ngettext(
+                "%(actor)s and %(others)s other liked your post in “%(thread)s”",
+                "%(actor)s and %(others)s others liked your post in “%(thread)s”",
+                others,
+            )
         return mark_safe(conditional_escape(sentence) % values)
 
     @property
@@ -133,8 +142,9 @@ def _latest_people(user, groups: list[str]) -> dict[str, list]:
     latest ROWS_FOR_PEOPLE rows of each group (a window over notifications_by_group)."""
     rows = (
         Notification.objects.filter(recipient=user, group__in=groups, actor__isnull=False)
-        .annotate(position=Window(RowNumber(), partition_by=[F("group")],
-                                  order_by=[F("created_at").desc(), F("id").desc()]))
+        .annotate(
+            position=Window(RowNumber(), partition_by=[F("group")], order_by=[F("created_at").desc(), F("id").desc()])
+        )
         .filter(position__lte=ROWS_FOR_PEOPLE)
         .select_related("actor")
         .order_by("group", "position")

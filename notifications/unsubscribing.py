@@ -33,8 +33,12 @@ def read_unsubscribe_token(token: str) -> tuple[int, list[str]]:
     except (signing.BadSignature, ValueError) as error:
         raise BadUnsubscribeToken from error
     user_id, kinds = (data.get("u"), data.get("k")) if isinstance(data, dict) else (None, None)
-    if (not isinstance(user_id, int) or not isinstance(kinds, list) or not kinds
-            or not all(kind in Kind.values for kind in kinds)):
+    if (
+        not isinstance(user_id, int)
+        or not isinstance(kinds, list)
+        or not kinds
+        or not all(kind in Kind.values for kind in kinds)
+    ):
         raise BadUnsubscribeToken
     return user_id, kinds
 

@@ -34,8 +34,9 @@ def mark_read(request, notification_id):
     if request.POST.get("stay"):
         return redirect(_list_url(request.POST.get("page")))
     # The url is written by our own code, but a redirect must never leave the site.
-    if url_has_allowed_host_and_scheme(opened.url, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        opened.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(opened.url)
     return redirect("notifications:list")
 

@@ -16,5 +16,15 @@ class MailAdmin(admin.ModelAdmin):
     list_display = ["subject", "state", "created_at", "attempts", "next_try_at", "last_error"]
     list_filter = ["state"]
     search_fields = ["message_id"]
-    fields = readonly_fields = ("message_id", "recipients", "subject", "state", "created_at", "next_try_at",
-                                "claimed_at", "sent_at", "attempts", "last_error")
+    fields = readonly_fields = (
+        "message_id",
+        "recipients",
+        "subject",
+        "state",
+        "created_at",
+        "next_try_at",
+        "claimed_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+    )

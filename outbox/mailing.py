@@ -86,14 +86,22 @@ def record_mail(message) -> Mail:
     message_id = make_msgid(domain=_domain())
     now = timezone.now()
     return Mail.objects.create(
-        message_id=message_id, recipients=message.recipients(), subject=str(message.subject)[:998],
+        message_id=message_id,
+        recipients=message.recipients(),
+        subject=str(message.subject)[:998],
         message={
-            "body": str(message.body), "from_email": str(message.from_email), "to": message.to, "cc": message.cc,
-            "bcc": message.bcc, "reply_to": message.reply_to, "subtype": message.content_subtype,
+            "body": str(message.body),
+            "from_email": str(message.from_email),
+            "to": message.to,
+            "cc": message.cc,
+            "bcc": message.bcc,
+            "reply_to": message.reply_to,
+            "subtype": message.content_subtype,
             "headers": {**message.extra_headers, "Message-ID": message_id},
             "alternatives": [[content, mimetype] for content, mimetype in getattr(message, "alternatives", [])],
         },
-        created_at=now, next_try_at=now + LEASE,
+        created_at=now,
+        next_try_at=now + LEASE,
     )
 
 
@@ -105,8 +113,14 @@ def _domain() -> str:
 def _message(mail: Mail) -> EmailMultiAlternatives:
     fields = mail.message
     message = EmailMultiAlternatives(
-        mail.subject, fields["body"], fields["from_email"], fields["to"], bcc=fields["bcc"], cc=fields["cc"],
-        reply_to=fields["reply_to"], headers=fields["headers"],
+        mail.subject,
+        fields["body"],
+        fields["from_email"],
+        fields["to"],
+        bcc=fields["bcc"],
+        cc=fields["cc"],
+        reply_to=fields["reply_to"],
+        headers=fields["headers"],
         alternatives=[tuple(alternative) for alternative in fields["alternatives"]],
     )
     message.content_subtype = fields["subtype"]
@@ -153,21 +167,39 @@ def deliver_mail(*, mail_id: int, connection=None, due_by: datetime | None = Non
         else:
             connection.send_messages([_message(mail)])
     except MaybeDelivered as error:
-        logger.error("Mail %s (%s) to %s: no answer after its data was sent; it may have been delivered, "
-                     "so it is not sent again: %s", mail.pk, mail.message_id, mail.recipients, error.__cause__)
+        logger.error(
+            "Mail %s (%s) to %s: no answer after its data was sent; it may have been delivered, "
+            "so it is not sent again: %s",
+            mail.pk,
+            mail.message_id,
+            mail.recipients,
+            error.__cause__,
+        )
         return _settle(mail, Mail.State.UNCERTAIN, error.__cause__)
     except Exception as error:  # noqa: BLE001 - smtplib, socket and SSL errors, whatever a backend raises
         if _permanent(error):
-            logger.error("Mail %s (%s) to %s refused by the mail server, given up: %s",
-                         mail.pk, mail.message_id, mail.recipients, error)
+            logger.error(
+                "Mail %s (%s) to %s refused by the mail server, given up: %s",
+                mail.pk,
+                mail.message_id,
+                mail.recipients,
+                error,
+            )
             return _settle(mail, Mail.State.FAILED, error)
         if mail.attempts > len(RETRY_DELAYS):
-            logger.error("Mail %s (%s) to %s not sent after %s tries, given up: %s",
-                         mail.pk, mail.message_id, mail.recipients, mail.attempts, error)
+            logger.error(
+                "Mail %s (%s) to %s not sent after %s tries, given up: %s",
+                mail.pk,
+                mail.message_id,
+                mail.recipients,
+                mail.attempts,
+                error,
+            )
             return _settle(mail, Mail.State.FAILED, error)
         delay = RETRY_DELAYS[mail.attempts - 1]
-        logger.warning("Mail %s (%s) not sent (try %s), next try in %s: %s",
-                       mail.pk, mail.message_id, mail.attempts, delay, error)
+        logger.warning(
+            "Mail %s (%s) not sent (try %s), next try in %s: %s", mail.pk, mail.message_id, mail.attempts, delay, error
+        )
         return _settle(mail, Mail.State.PENDING, error, next_try_at=timezone.now() + delay)
     return _settle(mail, Mail.State.SENT, None)
 
@@ -195,10 +227,19 @@ def deliver_waiting_mail(*, now: datetime | None = None, everything: bool = Fals
     pending one with ``everything``). Returns how many were sent."""
     now = now or timezone.now()
     for mail in Mail.objects.filter(state=Mail.State.SENDING, claimed_at__lt=now - SENDING_STALE):
-        if Mail.objects.filter(pk=mail.pk, state=Mail.State.SENDING, claimed_at=mail.claimed_at).update(
-                state=Mail.State.UNCERTAIN, last_error="the delivery stopped half-way") == 1:
-            logger.error("Mail %s (%s) to %s: its delivery stopped half-way; it may have been delivered, "
-                         "so it is not sent again", mail.pk, mail.message_id, mail.recipients)
+        if (
+            Mail.objects.filter(pk=mail.pk, state=Mail.State.SENDING, claimed_at=mail.claimed_at).update(
+                state=Mail.State.UNCERTAIN, last_error="the delivery stopped half-way"
+            )
+            == 1
+        ):
+            logger.error(
+                "Mail %s (%s) to %s: its delivery stopped half-way; it may have been delivered, "
+                "so it is not sent again",
+                mail.pk,
+                mail.message_id,
+                mail.recipients,
+            )
     due = Mail.objects.filter(state=Mail.State.PENDING)
     if not everything:
         due = due.filter(next_try_at__lte=now)
@@ -230,8 +271,9 @@ def deliver_mails(mail_ids: list[int], *, due_by: datetime | None = None) -> int
 def forget_old_mail(*, now: datetime | None = None) -> int:
     """Delete sent mails older than KEEP_SENT and failed or uncertain ones older than KEEP_UNSENT, in batches."""
     now = now or timezone.now()
-    old = (Mail.objects.filter(state=Mail.State.SENT, created_at__lt=now - KEEP_SENT)
-           | Mail.objects.filter(state__in=[Mail.State.FAILED, Mail.State.UNCERTAIN], created_at__lt=now - KEEP_UNSENT))
+    old = Mail.objects.filter(state=Mail.State.SENT, created_at__lt=now - KEEP_SENT) | Mail.objects.filter(
+        state__in=[Mail.State.FAILED, Mail.State.UNCERTAIN], created_at__lt=now - KEEP_UNSENT
+    )
     forgotten = 0
     while ids := list(old.values_list("pk", flat=True)[:FORGET_BATCH]):
         forgotten += Mail.objects.filter(pk__in=ids).delete()[0]
@@ -241,5 +283,7 @@ def forget_old_mail(*, now: datetime | None = None) -> int:
 def waiting_mail() -> dict[str, int]:
     """How many mails wait, and how many were given up or may have been sent, for manage.py outbox."""
     counts = dict(Mail.objects.exclude(state=Mail.State.SENT).values_list("state").annotate(n=Count("pk")))
-    return {state: counts.get(state, 0) for state in
-            (Mail.State.PENDING, Mail.State.SENDING, Mail.State.UNCERTAIN, Mail.State.FAILED)}
+    return {
+        state: counts.get(state, 0)
+        for state in (Mail.State.PENDING, Mail.State.SENDING, Mail.State.UNCERTAIN, Mail.State.FAILED)
+    }

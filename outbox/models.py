@@ -31,7 +31,6 @@ class Job(models.Model):
         return f"{self.task}{tuple(self.args)}"
 
 
-
 class Mail(models.Model):
     """One e-mail, recorded in the transaction that decided to send it, sent by a worker.
 

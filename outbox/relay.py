@@ -105,7 +105,8 @@ def _note_failure(job: Job, error: Exception) -> None:
     wait = min(MAX_BACKOFF, timedelta(seconds=5 * 2 ** min(job.attempts, 10)))
     try:
         Job.objects.filter(pk=job.pk).update(
-            attempts=F("attempts") + 1, next_try_at=timezone.now() + wait, last_error=str(error)[:500])
+            attempts=F("attempts") + 1, next_try_at=timezone.now() + wait, last_error=str(error)[:500]
+        )
     except DatabaseError:
         logger.exception("Outbox job %s: could not note the failure", job.pk)
 

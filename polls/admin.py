@@ -20,8 +20,18 @@ class PollAdmin(admin.ModelAdmin):
     list_filter = ["choice", "results"]
     search_fields = ["question", "thread__title"]
     list_select_related = ["thread"]
-    readonly_fields = ["thread", "question", "choice", "results", "opened_by", "created_at", "closes_at",
-                       "closed_at", "ballot_count", "result_post"]
+    readonly_fields = [
+        "thread",
+        "question",
+        "choice",
+        "results",
+        "opened_by",
+        "created_at",
+        "closes_at",
+        "closed_at",
+        "ballot_count",
+        "result_post",
+    ]
     inlines = [PollOptionInline]
 
     def has_add_permission(self, request):

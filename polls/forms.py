@@ -19,22 +19,31 @@ LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
 
 class PollForm(forms.Form):
-    question = forms.CharField(label=_("Question"), max_length=QUESTION_MAX,
-                               help_text=_("For example: Which of these should go into next Friday's build?"))
-    choice = forms.ChoiceField(label=_("Answers"), choices=Poll.Choice.choices, initial=Poll.Choice.SINGLE,
-                               widget=forms.RadioSelect)
-    results = forms.ChoiceField(label=_("Results"), choices=Poll.Results.choices, initial=Poll.Results.AFTER_CLOSE,
-                                widget=forms.RadioSelect)
+    question = forms.CharField(
+        label=_("Question"),
+        max_length=QUESTION_MAX,
+        help_text=_("For example: Which of these should go into next Friday's build?"),
+    )
+    choice = forms.ChoiceField(
+        label=_("Answers"), choices=Poll.Choice.choices, initial=Poll.Choice.SINGLE, widget=forms.RadioSelect
+    )
+    results = forms.ChoiceField(
+        label=_("Results"), choices=Poll.Results.choices, initial=Poll.Results.AFTER_CLOSE, widget=forms.RadioSelect
+    )
     # Read in the user's time zone (accounts.middleware activates it); Django
     # refuses a time that does not exist or is ambiguous there.
     closes_at = forms.DateTimeField(
-        label=_("Closes"), input_formats=[LOCAL_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        label=_("Closes"),
+        input_formats=[LOCAL_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
     )
-    ideas = forms.TypedMultipleChoiceField(label=_("Candidate ideas"), coerce=int, required=False,
-                                           widget=forms.CheckboxSelectMultiple)
+    ideas = forms.TypedMultipleChoiceField(
+        label=_("Candidate ideas"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
     labels = forms.CharField(
-        label=_("Other answers"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Other answers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
         max_length=OPTIONS_MAX * (OPTION_MAX + 2),
         help_text=_("One per line, at most %(max)d characters each.") % {"max": OPTION_MAX},
     )
@@ -48,9 +57,9 @@ class PollForm(forms.Form):
             # Each title beside its checkbox, isolated: a right-to-left one does not pull the checkbox across.
             self.fields["ideas"].choices = [(idea.pk, isolate(idea.thread.title)) for idea in candidates]
             self.fields["ideas"].help_text = gettext("Upcoming ideas of %(product)s, most voted first.") % {
-                "product": product.name}
-        self.fields["closes_at"].help_text = gettext("In your time zone, %(zone)s.") % {
-            "zone": current_zone_label()}
+                "product": product.name
+            }
+        self.fields["closes_at"].help_text = gettext("In your time zone, %(zone)s.") % {"zone": current_zone_label()}
         if not self.is_bound:
             soon = timezone.localtime() + timedelta(days=2)
             self.initial["closes_at"] = soon.replace(minute=0, second=0, microsecond=0)

@@ -29,20 +29,21 @@ class Poll(models.Model):
         LIVE = "live", _("Shown while the poll is open")
         AFTER_CLOSE = "after_close", _("Hidden until the poll closes")
 
-    thread = models.ForeignKey("forum.Thread", verbose_name=_("thread"), on_delete=models.CASCADE,
-                               related_name="polls")
+    thread = models.ForeignKey("forum.Thread", verbose_name=_("thread"), on_delete=models.CASCADE, related_name="polls")
     question = models.CharField(_("question"), max_length=QUESTION_MAX)
     choice = models.CharField(_("answers"), max_length=10, choices=Choice.choices, default=Choice.SINGLE)
     results = models.CharField(_("results"), max_length=12, choices=Results.choices, default=Results.AFTER_CLOSE)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("opened"), default=timezone.now)
     closes_at = models.DateTimeField(_("closes"))
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     ballot_count = models.PositiveIntegerField(_("ballots"), default=0)
     # The reply that announced the result in the thread.
-    result_post = models.OneToOneField("forum.Post", verbose_name=_("result post"), null=True, blank=True,
-                                       on_delete=models.SET_NULL, related_name="+")
+    result_post = models.OneToOneField(
+        "forum.Post", verbose_name=_("result post"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("poll")
@@ -69,8 +70,9 @@ class PollOption(models.Model):
     position = models.PositiveSmallIntegerField(_("position"))
     label = models.CharField(_("answer"), max_length=OPTION_MAX)
     # A candidate feature: the option stands for this idea.
-    idea = models.ForeignKey(Idea, verbose_name=_("idea"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="poll_options")
+    idea = models.ForeignKey(
+        Idea, verbose_name=_("idea"), null=True, blank=True, on_delete=models.PROTECT, related_name="poll_options"
+    )
     vote_count = models.PositiveIntegerField(_("votes"), default=0)
 
     class Meta:
@@ -85,8 +87,9 @@ class PollOption(models.Model):
 
 class Ballot(models.Model):
     poll = models.ForeignKey(Poll, verbose_name=_("poll"), on_delete=models.CASCADE, related_name="ballots")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
-                             related_name="ballots")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="ballots"
+    )
     created_at = models.DateTimeField(_("cast"), default=timezone.now)
 
     class Meta:
@@ -100,8 +103,7 @@ class Ballot(models.Model):
 
 class BallotChoice(models.Model):
     ballot = models.ForeignKey(Ballot, verbose_name=_("ballot"), on_delete=models.CASCADE, related_name="choices")
-    option = models.ForeignKey(PollOption, verbose_name=_("answer"), on_delete=models.CASCADE,
-                               related_name="choices")
+    option = models.ForeignKey(PollOption, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="choices")
 
     class Meta:
         verbose_name = _("ballot answer")

@@ -66,12 +66,23 @@ def _box(poll: Poll, chosen: set[int], *, user, manager: bool, now) -> PollBox:
     visible_to_fans = poll.is_closed or poll.results == Poll.Results.LIVE
     options = list(poll.options.all())
     top = max((option.vote_count for option in options), default=0) if poll.is_closed else 0
-    rows = [AnswerRow(option=option, percent=percent(option.vote_count, poll.ballot_count),
-                      chosen=option.pk in chosen, won=bool(top) and option.vote_count == top) for option in options]
+    rows = [
+        AnswerRow(
+            option=option,
+            percent=percent(option.vote_count, poll.ballot_count),
+            chosen=option.pk in chosen,
+            won=bool(top) and option.vote_count == top,
+        )
+        for option in options
+    ]
     return PollBox(
-        poll=poll, rows=rows, answered=bool(chosen), ended=ended,
+        poll=poll,
+        rows=rows,
+        answered=bool(chosen),
+        ended=ended,
         may_answer=user.is_authenticated and not chosen and not ended,
-        show_results=visible_to_fans or manager, hidden_from_fans=manager and not visible_to_fans,
+        show_results=visible_to_fans or manager,
+        hidden_from_fans=manager and not visible_to_fans,
     )
 
 
@@ -89,13 +100,15 @@ def poll_panel(request, thread):
     may_open = manager and may_open_poll_in(thread)
     if not boxes and not may_open:
         return None
-    return render_to_string("polls/_panel.html", {"boxes": boxes, "thread": thread, "may_open": may_open,
-                                                        "manager": manager}, request=request)
+    return render_to_string(
+        "polls/_panel.html",
+        {"boxes": boxes, "thread": thread, "may_open": may_open, "manager": manager},
+        request=request,
+    )
 
 
 def render_poll_box(request, poll: Poll, *, error: str = "") -> str:
     """One poll's box again (the answer's htmx response), with ``error`` shown in it."""
     manager = may_manage_polls(request.user)
     box = poll_boxes(request.user, Poll.objects.filter(pk=poll.pk), manager=manager)[0]
-    return render_to_string("polls/_poll.html", {"box": box, "error": error, "manager": manager},
-                            request=request)
+    return render_to_string("polls/_poll.html", {"box": box, "error": error, "manager": manager}, request=request)

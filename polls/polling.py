@@ -73,8 +73,11 @@ def product_of_thread(thread: Thread) -> Product | None:
 
 def upcoming_ideas(product: Product):
     """Ideas of ``product`` a poll may offer, most votes first."""
-    return (Idea.objects.filter(product=product, status__in=UPCOMING, thread__hidden=False)
-            .select_related("thread").order_by("-vote_count", "-id"))
+    return (
+        Idea.objects.filter(product=product, status__in=UPCOMING, thread__hidden=False)
+        .select_related("thread")
+        .order_by("-vote_count", "-id")
+    )
 
 
 def _one_line(text: str) -> str:
@@ -85,8 +88,18 @@ def _one_line(text: str) -> str:
 
 
 @transaction.atomic(durable=True)
-def open_poll(*, thread: Thread, by, question: str, choice: str, results: str, closes_at: datetime,
-              labels=(), ideas=(), now: datetime | None = None) -> Poll:
+def open_poll(
+    *,
+    thread: Thread,
+    by,
+    question: str,
+    choice: str,
+    results: str,
+    closes_at: datetime,
+    labels=(),
+    ideas=(),
+    now: datetime | None = None,
+) -> Poll:
     """Open a poll in an ideas thread, with its answers: first the candidate ``ideas`` (Idea rows or
     ids; each answer is labelled with its idea's title), then the free ``labels``, in the given order.
 
@@ -116,10 +129,21 @@ def open_poll(*, thread: Thread, by, question: str, choice: str, results: str, c
         raise PollRefused(_("Choose whether fans give one answer or several, and when the results are shown."))
     _check_closing_time(closes_at, now)
     answers = _answers(thread, ideas, labels)
-    poll = Poll.objects.create(thread=thread, question=question, choice=choice, results=results, opened_by=by,
-                               created_at=now, closes_at=closes_at)
-    PollOption.objects.bulk_create([PollOption(poll=poll, position=position, label=label, idea=idea)
-                                    for position, (label, idea) in enumerate(answers, start=1)])
+    poll = Poll.objects.create(
+        thread=thread,
+        question=question,
+        choice=choice,
+        results=results,
+        opened_by=by,
+        created_at=now,
+        closes_at=closes_at,
+    )
+    PollOption.objects.bulk_create(
+        [
+            PollOption(poll=poll, position=position, label=label, idea=idea)
+            for position, (label, idea) in enumerate(answers, start=1)
+        ]
+    )
     pagecache.changed(thread_ids=[thread.pk])
     return poll
 
@@ -134,19 +158,24 @@ def _check_closing_time(closes_at, now: datetime) -> None:
 
 
 def _answers(thread: Thread, ideas, labels) -> list[tuple[str, Idea | None]]:
-    answers: list[tuple[str, Idea | None]] = [(idea.thread.title[:OPTION_MAX], idea)
-                                              for idea in _candidate_ideas(thread, ideas)]
+    answers: list[tuple[str, Idea | None]] = [
+        (idea.thread.title[:OPTION_MAX], idea) for idea in _candidate_ideas(thread, ideas)
+    ]
     for label in labels:
         label = _one_line(label)
         if not label:
             raise PollRefused(_("An answer cannot be empty."))
         if len(label) > OPTION_MAX:
-            raise PollRefused(_("An answer can have at most %(max)d characters: “%(label)s…”")
-                              % {"max": OPTION_MAX, "label": label[:40]})
+            raise PollRefused(
+                _("An answer can have at most %(max)d characters: “%(label)s…”")
+                % {"max": OPTION_MAX, "label": label[:40]}
+            )
         answers.append((label, None))
     if not OPTIONS_MIN <= len(answers) <= OPTIONS_MAX:
-        raise PollRefused(_("A poll needs %(min)d to %(max)d answers; this one has %(count)d.")
-                          % {"min": OPTIONS_MIN, "max": OPTIONS_MAX, "count": len(answers)})
+        raise PollRefused(
+            _("A poll needs %(min)d to %(max)d answers; this one has %(count)d.")
+            % {"min": OPTIONS_MIN, "max": OPTIONS_MAX, "count": len(answers)}
+        )
     seen = set()
     for label, _idea in answers:
         if label.casefold() in seen:
@@ -165,8 +194,10 @@ def _candidate_ideas(thread: Thread, ideas) -> list[Idea]:
     found = {idea.pk: idea for idea in upcoming_ideas(product).filter(pk__in=wanted)}
     for idea_id in wanted:
         if idea_id not in found:
-            raise PollRefused(_("Only ideas of %(product)s that are new, under review or planned can be answers.")
-                              % {"product": product.name})
+            raise PollRefused(
+                _("Only ideas of %(product)s that are new, under review or planned can be answers.")
+                % {"product": product.name}
+            )
     return [found[idea_id] for idea_id in wanted]
 
 
@@ -188,7 +219,8 @@ def cast_ballot(*, poll: Poll, user, option_ids) -> Ballot:
     # The claim: the poll is still open, and on PostgreSQL its row stays locked
     # until this ballot commits, so a close waits for it (and counts it).
     claimed = Poll.objects.filter(pk=poll.pk, closed_at__isnull=True, closes_at__gt=now).update(
-        ballot_count=F("ballot_count") + 1)
+        ballot_count=F("ballot_count") + 1
+    )
     if claimed != 1:
         raise PollRefused(_("This poll has closed: it takes no more answers."))
     try:
@@ -216,8 +248,9 @@ def _chosen_ids(poll: Poll, option_ids) -> list[int]:
         raise PollRefused(_("Choose one answer."))
     if not chosen:
         raise PollRefused(_("Choose at least one answer."))
-    if len(chosen) > OPTIONS_MAX or set(PollOption.objects.filter(poll=poll, pk__in=chosen)
-                                         .values_list("pk", flat=True)) != set(chosen):
+    if len(chosen) > OPTIONS_MAX or set(
+        PollOption.objects.filter(poll=poll, pk__in=chosen).values_list("pk", flat=True)
+    ) != set(chosen):
         raise not_an_answer
     return chosen
 
@@ -265,17 +298,22 @@ def close_due_polls(*, now: datetime | None = None) -> int:
     """The minute's tick: close the open polls whose time is up, each in its own transaction and at
     most once. Returns how many this call closed."""
     now = now or timezone.now()
-    due = list(Poll.objects.filter(closed_at__isnull=True, closes_at__lte=now).order_by("closes_at", "pk")
-               [:CLOSE_PER_TICK])
+    due = list(
+        Poll.objects.filter(closed_at__isnull=True, closes_at__lte=now).order_by("closes_at", "pk")[:CLOSE_PER_TICK]
+    )
     return sum(close_poll(poll=poll, now=now) for poll in due)
 
 
 def freeze_result(poll_id: int) -> Result:
     """Set the poll's counts from its rows (the truth) and return its result."""
-    counters.recount(PollOption.objects.filter(poll_id=poll_id), field="vote_count",
-                     actual=counters.count_of(BallotChoice.objects.all(), "option"))
-    counters.recount(Poll.objects.filter(pk=poll_id), field="ballot_count",
-                     actual=counters.count_of(Ballot.objects.all(), "poll"))
+    counters.recount(
+        PollOption.objects.filter(poll_id=poll_id),
+        field="vote_count",
+        actual=counters.count_of(BallotChoice.objects.all(), "option"),
+    )
+    counters.recount(
+        Poll.objects.filter(pk=poll_id), field="ballot_count", actual=counters.count_of(Ballot.objects.all(), "poll")
+    )
     return result_of(Poll.objects.get(pk=poll_id), list(PollOption.objects.filter(poll_id=poll_id)))
 
 
@@ -306,9 +344,14 @@ def winner_text(result: Result) -> str:
     names = ", ".join(f"“{option.label}”" for option in result.winners)
     if len(result.winners) == 1:
         return ngettext("%(answers)s with %(votes)d vote", "%(answers)s with %(votes)d votes", votes) % {
-            "answers": names, "votes": votes}
-    return ngettext("a tie between %(answers)s, with %(votes)d vote each",
-                    "a tie between %(answers)s, with %(votes)d votes each", votes) % {"answers": names, "votes": votes}
+            "answers": names,
+            "votes": votes,
+        }
+    return ngettext(
+        "a tie between %(answers)s, with %(votes)d vote each",
+        "a tie between %(answers)s, with %(votes)d votes each",
+        votes,
+    ) % {"answers": names, "votes": votes}
 
 
 def result_markdown(poll: Poll, result: Result) -> str:
@@ -317,13 +360,20 @@ def result_markdown(poll: Poll, result: Result) -> str:
         lines = [_("**Poll closed:** %(question)s") % {"question": _plain(poll.question)}, ""]
         for option in result.options:
             share = percent(option.vote_count, result.ballots)
-            lines.append("- " + ngettext("%(answer)s: %(votes)d vote (%(percent)d%%)",
-                                         "%(answer)s: %(votes)d votes (%(percent)d%%)", option.vote_count)
-                         % {"answer": _plain(option.label), "votes": option.vote_count, "percent": share})
+            lines.append(
+                "- "
+                + ngettext(
+                    "%(answer)s: %(votes)d vote (%(percent)d%%)",
+                    "%(answer)s: %(votes)d votes (%(percent)d%%)",
+                    option.vote_count,
+                )
+                % {"answer": _plain(option.label), "votes": option.vote_count, "percent": share}
+            )
         lines.append("")
         lines.append(_("Result: %(winner)s.") % {"winner": _plain(winner_text(result))})
-        lines.append(ngettext("%(count)d fan answered.", "%(count)d fans answered.", result.ballots)
-                     % {"count": result.ballots})
+        lines.append(
+            ngettext("%(count)d fan answered.", "%(count)d fans answered.", result.ballots) % {"count": result.ballots}
+        )
     return "\n".join(lines)
 
 
@@ -350,9 +400,14 @@ def notify_poll_result(*, poll_id: int, closer_id: int | None = None) -> int:
     result = result_of(poll, list(PollOption.objects.filter(poll=poll)))
     with translation.override(settings.LANGUAGE_CODE):
         params = {"question": poll.question, "winner": winner_text(result)}
-    return notify_audience(audiences=audiences, skip_id=closer_id, kind=NotificationKind.POLL,
-                           key=f"poll:{poll.pk}:closed", params=params,
-                           url=f"{thread.get_absolute_url()}#poll-{poll.pk}")
+    return notify_audience(
+        audiences=audiences,
+        skip_id=closer_id,
+        kind=NotificationKind.POLL,
+        key=f"poll:{poll.pk}:closed",
+        params=params,
+        url=f"{thread.get_absolute_url()}#poll-{poll.pk}",
+    )
 
 
 def _readers(role_ids: list[int]) -> Q:

@@ -36,9 +36,16 @@ def open_poll(request, thread_id):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                poll = polling.open_poll(thread=thread, by=request.user, question=data["question"],
-                                       choice=data["choice"], results=data["results"], closes_at=data["closes_at"],
-                                       labels=data["labels"], ideas=data.get("ideas", []))
+                poll = polling.open_poll(
+                    thread=thread,
+                    by=request.user,
+                    question=data["question"],
+                    choice=data["choice"],
+                    results=data["results"],
+                    closes_at=data["closes_at"],
+                    labels=data["labels"],
+                    ideas=data.get("ideas", []),
+                )
             except polling.PollRefused as refusal:
                 form.add_error(None, str(refusal))
             else:
@@ -66,8 +73,12 @@ def answer(request, poll_id):
         # htmx swaps only 2xx answers (its default): the box comes back with the error inside it.
         return HttpResponse(render_poll_box(request, poll, error=error))
     if error:
-        return render(request, "polls/answer.html",
-                      {"poll": poll, "error": error, "box": render_poll_box(request, poll)}, status=400)
+        return render(
+            request,
+            "polls/answer.html",
+            {"poll": poll, "error": error, "box": render_poll_box(request, poll)},
+            status=400,
+        )
     messages.success(request, _("Thank you: your answer is in."))
     return redirect(_poll_url(poll))
 

@@ -130,9 +130,12 @@ class KeepsOneWhileScheduled(BaseInlineFormSet):
         super().clean()
         if self.instance.pk is None or self.instance.state != State.SCHEDULED:
             return
-        kept = [form for form in self.forms
-                if (form.instance.pk or form.has_changed())
-                and not (getattr(form, "cleaned_data", None) or {}).get("DELETE")]
+        kept = [
+            form
+            for form in self.forms
+            if (form.instance.pk or form.has_changed())
+            and not (getattr(form, "cleaned_data", None) or {}).get("DELETE")
+        ]
         if not kept:
             raise forms.ValidationError(str(self.empty_message))
 
@@ -173,8 +176,10 @@ class ChangelogItemForm(forms.ModelForm):
         offered = list(changelog.engineers())
         if self.instance.pk:  # keep showing a former engineer, so the refusal names them
             offered += [user for user in self.instance.owners.all() if user not in offered]
-        self.fields["owners"].choices = [(user.pk, user.shown_name if user.shown_name == user.username
-                                          else f"{user.shown_name} (@{user.username})") for user in offered]
+        self.fields["owners"].choices = [
+            (user.pk, user.shown_name if user.shown_name == user.username else f"{user.shown_name} (@{user.username})")
+            for user in offered
+        ]
 
     def clean_title(self):
         return clean_title(self.cleaned_data["title"], max_length=ChangelogItem._meta.get_field("title").max_length)
@@ -256,14 +261,24 @@ def blank_build_devices(release) -> list[str]:
 class ReleaseForm(forms.ModelForm):
     class Meta:
         model = Release
-        fields = ["product", "channel", "version", "title", "publish_at", "notes", "report_opens_at",
-                  "report_closes_at"]
+        fields = [
+            "product",
+            "channel",
+            "version",
+            "title",
+            "publish_at",
+            "notes",
+            "report_opens_at",
+            "report_closes_at",
+        ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 12, "cols": 80})}
         help_texts = {
             "report_opens_at": _("Empty: when the release is published (it never opens earlier)."),
-            "report_closes_at": _("Empty: at the end of the Tuesday after publication, Beijing time. Reports are "
-                                  "taken until this time, not at it. Both can be changed until the release is "
-                                  "published."),
+            "report_closes_at": _(
+                "Empty: at the end of the Tuesday after publication, Beijing time. Reports are "
+                "taken until this time, not at it. Both can be changed until the release is "
+                "published."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -272,8 +287,10 @@ class ReleaseForm(forms.ModelForm):
             friday = next_orange_friday(timezone.now())
             self.fields["publish_at"].help_text = gettext(
                 "In your time zone, %(zone)s. The next Orange Friday, 17:00 Beijing time, is %(local)s for you."
-            ) % {"zone": current_zone_label(),
-                 "local": formats.date_format(timezone.localtime(friday), "DATETIME_FORMAT")}
+            ) % {
+                "zone": current_zone_label(),
+                "local": formats.date_format(timezone.localtime(friday), "DATETIME_FORMAT"),
+            }
 
     def clean_title(self):
         return clean_title(self.cleaned_data["title"], max_length=Release._meta.get_field("title").max_length)
@@ -284,23 +301,27 @@ class ReleaseForm(forms.ModelForm):
         if product and preparing.version_taken(product=product, version=version, exclude_pk=self.instance.pk):
             raise forms.ValidationError(
                 gettext("%(product)s already has a release %(version)s: choose another version.")
-                % {"product": product.name, "version": version}, code="duplicate")
+                % {"product": product.name, "version": version},
+                code="duplicate",
+            )
         return version
 
     def clean(self):
         cleaned = super().clean()
         closes = cleaned.get("report_closes_at")
-        if closes and any(moment and closes <= moment for moment in (cleaned.get("publish_at"),
-                                                                     cleaned.get("report_opens_at"))):
-            self.add_error("report_closes_at", gettext(
-                "The four-cell report window must close after it opens and after the release is published."))
+        if closes and any(
+            moment and closes <= moment for moment in (cleaned.get("publish_at"), cleaned.get("report_opens_at"))
+        ):
+            self.add_error(
+                "report_closes_at",
+                gettext("The four-cell report window must close after it opens and after the release is published."),
+            )
         return cleaned
 
     def clean_publish_at(self):
         publish_at = self.cleaned_data["publish_at"]
         if self.instance.pk and self.instance.state == State.SCHEDULED and publish_at <= timezone.now():
-            raise forms.ValidationError(gettext("A scheduled release needs a publish time in the future."),
-                                        code="past")
+            raise forms.ValidationError(gettext("A scheduled release needs a publish time in the future."), code="past")
         return publish_at
 
 
@@ -308,8 +329,13 @@ class ReleaseForm(forms.ModelForm):
 ACTIONS = {
     "schedule": (_("Schedule"), _("Schedule %(release)s to publish on %(when)s Beijing time?")),
     "unschedule": (_("Back to draft"), _("Move %(release)s back to draft? It will not publish until scheduled again.")),
-    "publish": (_("Publish now"), _("Publish %(release)s now? It is announced in the forum at once and its "
-                                    "%(followers)s followers are notified.")),
+    "publish": (
+        _("Publish now"),
+        _(
+            "Publish %(release)s now? It is announced in the forum at once and its "
+            "%(followers)s followers are notified."
+        ),
+    ),
     "withdraw": (_("Withdraw"), _("Withdraw %(release)s? Fans will no longer see it; its announcement is unpinned.")),
 }
 AVAILABLE_IN = {
@@ -324,18 +350,46 @@ AVAILABLE_IN = {
 class ReleaseAdmin(PublishersOnly, admin.ModelAdmin):
     form = ReleaseForm
     inlines = [ChangelogItemInline, BuildInline]
-    list_display = ("__str__", "title", "channel", "state", "publish_at", "beijing_publish_at", "published_at",
-                    "announcement_link")
+    list_display = (
+        "__str__",
+        "title",
+        "channel",
+        "state",
+        "publish_at",
+        "beijing_publish_at",
+        "published_at",
+        "announcement_link",
+    )
     list_filter = ("product", "channel", "state")
     search_fields = ("version", "title")
     list_select_related = ("product", "announcement")
-    readonly_fields = ("state", "beijing_publish_at", "published_at", "withdrawn_at", "notified_at",
-                       "announcement_link", "preview_link", "created_by")
+    readonly_fields = (
+        "state",
+        "beijing_publish_at",
+        "published_at",
+        "withdrawn_at",
+        "notified_at",
+        "announcement_link",
+        "preview_link",
+        "created_by",
+    )
     fieldsets = (
         (None, {"fields": ("product", "channel", "version", "title", "publish_at", "beijing_publish_at", "notes")}),
         (_("Four-cell report"), {"fields": ("report_opens_at", "report_closes_at")}),
-        (_("State"), {"fields": ("state", "preview_link", "published_at", "notified_at", "announcement_link",
-                                 "withdrawn_at", "created_by")}),
+        (
+            _("State"),
+            {
+                "fields": (
+                    "state",
+                    "preview_link",
+                    "published_at",
+                    "notified_at",
+                    "announcement_link",
+                    "withdrawn_at",
+                    "created_by",
+                )
+            },
+        ),
     )
     actions = ["schedule_selected", "withdraw_selected"]
     change_form_template = "admin/releases/release/change_form.html"
@@ -400,7 +454,8 @@ class ReleaseAdmin(PublishersOnly, admin.ModelAdmin):
             if release:
                 extra_context["release_buttons"] = [
                     (reverse(f"admin:releases_release_{name}", args=[release.pk]), label)
-                    for name, (label, _question) in ACTIONS.items() if release.state in AVAILABLE_IN[name]
+                    for name, (label, _question) in ACTIONS.items()
+                    if release.state in AVAILABLE_IN[name]
                 ]
                 extra_context["preview_url"] = fan_page_url(release)
         try:
@@ -410,8 +465,11 @@ class ReleaseAdmin(PublishersOnly, admin.ModelAdmin):
             # which has rolled back: e.g. published by the tick meanwhile.
             self.message_user(request, str(refusal), messages.ERROR)
         except IntegrityError:
-            self.message_user(request, gettext("Someone changed this release at the same time; "
-                                               "nothing was saved. Check it and try again."), messages.ERROR)
+            self.message_user(
+                request,
+                gettext("Someone changed this release at the same time; nothing was saved. Check it and try again."),
+                messages.ERROR,
+            )
         return redirect(request.get_full_path())
 
     def changelist_view(self, request, extra_context=None):
@@ -429,8 +487,12 @@ class ReleaseAdmin(PublishersOnly, admin.ModelAdmin):
         own = [
             path("start/<int:product_id>/", self._guard(self.start_view), name="releases_release_start"),
         ] + [
-            path(f"<int:release_id>/{name}/", self._guard(self.action_view), {"action": name},
-                 name=f"releases_release_{name}")
+            path(
+                f"<int:release_id>/{name}/",
+                self._guard(self.action_view),
+                {"action": name},
+                name=f"releases_release_{name}",
+            )
             for name in ACTIONS
         ]
         return own + super().get_urls()
@@ -465,8 +527,10 @@ class ReleaseAdmin(PublishersOnly, admin.ModelAdmin):
             "opts": self.opts,
             "object": release,
             "title": f"{label}: {release}",
-            "question": question % {
-                "release": release, "when": beijing_time(release.publish_at),
+            "question": question
+            % {
+                "release": release,
+                "when": beijing_time(release.publish_at),
                 "followers": ProductFollow.objects.filter(product_id=release.product_id).count(),
             },
             "button": label,
@@ -479,8 +543,10 @@ class ReleaseAdmin(PublishersOnly, admin.ModelAdmin):
         if action == "schedule":
             release = preparing.schedule_release(release=release)
             return gettext("%(release)s is scheduled: it publishes on %(when)s Beijing time (%(local)s for you).") % {
-                "release": release, "when": beijing_time(release.publish_at),
-                "local": formats.date_format(timezone.localtime(release.publish_at), "DATETIME_FORMAT")}
+                "release": release,
+                "when": beijing_time(release.publish_at),
+                "local": formats.date_format(timezone.localtime(release.publish_at), "DATETIME_FORMAT"),
+            }
         if action == "unschedule":
             release = preparing.unschedule_release(release=release)
             return gettext("%(release)s is a draft again.") % {"release": release}
@@ -488,7 +554,8 @@ class ReleaseAdmin(PublishersOnly, admin.ModelAdmin):
             if not publishing.publish_release(release=release, immediately=True):
                 raise ReleaseRefused(gettext("%(release)s was not published.") % {"release": release})
             return gettext("%(release)s is published and announced; its followers are being notified.") % {
-                "release": release}
+                "release": release
+            }
         if action == "withdraw":
             release = preparing.withdraw_release(release=release)
             return gettext("%(release)s is withdrawn.") % {"release": release}
@@ -502,9 +569,12 @@ class ReleaseAdmin(PublishersOnly, admin.ModelAdmin):
             except ReleaseRefused as refusal:
                 self.message_user(request, str(refusal), messages.ERROR)
                 return redirect("admin:releases_release_changelist")
-            self.message_user(request, gettext(
-                "%(release)s is started as a draft: add this week's builds and changelog, then schedule it."
-            ) % {"release": release}, messages.SUCCESS)
+            self.message_user(
+                request,
+                gettext("%(release)s is started as a draft: add this week's builds and changelog, then schedule it.")
+                % {"release": release},
+                messages.SUCCESS,
+            )
             return redirect("admin:releases_release_change", release.pk)
         friday = next_free_orange_friday(now=timezone.now(), product=product)
         context = {
@@ -514,8 +584,12 @@ class ReleaseAdmin(PublishersOnly, admin.ModelAdmin):
             "question": gettext(
                 "Start a draft of %(product)s %(version)s for %(when)s Beijing time, with a build row for "
                 "each device of the previous release?"
-            ) % {"product": product.name, "version": default_version(publish_at=friday, product=product),
-                 "when": beijing_time(friday)},
+            )
+            % {
+                "product": product.name,
+                "version": default_version(publish_at=friday, product=product),
+                "when": beijing_time(friday),
+            },
             "button": gettext("Start the draft"),
             "change_url": reverse("admin:releases_release_changelist"),
             "summary": [],
@@ -526,13 +600,21 @@ class ReleaseAdmin(PublishersOnly, admin.ModelAdmin):
 
     @admin.action(description=_("Schedule the selected releases"), permissions=["publish"])
     def schedule_selected(self, request, queryset):
-        self._bulk(request, queryset, lambda release: preparing.schedule_release(release=release),
-                   lambda n: ngettext("%(n)d release scheduled.", "%(n)d releases scheduled.", n) % {"n": n})
+        self._bulk(
+            request,
+            queryset,
+            lambda release: preparing.schedule_release(release=release),
+            lambda n: ngettext("%(n)d release scheduled.", "%(n)d releases scheduled.", n) % {"n": n},
+        )
 
     @admin.action(description=_("Withdraw the selected releases"), permissions=["publish"])
     def withdraw_selected(self, request, queryset):
-        self._bulk(request, queryset, lambda release: preparing.withdraw_release(release=release),
-                   lambda n: ngettext("%(n)d release withdrawn.", "%(n)d releases withdrawn.", n) % {"n": n})
+        self._bulk(
+            request,
+            queryset,
+            lambda release: preparing.withdraw_release(release=release),
+            lambda n: ngettext("%(n)d release withdrawn.", "%(n)d releases withdrawn.", n) % {"n": n},
+        )
 
     def _bulk(self, request, queryset, perform, done):
         succeeded = 0
@@ -558,9 +640,11 @@ def release_summary(release) -> list[str]:
     items = list(release.changelog.values_list("kind", flat=True))
     return [
         gettext("State: %(state)s") % {"state": release.get_state_display()},
-        gettext("Publish time: %(when)s Beijing time (%(local)s for you)") % {
+        gettext("Publish time: %(when)s Beijing time (%(local)s for you)")
+        % {
             "when": beijing_time(release.publish_at),
-            "local": formats.date_format(timezone.localtime(release.publish_at), "DATETIME_FORMAT")},
+            "local": formats.date_format(timezone.localtime(release.publish_at), "DATETIME_FORMAT"),
+        },
         ngettext("%(n)d changelog item", "%(n)d changelog items", len(items)) % {"n": len(items)},
         ngettext("%(n)d build", "%(n)d builds", release.builds.count()) % {"n": release.builds.count()},
     ]

@@ -37,8 +37,7 @@ def check_owners(owners: Iterable) -> None:
     refused = sorted(owner.username for owner in owners if owner.pk not in allowed)
     if refused:
         raise ReleaseRefused(
-            _("Only engineers can own a changelog item; not an engineer: %(names)s.")
-            % {"names": ", ".join(refused)}
+            _("Only engineers can own a changelog item; not an engineer: %(names)s.") % {"names": ", ".join(refused)}
         )
 
 
@@ -65,8 +64,15 @@ def _lock_editable(release: Release) -> None:
 
 @transaction.atomic(durable=True)
 def add_changelog_item(
-    *, release: Release, kind: str, title: str, area: FeatureArea, owners: Iterable, description: str = "",
-    screenshot=None, position: int | None = None,
+    *,
+    release: Release,
+    kind: str,
+    title: str,
+    area: FeatureArea,
+    owners: Iterable,
+    description: str = "",
+    screenshot=None,
+    position: int | None = None,
 ) -> ChangelogItem:
     """Add an item at the end of the changelog (or at ``position``), credited to engineers only."""
     # Decoding and re-encoding take a moment: before the release's row is locked.
@@ -81,7 +87,12 @@ def add_changelog_item(
         last = ChangelogItem.objects.filter(release=release).aggregate(last=Max("position"))["last"]
         position = 0 if last is None else last + 1
     item = ChangelogItem.objects.create(
-        release=release, kind=kind, title=title, description=description, area=area, position=position,
+        release=release,
+        kind=kind,
+        title=title,
+        description=description,
+        area=area,
+        position=position,
         screenshot=screenshot,
     )
     item.owners.set(owners)
@@ -96,8 +107,9 @@ def reorder_changelog(*, release: Release, item_ids: list[int]) -> list[Changelo
     items = {item.pk: item for item in ChangelogItem.objects.filter(release=release)}
     unknown = set(item_ids) - set(items)
     if unknown:
-        raise ReleaseRefused(_("These items are not in this release: %(ids)s.")
-                             % {"ids": ", ".join(map(str, sorted(unknown)))})
+        raise ReleaseRefused(
+            _("These items are not in this release: %(ids)s.") % {"ids": ", ".join(map(str, sorted(unknown)))}
+        )
     rest = sorted((item for pk, item in items.items() if pk not in set(item_ids)), key=lambda i: (i.position, i.pk))
     ordered = [items[pk] for pk in item_ids] + rest
     for position, item in enumerate(ordered):

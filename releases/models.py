@@ -34,12 +34,18 @@ class Product(models.Model):
     )
     # Where fans propose features for this product (ideas).
     ideas_board = models.OneToOneField(
-        "forum.Board", verbose_name=_("ideas board"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="ideas_product", limit_choices_to={"holds_ideas": True},
+        "forum.Board",
+        verbose_name=_("ideas board"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ideas_product",
+        limit_choices_to={"holds_ideas": True},
     )
     # The four-cell report (feedback.reports): accounts younger than this may not report (against sock puppets).
     report_min_account_days = models.PositiveIntegerField(
-        _("minimum account age for reports (days)"), default=0,
+        _("minimum account age for reports (days)"),
+        default=0,
         help_text=_("Accounts younger than this may not fill the four-cell report. 0: no minimum."),
     )
 
@@ -114,8 +120,12 @@ class Release(models.Model):
     report_opens_at = models.DateTimeField(_("reports open"), null=True, blank=True)
     report_closes_at = models.DateTimeField(_("reports close"), null=True, blank=True)
     announcement = models.OneToOneField(
-        "forum.Thread", verbose_name=_("announcement thread"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="release",
+        "forum.Thread",
+        verbose_name=_("announcement thread"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="release",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("prepared by"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -131,7 +141,9 @@ class Release(models.Model):
         constraints = [
             # 26.11.27 and 26.11.27 are one version; so are V14.0 and v14.0.
             models.UniqueConstraint(
-                "product", Lower("version"), name="releases_version_unique_per_product",
+                "product",
+                Lower("version"),
+                name="releases_version_unique_per_product",
                 violation_error_message=_("This product already has a release with this version."),
             ),
             models.CheckConstraint(
@@ -143,7 +155,8 @@ class Release(models.Model):
                 name="releases_withdrawn_has_time",
             ),
             models.CheckConstraint(
-                condition=Q(report_opens_at__isnull=True) | Q(report_closes_at__isnull=True)
+                condition=Q(report_opens_at__isnull=True)
+                | Q(report_closes_at__isnull=True)
                 | Q(report_closes_at__gt=F("report_opens_at")),
                 name="releases_report_window_closes_after_opening",
             ),
@@ -192,9 +205,7 @@ class ChangelogItem(models.Model):
         IMPROVED = "improved", _("Improved")
         FIXED = "fixed", _("Fixed")
 
-    release = models.ForeignKey(
-        Release, verbose_name=_("release"), on_delete=models.CASCADE, related_name="changelog"
-    )
+    release = models.ForeignKey(Release, verbose_name=_("release"), on_delete=models.CASCADE, related_name="changelog")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), max_length=2000, blank=True)

@@ -17,19 +17,17 @@ SHIPPED_ITEMS_SHOWN = 20
 
 def _latest_published(channel: str):
     # Served by the index releases_listing (product, channel, state, -publish_at).
-    return (
-        Release.objects.published()
-        .filter(product=OuterRef("pk"), channel=channel)
-        .order_by("-publish_at", "-id")
-    )
+    return Release.objects.published().filter(product=OuterRef("pk"), channel=channel).order_by("-publish_at", "-id")
 
 
 def product_list() -> list[Product]:
     """Every product with the version of its latest published weekly and stable release: one query."""
-    return list(Product.objects.annotate(
-        latest_weekly=Subquery(_latest_published(Release.Channel.WEEKLY).values("version")[:1]),
-        latest_stable=Subquery(_latest_published(Release.Channel.STABLE).values("version")[:1]),
-    ))
+    return list(
+        Product.objects.annotate(
+            latest_weekly=Subquery(_latest_published(Release.Channel.WEEKLY).values("version")[:1]),
+            latest_stable=Subquery(_latest_published(Release.Channel.STABLE).values("version")[:1]),
+        )
+    )
 
 
 def channel_from(value: str | None) -> str:
@@ -38,11 +36,7 @@ def channel_from(value: str | None) -> str:
 
 
 def release_list(user, product: Product, channel: str, page_number) -> Page:
-    releases = (
-        Release.objects.visible_to(user)
-        .filter(product=product, channel=channel)
-        .order_by("-publish_at", "-id")
-    )
+    releases = Release.objects.visible_to(user).filter(product=product, channel=channel).order_by("-publish_at", "-id")
     page = Paginator(releases, RELEASES_PER_PAGE).get_page(page_number)
     for release in page:
         release.product = product  # for get_absolute_url, without a join
@@ -59,7 +53,8 @@ def product_following(user, product: Product) -> Following:
     """How many follow the product and whether ``user`` does: one query, signed in or not."""
     # An anonymous visitor's pk is None: user_id IS NULL matches no row.
     follows = ProductFollow.objects.filter(product=product).aggregate(
-        count=Count("id"), mine=Count("id", filter=Q(user_id=user.pk)),
+        count=Count("id"),
+        mine=Count("id", filter=Q(user_id=user.pk)),
     )
     return Following(count=follows["count"], following=bool(follows["mine"]))
 
@@ -74,9 +69,7 @@ class ChangelogGroup:
 def release_page(user, release: Release) -> dict:
     """The changelog grouped by kind (new, improved, fixed), each item with its
     area and engineers; the builds; the product's followers."""
-    items = list(
-        release.changelog.select_related("area").prefetch_related("owners").order_by("position", "id")
-    )
+    items = list(release.changelog.select_related("area").prefetch_related("owners").order_by("position", "id"))
     groups = [
         ChangelogGroup(kind=kind.value, label=kind.label, items=[item for item in items if item.kind == kind])
         for kind in ChangelogItem.Kind

@@ -39,7 +39,9 @@ def devices_for_next_release(product: Product) -> list[str]:
     """The devices of the product's latest release that had builds, else the product's device list."""
     latest = (
         Release.objects.filter(product=product, builds__isnull=False)
-        .order_by("-publish_at", "-pk").values_list("pk", flat=True).first()
+        .order_by("-publish_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
     )
     if latest is not None:
         return list(Build.objects.filter(release_id=latest).order_by("device").values_list("device", flat=True))
@@ -62,14 +64,22 @@ def version_taken(*, product: Product, version: str, exclude_pk: int | None = No
 
 
 def _duplicate_version(version: str) -> ReleaseRefused:
-    return ReleaseRefused(_("This product already has a release %(version)s: choose another version.")
-                          % {"version": version})
+    return ReleaseRefused(
+        _("This product already has a release %(version)s: choose another version.") % {"version": version}
+    )
 
 
 @transaction.atomic(durable=True)
 def prepare_release(
-    *, product: Product, author, title: str = "", notes: str = "", channel: str = Release.Channel.WEEKLY,
-    version: str = "", publish_at: datetime | None = None, now: datetime | None = None,
+    *,
+    product: Product,
+    author,
+    title: str = "",
+    notes: str = "",
+    channel: str = Release.Channel.WEEKLY,
+    version: str = "",
+    publish_at: datetime | None = None,
+    now: datetime | None = None,
 ) -> Release:
     """A new draft. Defaults: the next Orange Friday after the product's latest weekly build, the version of
     that day, a title from the version."""
@@ -77,9 +87,15 @@ def prepare_release(
     publish_at = publish_at or next_free_orange_friday(now=now, product=product)
     version = version or default_version(publish_at=publish_at, product=product)
     release = Release(
-        product=product, channel=channel, version=version, title=title or _("Orange Friday %(version)s")
-        % {"version": version}, notes=notes, notes_html=render_notes(notes), publish_at=publish_at,
-        created_by=author, created_at=now,
+        product=product,
+        channel=channel,
+        version=version,
+        title=title or _("Orange Friday %(version)s") % {"version": version},
+        notes=notes,
+        notes_html=render_notes(notes),
+        publish_at=publish_at,
+        created_by=author,
+        created_at=now,
     )
     try:
         release.full_clean(validate_constraints=False)
@@ -121,12 +137,25 @@ def save_release_details(*, release: Release, now: datetime | None = None) -> Re
         return release
     current = Release.objects.select_for_update().only("state").get(pk=release.pk)
     if current.state not in EDITABLE_STATES:
-        raise ReleaseRefused(_("This release is %(state)s: it can no longer be changed.")
-                             % {"state": current.get_state_display().lower()})
+        raise ReleaseRefused(
+            _("This release is %(state)s: it can no longer be changed.")
+            % {"state": current.get_state_display().lower()}
+        )
     if current.state == State.SCHEDULED and release.publish_at <= now:
         raise ReleaseRefused(_("A scheduled release needs a publish time in the future."))
-    release.save(update_fields=["product", "channel", "version", "title", "notes", "notes_html", "publish_at",
-                                "report_opens_at", "report_closes_at"])
+    release.save(
+        update_fields=[
+            "product",
+            "channel",
+            "version",
+            "title",
+            "notes",
+            "notes_html",
+            "publish_at",
+            "report_opens_at",
+            "report_closes_at",
+        ]
+    )
     return release
 
 
@@ -210,9 +239,13 @@ def add_build(*, release: Release, device: str, download_url: str, size_bytes: i
     """One build per device; https or http URL; SHA-256 as 64 lowercase hex digits."""
     if not Release.objects.select_for_update().filter(pk=release.pk, state__in=EDITABLE_STATES).exists():
         raise ReleaseRefused(_("Builds can only be added to a draft or scheduled release."))
-    build = Build(release=release, device=device.strip(), download_url=normalize_download_url(download_url),
-                  size_bytes=size_bytes,
-                  sha256=sha256.strip().lower())
+    build = Build(
+        release=release,
+        device=device.strip(),
+        download_url=normalize_download_url(download_url),
+        size_bytes=size_bytes,
+        sha256=sha256.strip().lower(),
+    )
     try:
         build.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as error:

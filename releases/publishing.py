@@ -64,15 +64,18 @@ def publish_release(*, release: Release, now: datetime | None = None, immediatel
     now = now or timezone.now()
     board = Board.objects.filter(slug=ANNOUNCEMENTS_BOARD).first()
     if board is None:
-        raise ReleaseRefused(_("There is no board with the slug “%(slug)s” to announce releases in.")
-                             % {"slug": ANNOUNCEMENTS_BOARD})
+        raise ReleaseRefused(
+            _("There is no board with the slug “%(slug)s” to announce releases in.") % {"slug": ANNOUNCEMENTS_BOARD}
+        )
     claim = Release.objects.filter(pk=release.pk).filter(*has_items_and_builds())
     if immediately:
         claimed = claim.filter(state__in=[State.DRAFT, State.SCHEDULED]).update(
-            state=State.PUBLISHED, published_at=now, publish_at=now)
+            state=State.PUBLISHED, published_at=now, publish_at=now
+        )
     else:
         claimed = claim.filter(state=State.SCHEDULED, publish_at__lte=now).update(
-            state=State.PUBLISHED, published_at=now)
+            state=State.PUBLISHED, published_at=now
+        )
     if claimed != 1:
         if immediately:
             _explain_refusal(release)
@@ -101,7 +104,9 @@ def announce_release(*, release: Release, board: Board) -> Thread:
     if author is None:
         raise ReleaseRefused(_("This release has no author to announce it (the account that prepared it is gone)."))
     items = list(
-        ChangelogItem.objects.filter(release=release).select_related("area").prefetch_related("owners")
+        ChangelogItem.objects.filter(release=release)
+        .select_related("area")
+        .prefetch_related("owners")
         .order_by("position", "pk")
     )
     builds = list(release.builds.order_by("device"))
@@ -117,8 +122,9 @@ def announce_release(*, release: Release, board: Board) -> Thread:
     try:
         # Written by Canyu from the release, not typed by a new account: the
         # new-account link limit would refuse any release with 3 builds.
-        thread = posting.add_thread(board=board, author=author, title=title, source=source, pinned=True,
-                                    spam_limits=False)
+        thread = posting.add_thread(
+            board=board, author=author, title=title, source=source, pinned=True, spam_limits=False
+        )
     except posting.PostingRefused as refusal:
         raise ReleaseRefused(str(refusal)) from None
     pagecache.changed(thread_ids=unpinned, board_ids=[board.pk])
@@ -142,8 +148,12 @@ def _announcement_source(release, items, builds, url, with_notes, with_descripti
     when = formats.date_format(in_shanghai(release.published_at or timezone.now()), "DATETIME_FORMAT")
     lines = [
         _("**%(product)s %(version)s** (%(channel)s), published %(when)s Beijing time.")
-        % {"product": release.product.name, "version": release.version, "channel": release.get_channel_display(),
-           "when": when},
+        % {
+            "product": release.product.name,
+            "version": release.version,
+            "channel": release.get_channel_display(),
+            "when": when,
+        },
         "",
     ]
     if release.notes and with_notes:
@@ -166,8 +176,9 @@ def _announcement_source(release, items, builds, url, with_notes, with_descripti
         for build in builds:
             # <url> so parentheses in it do not end the link; < and > would end it, so they are encoded.
             href = build.download_url.replace("<", "%3C").replace(">", "%3E")
-            lines.append(f"| [{_escape(build.device)}](<{href}>) | {filesizeformat(build.size_bytes)} "
-                         f"| `{build.sha256}` |")
+            lines.append(
+                f"| [{_escape(build.device)}](<{href}>) | {filesizeformat(build.size_bytes)} | `{build.sha256}` |"
+            )
         lines.append("")
     lines.append(_("[Release page, with every build and the full changelog](%(url)s)") % {"url": url})
     return "\n".join(lines)
@@ -196,8 +207,10 @@ def resend_lost_notifications(*, now: datetime) -> int:
     """Queue the fan-out again for releases published a while ago whose followers were not all told."""
     ids = list(
         Release.objects.filter(
-            state=State.PUBLISHED, notified_at=None,
-            published_at__lte=now - RESEND_NOTIFICATIONS_AFTER, published_at__gte=now - RESEND_NOTIFICATIONS_FOR,
+            state=State.PUBLISHED,
+            notified_at=None,
+            published_at__lte=now - RESEND_NOTIFICATIONS_AFTER,
+            published_at__gte=now - RESEND_NOTIFICATIONS_FOR,
         ).values_list("pk", flat=True)
     )
     for release_id in ids:
@@ -227,8 +240,9 @@ def notify_followers(*, release_id: int) -> int:
         batch = list(follows.filter(user_id__gt=last).values_list("user_id", flat=True)[:batch_size])
         if not batch:
             break
-        offered += notify(recipient_ids=batch, kind=NotificationKind.RELEASE, key=f"release:{release.pk}",
-                          params=params, url=url)
+        offered += notify(
+            recipient_ids=batch, kind=NotificationKind.RELEASE, key=f"release:{release.pk}", params=params, url=url
+        )
         last = batch[-1]
         if len(batch) < batch_size:
             break

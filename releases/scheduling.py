@@ -45,8 +45,9 @@ def next_free_orange_friday(*, now: datetime, product=None) -> datetime:
     """The first Orange Friday after ``now`` and after the latest weekly build scheduled or published
     (of ``product``, or of any product): what "create the next release" offers. After an early publish
     on Friday afternoon that is next Friday, not 17:00 today. One query."""
-    weekly = Release.objects.filter(channel=Release.Channel.WEEKLY,
-                                    state__in=[Release.State.SCHEDULED, Release.State.PUBLISHED])
+    weekly = Release.objects.filter(
+        channel=Release.Channel.WEEKLY, state__in=[Release.State.SCHEDULED, Release.State.PUBLISHED]
+    )
     if product is not None:
         weekly = weekly.filter(product=product)
     latest = weekly.aggregate(latest=Max("publish_at"))["latest"]

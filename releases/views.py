@@ -19,13 +19,17 @@ def index(request):
 def product(request, product_slug):
     product = access.access_product(product_slug)
     channel = pages.channel_from(request.GET.get("channel"))
-    return render(request, "releases/product.html", {
-        "product": product,
-        "channel": channel,
-        "channels": Release.Channel.choices,
-        "page": pages.release_list(request.user, product, channel, request.GET.get("page")),
-        "follow": pages.product_following(request.user, product),
-    })
+    return render(
+        request,
+        "releases/product.html",
+        {
+            "product": product,
+            "channel": channel,
+            "channels": Release.Channel.choices,
+            "page": pages.release_list(request.user, product, channel, request.GET.get("page")),
+            "follow": pages.product_following(request.user, product),
+        },
+    )
 
 
 def release(request, product_slug, version):
@@ -64,15 +68,17 @@ def follow(request, product_slug):
     action = request.POST.get("action")
     if action == "follow":
         following.follow_product(product=product, user=request.user)
-        messages.success(request, _("You follow %(product)s: we will tell you of its releases.")
-                         % {"product": product.name})
+        messages.success(
+            request, _("You follow %(product)s: we will tell you of its releases.") % {"product": product.name}
+        )
     elif action == "unfollow":
         following.unfollow_product(product=product, user=request.user)
         messages.success(request, _("You no longer follow %(product)s.") % {"product": product.name})
     else:
         return HttpResponseBadRequest(_("Follow or unfollow?"))
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = product.get_absolute_url()
     return redirect(next_url)

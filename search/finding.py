@@ -73,13 +73,21 @@ def count_hits(*, query: Query, board_ids: Collection[int], kind: str | None = N
     connection = _connection()
     source, condition, params = _where(connection.vendor, query, board_ids, kind)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {source} WHERE {condition} LIMIT %s) found",
-                       [*params, cap])
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {source} WHERE {condition} LIMIT %s) found", [*params, cap]
+        )
         return cursor.fetchone()[0]
 
 
-def find_hits(*, query: Query, board_ids: Collection[int], kind: str | None = None, newest: bool = False,
-              offset: int = 0, limit: int = 20) -> list[Hit]:
+def find_hits(
+    *,
+    query: Query,
+    board_ids: Collection[int],
+    kind: str | None = None,
+    newest: bool = False,
+    offset: int = 0,
+    limit: int = 20,
+) -> list[Hit]:
     """One page of matching documents, best (or newest) first."""
     if not query or not board_ids:
         return []
@@ -92,11 +100,15 @@ def find_hits(*, query: Query, board_ids: Collection[int], kind: str | None = No
     else:
         order = "bm25(search_document_fts, 5.0, 1.0), d.created_at DESC, d.id DESC"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {_COLUMNS} FROM {source} WHERE {condition} ORDER BY {order} LIMIT %s OFFSET %s",
-                       [*params, limit, offset])
+        cursor.execute(
+            f"SELECT {_COLUMNS} FROM {source} WHERE {condition} ORDER BY {order} LIMIT %s OFFSET %s",
+            [*params, limit, offset],
+        )
         rows = cursor.fetchall()
-    return [Hit(kind, object_id, thread_id, board_id, author_id, _datetime(created_at), title)
-            for kind, object_id, thread_id, board_id, author_id, created_at, title in rows]
+    return [
+        Hit(kind, object_id, thread_id, board_id, author_id, _datetime(created_at), title)
+        for kind, object_id, thread_id, board_id, author_id, created_at, title in rows
+    ]
 
 
 def _datetime(value) -> datetime:

@@ -26,23 +26,60 @@ def _in_transaction() -> None:
         raise RuntimeError("the index is written inside the transaction of the change it follows")
 
 
-def thread_document(*, thread_id: int, board_id: int, author_id: int, title: str, text: str, created_at: datetime,
-                    hidden: bool = False, first_post_hidden: bool = False, idea_product_id: int | None = None,
-                    ) -> Document:
+def thread_document(
+    *,
+    thread_id: int,
+    board_id: int,
+    author_id: int,
+    title: str,
+    text: str,
+    created_at: datetime,
+    hidden: bool = False,
+    first_post_hidden: bool = False,
+    idea_product_id: int | None = None,
+) -> Document:
     """A thread's document, not saved: its title and first post (an idea's if ``idea_product_id``)."""
     return Document(
-        kind=Kind.IDEA if idea_product_id is not None else Kind.THREAD, object_id=thread_id, thread_id=thread_id,
-        board_id=board_id, product_id=idea_product_id, author_id=author_id, title=title[:200],
-        title_terms=document_terms(title), body_terms=document_terms(text), thread_hidden=hidden,
-        hidden=first_post_hidden, created_at=created_at)
+        kind=Kind.IDEA if idea_product_id is not None else Kind.THREAD,
+        object_id=thread_id,
+        thread_id=thread_id,
+        board_id=board_id,
+        product_id=idea_product_id,
+        author_id=author_id,
+        title=title[:200],
+        title_terms=document_terms(title),
+        body_terms=document_terms(text),
+        thread_hidden=hidden,
+        hidden=first_post_hidden,
+        created_at=created_at,
+    )
 
 
-def post_document(*, post_id: int, thread_id: int, board_id: int, author_id: int, thread_title: str, text: str,
-                  created_at: datetime, hidden: bool = False, thread_hidden: bool = False) -> Document:
+def post_document(
+    *,
+    post_id: int,
+    thread_id: int,
+    board_id: int,
+    author_id: int,
+    thread_title: str,
+    text: str,
+    created_at: datetime,
+    hidden: bool = False,
+    thread_hidden: bool = False,
+) -> Document:
     """A reply's document, not saved."""
-    return Document(kind=Kind.POST, object_id=post_id, thread_id=thread_id, board_id=board_id, author_id=author_id,
-                    title=thread_title[:200], body_terms=document_terms(text), thread_hidden=thread_hidden,
-                    hidden=hidden, created_at=created_at)
+    return Document(
+        kind=Kind.POST,
+        object_id=post_id,
+        thread_id=thread_id,
+        board_id=board_id,
+        author_id=author_id,
+        title=thread_title[:200],
+        body_terms=document_terms(text),
+        thread_hidden=thread_hidden,
+        hidden=hidden,
+        created_at=created_at,
+    )
 
 
 def put(document: Document) -> None:
@@ -62,16 +99,22 @@ def mark_idea(*, thread_id: int, product_id: int) -> None:
 def change_text(*, thread_id: int, post_id: int, first: bool, text: str) -> None:
     """A post's new text (``first``: the thread's first post, part of the thread's document)."""
     _in_transaction()
-    documents = (Document.objects.filter(kind__in=TOPICS, object_id=thread_id) if first
-                 else Document.objects.filter(kind=Kind.POST, object_id=post_id))
+    documents = (
+        Document.objects.filter(kind__in=TOPICS, object_id=thread_id)
+        if first
+        else Document.objects.filter(kind=Kind.POST, object_id=post_id)
+    )
     documents.update(body_terms=document_terms(text))
 
 
 def hide_post(*, thread_id: int, post_id: int, first: bool, hidden: bool) -> None:
     """A post hidden or shown by a moderator; the first post hides its thread's document with it."""
     _in_transaction()
-    documents = (Document.objects.filter(kind__in=TOPICS, object_id=thread_id) if first
-                 else Document.objects.filter(kind=Kind.POST, object_id=post_id))
+    documents = (
+        Document.objects.filter(kind__in=TOPICS, object_id=thread_id)
+        if first
+        else Document.objects.filter(kind=Kind.POST, object_id=post_id)
+    )
     documents.update(hidden=hidden)
 
 

@@ -35,8 +35,9 @@ class Document(models.Model):
     thread_id = models.PositiveBigIntegerField(_("thread id"))
     board_id = models.PositiveBigIntegerField(_("board id"))
     product_id = models.PositiveBigIntegerField(_("product id"), null=True, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.CASCADE,
-                               related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.CASCADE, related_name="+"
+    )
     # What a result shows as its title: the thread's title (for a reply, its thread's).
     title = models.CharField(_("title"), max_length=200)
     title_terms = models.TextField(_("title terms"), blank=True)
@@ -57,8 +58,11 @@ class Document(models.Model):
             # A thread hidden, shown or moved: its documents, updated in the moderator's transaction.
             models.Index(fields=["thread_id"], name="search_document_thread"),
             # Newest first within the readable boards, when the terms match many documents.
-            models.Index(fields=["board_id", "-created_at"], condition=Q(thread_hidden=False, hidden=False),
-                         name="search_document_board_new"),
+            models.Index(
+                fields=["board_id", "-created_at"],
+                condition=Q(thread_hidden=False, hidden=False),
+                name="search_document_board_new",
+            ),
         ]
 
     def __str__(self):

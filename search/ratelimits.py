@@ -23,8 +23,14 @@ def consume_anonymous_search(request) -> int | None:
     """Count one search by a visitor not signed in; the seconds to wait if over the limit, else None."""
     if request.user.is_authenticated:
         return None
-    usage = get_usage(request, group="search.anonymous", key=_client, rate=settings.SEARCH_RATE_ANONYMOUS,
-                      method="GET", increment=True)
+    usage = get_usage(
+        request,
+        group="search.anonymous",
+        key=_client,
+        rate=settings.SEARCH_RATE_ANONYMOUS,
+        method="GET",
+        increment=True,
+    )
     if usage and usage["should_limit"]:
         return max(1, usage["time_left"])
     return None

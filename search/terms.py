@@ -105,14 +105,18 @@ class Query:
     def tsquery(self) -> str:
         """PostgreSQL's to_tsquery('simple', ...) text: terms quoted, joined by & and |."""
         return " & ".join(
-            "(" + " | ".join("(" + " & ".join(f"'{term}'" for term in alternative) + ")" for alternative in group)
-            + ")" for group in self.groups)
+            "(" + " | ".join("(" + " & ".join(f"'{term}'" for term in alternative) + ")" for alternative in group) + ")"
+            for group in self.groups
+        )
 
     def fts5(self) -> str:
         """SQLite FTS5's MATCH text: terms quoted, joined by AND and OR."""
         return " AND ".join(
-            "(" + " OR ".join("(" + " AND ".join(f'"{term}"' for term in alternative) + ")" for alternative in group)
-            + ")" for group in self.groups)
+            "("
+            + " OR ".join("(" + " AND ".join(f'"{term}"' for term in alternative) + ")" for alternative in group)
+            + ")"
+            for group in self.groups
+        )
 
 
 def parse_query(text: str) -> Query:
@@ -150,10 +154,16 @@ def parse_query(text: str) -> Query:
         else:
             pairs = tuple(dict.fromkeys(_pairs(run)))
             # The words, single characters included (they are indexed as characters), but the commonest.
-            han_words = tuple(dict.fromkeys(word[:TERM_LENGTH] for word in rjieba.cut_for_search(run)
-                                            if word not in STOP_CHARACTERS))
+            han_words = tuple(
+                dict.fromkeys(word[:TERM_LENGTH] for word in rjieba.cut_for_search(run) if word not in STOP_CHARACTERS)
+            )
             han_marks.extend(han_words)
             groups.append((han_words, pairs) if han_words and han_words != pairs else (pairs,))
     unique = tuple(dict.fromkeys(groups))[:QUERY_GROUPS]
-    return Query(groups=unique, latin_marks=frozenset(latin_marks), han_marks=tuple(dict.fromkeys(han_marks)),
-                 cut=cut or len(unique) < len(dict.fromkeys(groups)), only_stop_words=stop_words_only and not unique)
+    return Query(
+        groups=unique,
+        latin_marks=frozenset(latin_marks),
+        han_marks=tuple(dict.fromkeys(han_marks)),
+        cut=cut or len(unique) < len(dict.fromkeys(groups)),
+        only_stop_words=stop_words_only and not unique,
+    )

@@ -47,47 +47,91 @@ def paths_of(site: ChineseSite) -> dict[str, list]:
     this_week, last_month, stable = site.this_week, site.last_month, site.stable
     idea_thread = site.idea.thread
     reading = [
-        "/", "/forum/", *(board.get_absolute_url() for slug, board in site.boards.items() if slug != "staff"),
-        site.thread.get_absolute_url(), site.locked.get_absolute_url(), idea_thread.get_absolute_url(),
+        "/",
+        "/forum/",
+        *(board.get_absolute_url() for slug, board in site.boards.items() if slug != "staff"),
+        site.thread.get_absolute_url(),
+        site.locked.get_absolute_url(),
+        idea_thread.get_absolute_url(),
         site.reported_post.thread.get_absolute_url(),
         reverse("forum:thread", args=[this_week.announcement_id]),
         reverse("forum:thread", args=[last_month.announcement_id]),
-        "/ideas/", f"/ideas/{product}/", f"/ideas/{product}/?sort=new", f"/ideas/{product}/roadmap/",
-        "/releases/", f"/releases/{product}/", f"/releases/{product}/?channel=stable",
+        "/ideas/",
+        f"/ideas/{product}/",
+        f"/ideas/{product}/?sort=new",
+        f"/ideas/{product}/roadmap/",
+        "/releases/",
+        f"/releases/{product}/",
+        f"/releases/{product}/?channel=stable",
         f"/releases/{stable.product.slug}/",
-        this_week.get_absolute_url(), last_month.get_absolute_url(), stable.get_absolute_url(),
-        "/search/", "/search/?q=锁屏", "/search/?q=锁屏&order=new", "/search/?q=锁屏&page=99", "/search/?q=的",
-        "/awards/", f"/awards/{product}/", f"/awards/{product}/{last_month.version}/",
+        this_week.get_absolute_url(),
+        last_month.get_absolute_url(),
+        stable.get_absolute_url(),
+        "/search/",
+        "/search/?q=锁屏",
+        "/search/?q=锁屏&order=new",
+        "/search/?q=锁屏&page=99",
+        "/search/?q=的",
+        "/awards/",
+        f"/awards/{product}/",
+        f"/awards/{product}/{last_month.version}/",
         f"/awards/{product}/{this_week.version}/",
-        *(f"/u/{name}/{tab}" for name in (fan, engineer)
-          for tab in ("", "?tab=posts", "?tab=ideas", "?tab=reports", "?tab=shipped")),
+        *(
+            f"/u/{name}/{tab}"
+            for name in (fan, engineer)
+            for tab in ("", "?tab=posts", "?tab=ideas", "?tab=reports", "?tab=shipped")
+        ),
     ]
     return {
-        "": reading + ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/",
-                       "/accounts/password/reset/done/", "/accounts/password/reset/key/1-bad/",
-                       "/accounts/confirm-email/bad-key/", f"/ideas/{product}/similar/?title=锁屏农历",
-                       unsubscribe_url(user_id=site.fan.pk, kinds=["reply"]).removeprefix("http://testserver"),
-                       ("/notifications/unsubscribe/not-a-token/", 400)],
-        fan: reading + [
-            f"/report/{product}/{this_week.version}/", f"/report/{product}/{last_month.version}/",
+        "": reading
+        + [
+            "/accounts/login/",
+            "/accounts/signup/",
+            "/accounts/password/reset/",
+            "/accounts/password/reset/done/",
+            "/accounts/password/reset/key/1-bad/",
+            "/accounts/confirm-email/bad-key/",
+            f"/ideas/{product}/similar/?title=锁屏农历",
+            unsubscribe_url(user_id=site.fan.pk, kinds=["reply"]).removeprefix("http://testserver"),
+            ("/notifications/unsubscribe/not-a-token/", 400),
+        ],
+        fan: reading
+        + [
+            f"/report/{product}/{this_week.version}/",
+            f"/report/{product}/{last_month.version}/",
             f"/report/{stable.product.slug}/{stable.version}/",
-            "/notifications/", "/settings/", "/settings/profile/", "/settings/notifications/", "/accounts/email/",
-            "/accounts/password/change/", "/accounts/logout/", f"/ideas/{product}/new/", "/b/feedback/new/",
+            "/notifications/",
+            "/settings/",
+            "/settings/profile/",
+            "/settings/notifications/",
+            "/accounts/email/",
+            "/accounts/password/change/",
+            "/accounts/logout/",
+            f"/ideas/{product}/new/",
+            "/b/feedback/new/",
             reverse("forum:edit_post", args=[site.edited_post.pk]),
             reverse("forum:report_post", args=[site.reported_post.pk]),
         ],
         "米粉阿美": [f"/report/{product}/{this_week.version}/", "/notifications/", this_week.get_absolute_url(), "/"],
         "产品经理林": [
-            f"/feedback/{product}/", f"/feedback/{product}/{last_month.version}/",
-            f"/feedback/{product}/{this_week.version}/", f"/idea/{site.idea.pk}/status/",
-            reverse("polls:new", args=[idea_thread.pk]), reverse("polls:close", args=[site.poll.pk]),
-            idea_thread.get_absolute_url(), "/notifications/",
+            f"/feedback/{product}/",
+            f"/feedback/{product}/{last_month.version}/",
+            f"/feedback/{product}/{this_week.version}/",
+            f"/idea/{site.idea.pk}/status/",
+            reverse("polls:new", args=[idea_thread.pk]),
+            reverse("polls:close", args=[site.poll.pk]),
+            idea_thread.get_absolute_url(),
+            "/notifications/",
         ],
         "工程师周": ["/notifications/", f"/u/{engineer}/?tab=shipped", f"/awards/{product}/{last_month.version}/"],
         "版主阿强": [
-            "/moderation/", "/moderation/log/", reverse("forum:move_thread", args=[site.thread.pk]),
-            reverse("forum:post_revisions", args=[site.edited_post.pk]), site.reported_post.thread.get_absolute_url(),
-            site.boards["staff"].get_absolute_url(), site.locked.get_absolute_url(),
+            "/moderation/",
+            "/moderation/log/",
+            reverse("forum:move_thread", args=[site.thread.pk]),
+            reverse("forum:post_revisions", args=[site.edited_post.pk]),
+            site.reported_post.thread.get_absolute_url(),
+            site.boards["staff"].get_absolute_url(),
+            site.locked.get_absolute_url(),
         ],
         "管理员老雷": ["/admin/", *admin_paths(site)],
     }
@@ -183,19 +227,28 @@ def test_the_500_page_in_chinese_shows_no_english_of_ours(settings):
 
 
 def test_english_in_text_a_title_a_placeholder_or_a_button_is_found():
-    html = ('<html lang="zh-hans"><head><title>首页 Home</title></head><body><p>发帖 Reply</p>'
-            '<input placeholder="搜索 Search"><input type="submit" value="Save"><img alt="Avatar" src="/a.png">'
-            '<a href="/accounts/login/?next=/t/1/" class="sign-in" data-x="Hidden">登录</a></body></html>')
+    html = (
+        '<html lang="zh-hans"><head><title>首页 Home</title></head><body><p>发帖 Reply</p>'
+        '<input placeholder="搜索 Search"><input type="submit" value="Save"><img alt="Avatar" src="/a.png">'
+        '<a href="/accounts/login/?next=/t/1/" class="sign-in" data-x="Hidden">登录</a></body></html>'
+    )
     assert stray_latin(visible_text(html)) == [
-        "'首页 Home': Home", "'发帖 Reply': Reply", "'搜索 Search': Search", "'Save': Save", "'Avatar': Avatar"]
+        "'首页 Home': Home",
+        "'发帖 Reply': Reply",
+        "'搜索 Search': Search",
+        "'Save': Save",
+        "'Avatar': Avatar",
+    ]
 
 
 def test_scripts_styles_addresses_versions_and_marked_languages_are_not_english_of_ours():
-    html = ('<html lang="zh-hans"><head><style>body { color: red }</style><script>var x = "Hi";</script></head>'
-            '<body><p>下载 https://dl.example.com/miui/26.11.20/a.zip，校验 3f2a9c0d1e2b3c4d5e6f</p>'
-            '<p>MIUI 26.11.20 · Canyu · V14.0.3 · ada@example.com · 5.6 GB</p>'
-            '<select><option value="en" lang="en">English</option><option value="zh-hans">简体中文</option></select>'
-            '</body></html>')
+    html = (
+        '<html lang="zh-hans"><head><style>body { color: red }</style><script>var x = "Hi";</script></head>'
+        "<body><p>下载 https://dl.example.com/miui/26.11.20/a.zip，校验 3f2a9c0d1e2b3c4d5e6f</p>"
+        "<p>MIUI 26.11.20 · Canyu · V14.0.3 · ada@example.com · 5.6 GB</p>"
+        '<select><option value="en" lang="en">English</option><option value="zh-hans">简体中文</option></select>'
+        "</body></html>"
+    )
     assert stray_latin(visible_text(html)) == []
 
 
@@ -207,10 +260,14 @@ def test_forms_sent_back_with_errors_in_chinese_show_no_english_of_ours(site):
     """What a form says when it refuses: Django's, allauth's and our own messages."""
     product, this_week = site.product.slug, site.this_week
     forms = {
-        "": [("/accounts/signup/", {"username": "小", "email": "not-an-address", "password1": "123",
-                                    "password2": "456"}),
-             ("/accounts/login/", {"login": site.fan.username, "password": "wrong"}),
-             ("/accounts/password/reset/", {"email": "nobody"})],
+        "": [
+            (
+                "/accounts/signup/",
+                {"username": "小", "email": "not-an-address", "password1": "123", "password2": "456"},
+            ),
+            ("/accounts/login/", {"login": site.fan.username, "password": "wrong"}),
+            ("/accounts/password/reset/", {"email": "nobody"}),
+        ],
         site.fan.username: [
             (f"/report/{product}/{this_week.version}/", {"mood": "", "loved": "", "weakest": "", "awaited": ""}),
             ("/b/feedback/new/", {"title": "", "source": ""}),
@@ -221,8 +278,10 @@ def test_forms_sent_back_with_errors_in_chinese_show_no_english_of_ours(site):
             ("/accounts/email/", {"action_add": "1", "email": "not-an-address"}),
             (reverse("forum:report_post", args=[site.reported_post.pk]), {"reason": ""}),
         ],
-        "产品经理林": [(reverse("polls:new", args=[site.idea.thread.pk]), {"question": "", "answers": ""}),
-                   (f"/idea/{site.idea.pk}/status/", {"status": "planned"})],
+        "产品经理林": [
+            (reverse("polls:new", args=[site.idea.thread.pk]), {"question": "", "answers": ""}),
+            (f"/idea/{site.idea.pk}/status/", {"status": "planned"}),
+        ],
         "版主阿强": [(reverse("forum:move_thread", args=[site.thread.pk]), {"board": ""})],
     }
     found = {}

@@ -18,19 +18,41 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 # Brand and product names, and abbreviations a Chinese page writes in Latin letters too.
-ALLOWED = frozenset({
-    "Canyu", "MIUI", "HyperOS",  # the site's and the products' names
-    "CSV", "PNG", "JPEG", "GIF", "WebP", "SHA", "UTC", "Atom", "QQ", "Markdown",  # formats and standards
-})
+ALLOWED = frozenset(
+    {
+        "Canyu",
+        "MIUI",
+        "HyperOS",  # the site's and the products' names
+        "CSV",
+        "PNG",
+        "JPEG",
+        "GIF",
+        "WebP",
+        "SHA",
+        "UTC",
+        "Atom",
+        "QQ",
+        "Markdown",  # formats and standards
+    }
+)
 SHOWN_ATTRIBUTES = frozenset({"alt", "title", "placeholder", "aria-label", "aria-roledescription", "label"})
 BUTTON_INPUTS = frozenset({"submit", "button", "reset"})
-SHOWN_META = frozenset({"description", "og:title", "og:description", "og:site_name", "twitter:title",
-                        "twitter:description", "twitter:image:alt", "og:image:alt"})
+SHOWN_META = frozenset(
+    {
+        "description",
+        "og:title",
+        "og:description",
+        "og:site_name",
+        "twitter:title",
+        "twitter:description",
+        "twitter:image:alt",
+        "og:image:alt",
+    }
+)
 NOT_SHOWN = frozenset({"script", "style", "template"})
 # Not words of a language: formulas and their variables, code, keys, a program's output.
 NOT_PROSE = frozenset({"code", "var", "kbd", "samp"})
-VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-                  "wbr"})
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 
 NATURALLY_LATIN = re.compile(
     r"https?://\S+"  # addresses

@@ -18,8 +18,9 @@ def post_profile(client, **overrides):
 
 
 def test_profile_page_shows_fields_join_date_and_highest_role(client):
-    user = UserFactory(username="zhou", display_name="工程师 Zhou", city="武汉", phone_model="Xiaomi 13",
-                       roles=[Role.ENGINEER])
+    user = UserFactory(
+        username="zhou", display_name="工程师 Zhou", city="武汉", phone_model="Xiaomi 13", roles=[Role.ENGINEER]
+    )
     html = client.get(reverse("profile", args=["ZHOU"])).content.decode()
     for text in ("工程师 Zhou", "武汉", "Xiaomi 13", "badge-engineer", user.date_joined.strftime("%Y")):
         assert text in html
@@ -95,10 +96,14 @@ def test_an_avatar_with_too_many_pixels_is_refused_before_decoding(client, fan):
     assert response.context["form"].has_error("avatar", "too_many_pixels")
 
 
-@pytest.mark.parametrize("data, name, content_type", [
-    (png_bomb(20_000, 20_000), "bomb.png", "image/png"),
-    (gif_bomb(20_000, 20_000), "bomb.gif", "image/gif"),
-], ids=["png-400MP", "gif-400MP"])
+@pytest.mark.parametrize(
+    "data, name, content_type",
+    [
+        (png_bomb(20_000, 20_000), "bomb.png", "image/png"),
+        (gif_bomb(20_000, 20_000), "bomb.gif", "image/gif"),
+    ],
+    ids=["png-400MP", "gif-400MP"],
+)
 def test_a_decompression_bomb_avatar_is_refused_for_its_pixels(client, fan, data, name, content_type):
     response = post_profile(client, avatar=upload(data, name, content_type))
     assert response.status_code == 400

@@ -17,9 +17,16 @@ def sign_in(client, login, password, **headers):
 
 
 def sign_up(client, n, address="203.0.113.7"):
-    return client.post(reverse("account_signup"), {
-        "email": f"new{n}@example.com", "username": f"newfan{n}", "password1": PASSWORD, "password2": PASSWORD,
-    }, REMOTE_ADDR=address)
+    return client.post(
+        reverse("account_signup"),
+        {
+            "email": f"new{n}@example.com",
+            "username": f"newfan{n}",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+        REMOTE_ADDR=address,
+    )
 
 
 def fail_five_times(client, clock):

@@ -109,8 +109,10 @@ def test_admin_login_goes_through_the_rate_limited_sign_in(client):
 
 
 def test_a_short_password_is_explained_in_chinese_on_a_chinese_page(client):
-    response = client.post(reverse("account_signup"), {"email": "a@example.com", "username": "abcde",
-                                                       "password1": "x7Qz", "password2": "x7Qz"},
-                           HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "a@example.com", "username": "abcde", "password1": "x7Qz", "password2": "x7Qz"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
     html = response.content.decode()
     assert "密码长度太短。密码必须包含至少 8 个字符。" in html and "too short" not in html

@@ -44,13 +44,18 @@ def configure():
     stack = ExitStack()
 
     def configure(**client_ids):
-        stack.enter_context(override_settings(
-            SOCIALACCOUNT_PROVIDERS={provider: {"APPS": [{"client_id": client_id, "secret": f"{provider}-secret",
-                                                          "key": ""}]}
-                                     for provider, client_id in client_ids.items()},
-            INSTALLED_APPS=[*settings.INSTALLED_APPS,
-                            *(f"allauth.socialaccount.providers.{provider}" for provider in client_ids)],
-        ))
+        stack.enter_context(
+            override_settings(
+                SOCIALACCOUNT_PROVIDERS={
+                    provider: {"APPS": [{"client_id": client_id, "secret": f"{provider}-secret", "key": ""}]}
+                    for provider, client_id in client_ids.items()
+                },
+                INSTALLED_APPS=[
+                    *settings.INSTALLED_APPS,
+                    *(f"allauth.socialaccount.providers.{provider}" for provider in client_ids),
+                ],
+            )
+        )
         rebuild_routes()
 
     yield configure
@@ -112,12 +117,16 @@ def test_the_socialapp_admin_is_not_offered(client):
 def test_github_login_creates_a_verified_fan_and_signs_them_in(client, github):
     query = start_login(client, "github")
     assert query["client_id"] == ["gh-id"]
-    responses.post("https://github.com/login/oauth/access_token",
-                   json={"access_token": "tok", "token_type": "bearer", "scope": "user:email"})
-    responses.get("https://api.github.com/user",
-                  json={"id": 4242, "login": "octofan", "name": "Octo Fan", "email": None})
-    responses.get("https://api.github.com/user/emails",
-                  json=[{"email": "octo@example.com", "primary": True, "verified": True}])
+    responses.post(
+        "https://github.com/login/oauth/access_token",
+        json={"access_token": "tok", "token_type": "bearer", "scope": "user:email"},
+    )
+    responses.get(
+        "https://api.github.com/user", json={"id": 4242, "login": "octofan", "name": "Octo Fan", "email": None}
+    )
+    responses.get(
+        "https://api.github.com/user/emails", json=[{"email": "octo@example.com", "primary": True, "verified": True}]
+    )
 
     response = client.get(reverse("github_callback"), {"code": "abc", "state": query["state"][0]})
 
@@ -142,10 +151,14 @@ def test_a_forged_state_is_refused_and_no_account_is_made(client, github):
 def test_wechat_login_asks_for_an_email_then_creates_a_fan(client, mailoutbox, configure):
     configure(weixin="wx-id")
     query = start_login(client, "weixin")
-    responses.post("https://api.weixin.qq.com/sns/oauth2/access_token",
-                  json={"access_token": "tok", "expires_in": 7200, "openid": "wx-openid-1", "scope": "snsapi_login"})
-    responses.get("https://api.weixin.qq.com/sns/userinfo",
-                  json={"openid": "wx-openid-1", "nickname": "微信用户", "headimgurl": ""})
+    responses.post(
+        "https://api.weixin.qq.com/sns/oauth2/access_token",
+        json={"access_token": "tok", "expires_in": 7200, "openid": "wx-openid-1", "scope": "snsapi_login"},
+    )
+    responses.get(
+        "https://api.weixin.qq.com/sns/userinfo",
+        json={"openid": "wx-openid-1", "nickname": "微信用户", "headimgurl": ""},
+    )
 
     response = client.get(reverse("weixin_callback"), {"code": "abc", "state": query["state"][0]})
     # WeChat gives no e-mail address: the fan is asked for one.
@@ -159,10 +172,12 @@ def test_wechat_login_asks_for_an_email_then_creates_a_fan(client, mailoutbox, c
 
 
 def test_the_environment_decides_which_providers_are_installed():
-    code = ("from django.urls import Resolver404, resolve\n"
-            "for provider in ('github', 'weibo', 'weixin'):\n"
-            "    try:\n        resolve(f'/accounts/{provider}/login/'); print(provider)\n"
-            "    except Resolver404:\n        pass\n")
+    code = (
+        "from django.urls import Resolver404, resolve\n"
+        "for provider in ('github', 'weibo', 'weixin'):\n"
+        "    try:\n        resolve(f'/accounts/{provider}/login/'); print(provider)\n"
+        "    except Resolver404:\n        pass\n"
+    )
     env = {"WEIBO_CLIENT_ID": "wb-id", "WEIBO_SECRET": "wb-secret", "GITHUB_CLIENT_ID": "", "GITHUB_SECRET": ""}
     result = run_manage("shell", "--verbosity", "0", "-c", code, env=env)
     assert result.returncode == 0, result.stderr

@@ -66,8 +66,7 @@ def test_an_updated_row_shows_on_the_next_request():
     user = UserFactory(display_name="Before")
     client = signed_in(user)
     client.get("/settings/")
-    profiles.update_profile(user=User.objects.get(pk=user.pk), display_name="After", city="", phone_model="",
-                            bio="")
+    profiles.update_profile(user=User.objects.get(pk=user.pk), display_name="After", city="", phone_model="", bio="")
     assert kept(user.pk).display_name == "After"
     User.objects.filter(pk=user.pk).update(time_zone="America/New_York")
     assert kept(user.pk).time_zone == "America/New_York"

@@ -32,4 +32,3 @@ def test_bad_usernames_are_refused_with_their_reason(name, code):
 
 def test_full_width_letters_normalise_to_ascii():
     assert normalize_username("ａｌｉｃｅ") == "alice"
-

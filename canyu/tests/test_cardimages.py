@@ -12,8 +12,12 @@ from PIL import Image, ImageDraw
 
 from canyu import cardimages
 
-CARD = cardimages.Card(kicker="MIUI", title="26.11.27 · 农历锁屏 Lunar lock screen",
-                       lines=("· 锁屏显示农历", "· Film filters"), footer="Canyu")
+CARD = cardimages.Card(
+    kicker="MIUI",
+    title="26.11.27 · 农历锁屏 Lunar lock screen",
+    lines=("· 锁屏显示农历", "· Film filters"),
+    footer="Canyu",
+)
 CHINESE = "农历锁屏"
 # Where the title is drawn: below the kicker, one line of 60 px type.
 TITLE_BAND = (cardimages.MARGIN, 128, cardimages.WIDTH - cardimages.MARGIN, 206)
@@ -68,8 +72,10 @@ def test_chinese_is_drawn_with_glyphs_not_tofu(settings):
 def test_a_chinese_title_on_the_card_is_its_own_shape(settings):
     need_chinese_font()
     settings.SHARE_CARD_FONT = ""
-    bands = [title_band(cardimages.render_card(cardimages.Card(kicker="MIUI", title=title))[0])
-             for title in (CHINESE, "影视滤镜")]
+    bands = [
+        title_band(cardimages.render_card(cardimages.Card(kicker="MIUI", title=title))[0])
+        for title in (CHINESE, "影视滤镜")
+    ]
     assert all(has_ink(band) for band in bands)
     assert bands[0].tobytes() != bands[1].tobytes()
 
@@ -100,8 +106,7 @@ def test_a_chinese_collection_at_a_usual_place_is_read_in_its_simplified_chinese
     assert cardimages.font_sources() == ((path, index),)
 
 
-def test_without_a_chinese_font_lines_it_cannot_draw_are_left_out_and_a_warning_says_why(
-        settings, monkeypatch, caplog):
+def test_without_a_chinese_font_lines_it_cannot_draw_are_left_out_and_a_warning_says_why(settings, monkeypatch, caplog):
     need_latin_font()
     without_chinese_fonts(monkeypatch)
     settings.SHARE_CARD_FONT = installed(cardimages.LATIN_FONTS)[0][0]

@@ -21,10 +21,13 @@ def page(response) -> str:
     return html
 
 
-@pytest.mark.parametrize(("headers", "lang", "why", "retry"), [
-    (CHINESE, "zh-hans", "无法读取", "检查地址"),
-    (ENGLISH, "en", "cannot read", "Check the address"),
-])
+@pytest.mark.parametrize(
+    ("headers", "lang", "why", "retry"),
+    [
+        (CHINESE, "zh-hans", "无法读取", "检查地址"),
+        (ENGLISH, "en", "cannot read", "Check the address"),
+    ],
+)
 def test_a_bad_request_gets_the_styled_400_page(client, headers, lang, why, retry):
     response = client.get("/", HTTP_HOST="not-ours.example", **headers)
     assert response.status_code == 400
@@ -32,10 +35,13 @@ def test_a_bad_request_gets_the_styled_400_page(client, headers, lang, why, retr
     assert f'<html lang="{lang}">' in html and why in html and retry in html
 
 
-@pytest.mark.parametrize(("headers", "why", "retry"), [
-    (CHINESE, "没有执行此操作的权限", "再试也没有用"),
-    (ENGLISH, "You do not have permission", "Trying again will not help"),
-])
+@pytest.mark.parametrize(
+    ("headers", "why", "retry"),
+    [
+        (CHINESE, "没有执行此操作的权限", "再试也没有用"),
+        (ENGLISH, "You do not have permission", "Trying again will not help"),
+    ],
+)
 def test_a_forbidden_page_gets_the_styled_403_page(client, fan, headers, why, retry):
     response = client.get(reverse("forum:report_queue"), **headers)
     assert response.status_code == 403
@@ -43,10 +49,13 @@ def test_a_forbidden_page_gets_the_styled_403_page(client, fan, headers, why, re
     assert why in html and retry in html
 
 
-@pytest.mark.parametrize(("headers", "why", "retry"), [
-    (CHINESE, "这里什么也没有", "检查地址"),
-    (ENGLISH, "There is nothing here", "Check the address"),
-])
+@pytest.mark.parametrize(
+    ("headers", "why", "retry"),
+    [
+        (CHINESE, "这里什么也没有", "检查地址"),
+        (ENGLISH, "There is nothing here", "Check the address"),
+    ],
+)
 def test_a_missing_page_gets_the_styled_404_page(client, headers, why, retry):
     response = client.get("/no-such-page/", **headers)
     assert response.status_code == 404
@@ -54,10 +63,13 @@ def test_a_missing_page_gets_the_styled_404_page(client, headers, why, retry):
     assert why in html and retry in html
 
 
-@pytest.mark.parametrize(("headers", "why", "retry"), [
-    (CHINESE, "尝试次数过多", "后再试"),
-    (ENGLISH, "Too many attempts", "Please try again in"),
-])
+@pytest.mark.parametrize(
+    ("headers", "why", "retry"),
+    [
+        (CHINESE, "尝试次数过多", "后再试"),
+        (ENGLISH, "Too many attempts", "Please try again in"),
+    ],
+)
 def test_too_many_sign_ins_get_the_styled_429_page(client, settings, headers, why, retry):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "1/m/ip"}
     user = UserFactory()
@@ -69,10 +81,13 @@ def test_too_many_sign_ins_get_the_styled_429_page(client, settings, headers, wh
 
 
 @pytest.mark.urls("canyu.tests.extra_urls")
-@pytest.mark.parametrize(("headers", "lang", "why", "retry"), [
-    (CHINESE, "zh-hans", "我们这边出了错", "请过几分钟再试"),
-    (ENGLISH, "en", "An error on our side", "Please try again in a few minutes"),
-])
+@pytest.mark.parametrize(
+    ("headers", "lang", "why", "retry"),
+    [
+        (CHINESE, "zh-hans", "我们这边出了错", "请过几分钟再试"),
+        (ENGLISH, "en", "An error on our side", "Please try again in a few minutes"),
+    ],
+)
 def test_a_bug_gets_the_styled_500_page(headers, lang, why, retry):
     response = Client(raise_request_exception=False).get("/broken/", **headers)
     assert response.status_code == 500
@@ -85,10 +100,13 @@ def starting_up(execute, sql, params, many, context):
     raise OperationalError("FATAL:  the database system is starting up")
 
 
-@pytest.mark.parametrize(("headers", "lang", "why", "retry"), [
-    (CHINESE, "zh-hans", "数据库正在重启", "请 30 秒后再试"),
-    (ENGLISH, "en", "The database is restarting", "Please try again in 30 seconds"),
-])
+@pytest.mark.parametrize(
+    ("headers", "lang", "why", "retry"),
+    [
+        (CHINESE, "zh-hans", "数据库正在重启", "请 30 秒后再试"),
+        (ENGLISH, "en", "The database is restarting", "Please try again in 30 seconds"),
+    ],
+)
 def test_a_database_restarting_gets_the_styled_503_page(client, headers, lang, why, retry):
     with connection.execute_wrapper(starting_up):
         response = client.get(reverse("home"), **headers)

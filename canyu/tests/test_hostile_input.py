@@ -37,13 +37,22 @@ def test_a_nul_in_a_release_address_is_not_found(client, release, name):
     assert client.get(release_urls(release)[name]).status_code == 404
 
 
-@pytest.mark.parametrize("path", [
-    "/u/%00/", "/u/ada%00/", "/u/ada%01/", "/u/ada%7F/", "/u/ada%C2%85/", "/u/ada%09/", "/u/ada%0A/",
-    "/notifications/unsubscribe/%00/",
-    "/accounts/confirm-email/%00/",
-    "/accounts/password/reset/key/1-%00/",
-    "/static/%00.css",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/u/%00/",
+        "/u/ada%00/",
+        "/u/ada%01/",
+        "/u/ada%7F/",
+        "/u/ada%C2%85/",
+        "/u/ada%09/",
+        "/u/ada%0A/",
+        "/notifications/unsubscribe/%00/",
+        "/accounts/confirm-email/%00/",
+        "/accounts/password/reset/key/1-%00/",
+        "/static/%00.css",
+    ],
+)
 def test_a_control_character_in_a_path_is_not_found(client, path):
     UserFactory(username="ada")
     assert client.get(path).status_code == 404
@@ -54,8 +63,9 @@ def test_the_same_profile_address_without_the_control_character_is_found(client)
     assert client.get("/u/ada/").status_code == 200
 
 
-@pytest.mark.parametrize("query", ["q=%00", "segment=%00&by=device", "before=%00", "item=%01", "%00=1", "cell=%7F",
-                                   "q=%C2%9B"])
+@pytest.mark.parametrize(
+    "query", ["q=%00", "segment=%00&by=device", "before=%00", "item=%01", "%00=1", "cell=%7F", "q=%C2%9B"]
+)
 def test_a_control_character_in_the_feedback_filters_is_a_bad_request(client, release, query):
     client.force_login(make_pm())
     url = reverse("feedback:summary", args=[release.product.slug, release.version])
@@ -79,8 +89,17 @@ def test_a_nul_in_the_similar_titles_query_is_a_bad_request(client, release):
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("header", ["HTTP_USER_AGENT", "HTTP_ACCEPT_LANGUAGE", "HTTP_REFERER", "HTTP_X_FORWARDED_FOR",
-                                    "HTTP_HX_REQUEST", "HTTP_COOKIE"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "HTTP_USER_AGENT",
+        "HTTP_ACCEPT_LANGUAGE",
+        "HTTP_REFERER",
+        "HTTP_X_FORWARDED_FOR",
+        "HTTP_HX_REQUEST",
+        "HTTP_COOKIE",
+    ],
+)
 @pytest.mark.parametrize("character", ["\x00", "\x01", "\x1b", "\x7f"])
 def test_a_control_character_in_a_header_is_a_bad_request(client, header, character):
     assert client.get("/forum/", **{header: f"a{character}b"}).status_code == 400
@@ -116,9 +135,15 @@ def test_a_nul_in_the_sign_in_form_is_a_form_error(client):
 
 
 def test_a_nul_in_the_sign_up_form_is_a_form_error(client):
-    response = client.post(reverse("account_signup"), {
-        "email": "a\x00@example.com", "username": "ada\x00",
-        "password1": "long enough pass", "password2": "long enough pass"})
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "a\x00@example.com",
+            "username": "ada\x00",
+            "password1": "long enough pass",
+            "password2": "long enough pass",
+        },
+    )
     assert response.status_code in (200, 400) and response.context["form"].errors
 
 

@@ -15,8 +15,19 @@ ALLOWED = {("outbox/__init__.py", "enqueue")}
 
 
 def our_modules():
-    for app in ["accounts", "canyu", "community", "feedback", "forum", "ideas", "notifications", "outbox", "polls",
-                "releases", "voting"]:
+    for app in [
+        "accounts",
+        "canyu",
+        "community",
+        "feedback",
+        "forum",
+        "ideas",
+        "notifications",
+        "outbox",
+        "polls",
+        "releases",
+        "voting",
+    ]:
         for path in sorted((ROOT / app).rglob("*.py")):
             relative = path.relative_to(ROOT).as_posix()
             if "/tests/" not in relative and "/migrations/" not in relative:
@@ -38,14 +49,17 @@ def imports_in_functions(tree):
 
 
 def test_no_module_imports_inside_a_function():
-    found = [f"{path}:{line} in {function}()"
-             for path, tree in our_modules()
-             for function, line in imports_in_functions(tree)
-             if (path, function) not in ALLOWED]
+    found = [
+        f"{path}:{line} in {function}()"
+        for path, tree in our_modules()
+        for function, line in imports_in_functions(tree)
+        if (path, function) not in ALLOWED
+    ]
     assert found == []
 
 
 def test_the_check_finds_an_import_inside_a_function():
-    tree = ast.parse("def f():\n    from forum import posting\n\n\nclass C(AppConfig):\n    def ready(self):\n"
-                     "        import forum\n")
+    tree = ast.parse(
+        "def f():\n    from forum import posting\n\n\nclass C(AppConfig):\n    def ready(self):\n        import forum\n"
+    )
     assert list(imports_in_functions(tree)) == [("f", 2)]

@@ -40,7 +40,9 @@ class PrivateRedis:
     def start(self):
         self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
         for _ in range(200):  # until it answers (a start takes some milliseconds)
             try:
@@ -72,12 +74,14 @@ def private_redis(settings):
     server.start()
     settings.DJANGO_REDIS_IGNORE_EXCEPTIONS = True
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    settings.CACHES = {"default": {
-        "BACKEND": "canyu.cache.RedisCache",
-        "LOCATION": f"redis://127.0.0.1:{server.port}/0",
-        "KEY_PREFIX": "outage-test",
-        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.5},
-    }}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "canyu.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{server.port}/0",
+            "KEY_PREFIX": "outage-test",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.5},
+        }
+    }
     yield server
     server.stop()
 
@@ -102,8 +106,10 @@ def test_with_the_cache_stopped_fans_sign_in_reply_vote_and_report(private_redis
         assert client.post(reverse("forum:reply", args=[thread.pk]), {"source": "Still here"}).status_code == 302
         assert client.post(reverse("ideas:vote", args=[idea.pk])).status_code == 302
         report = {"mood": "happy", "loved": items[0].pk, "weakest": items[1].pk, "awaited": awaited.pk}
-        assert client.post(reverse("feedback:report", args=[release.product.slug, release.version]),
-                           report).status_code == 302
+        assert (
+            client.post(reverse("feedback:report", args=[release.product.slug, release.version]), report).status_code
+            == 302
+        )
         health = client.get("/healthz")
         assert (health.status_code, health.json()["status"], health.json()["cache"]) == (200, "degraded", "down")
 

@@ -35,8 +35,15 @@ def _free_port() -> int:
 
 
 def _manage(env: dict, *args: str) -> str:
-    return subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, check=True,
-                          capture_output=True, text=True, timeout=120).stdout
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
 
 
 def _processes_mentioning(text: str) -> list[int]:
@@ -52,17 +59,27 @@ def _processes_mentioning(text: str) -> list[int]:
 
 
 def test_serve_publishes_a_due_release_tells_followers_and_stops_everything_on_ctrl_c(tmp_path):
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "CELERY_TASK_ALWAYS_EAGER"}}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "CELERY_TASK_ALWAYS_EAGER"}
+    }
     env["CANYU_VAR_DIR"] = str(tmp_path)
     _manage(env, "migrate", "--noinput", "-v", "0")
     _manage(env, "seed_demo")
-    release_id = int(_manage(env, "shell", "-c", (
-        "from datetime import timedelta; from django.utils import timezone; "
-        "from releases.models import Release; "
-        "r = Release.objects.get(state='scheduled'); "
-        "Release.objects.filter(pk=r.pk).update(publish_at=timezone.now() + timedelta(seconds=2)); print(r.pk)"
-    )).split()[-1])
+    release_id = int(
+        _manage(
+            env,
+            "shell",
+            "-c",
+            (
+                "from datetime import timedelta; from django.utils import timezone; "
+                "from releases.models import Release; "
+                "r = Release.objects.get(state='scheduled'); "
+                "Release.objects.filter(pk=r.pk).update(publish_at=timezone.now() + timedelta(seconds=2)); print(r.pk)"
+            ),
+        ).split()[-1]
+    )
     database = sqlite3.connect(tmp_path / "canyu.sqlite3", timeout=20)
 
     def release_state() -> str:
@@ -71,23 +88,31 @@ def test_serve_publishes_a_due_release_tells_followers_and_stops_everything_on_c
     def release_notifications() -> int:
         return database.execute(
             "SELECT count(*) FROM notifications_notification n JOIN accounts_user u ON u.id = n.recipient_id "
-            "WHERE u.username = 'fan' AND n.kind = 'release'").fetchone()[0]
+            "WHERE u.username = 'fan' AND n.kind = 'release'"
+        ).fetchone()[0]
 
     told_before = release_notifications()
     assert release_state() == "scheduled"
 
     port = _free_port()
-    serve = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "serve", f"127.0.0.1:{port}", "--noreload"],
-                             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    serve = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "serve", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + PUBLISH_SECONDS
-        while time.monotonic() < deadline and not (release_state() == "published"
-                                                   and release_notifications() > told_before):
+        while time.monotonic() < deadline and not (
+            release_state() == "published" and release_notifications() > told_before
+        ):
             time.sleep(1)
         assert release_state() == "published"
         assert release_notifications() == told_before + 1  # the fan follows the product (releases.demo)
         announcement = database.execute(
-            "SELECT announcement_id FROM releases_release WHERE id = ?", [release_id]).fetchone()[0]
+            "SELECT announcement_id FROM releases_release WHERE id = ?", [release_id]
+        ).fetchone()[0]
         assert announcement is not None
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/t/{announcement}/", timeout=10) as response:
             assert response.status == 200

@@ -133,8 +133,7 @@ def test_an_award_shares_its_result(client):
         page = client.get(reverse("feedback:award", args=[release.product.slug, release.version])).content.decode()
     winner = items_of(release)[1].title
     assert meta(page, "og:title") == f"Popcorn Award · {release.product.name} {release.version}"
-    assert meta(page, "og:description") == (
-        f"{winner}: loved most by 67 % of the 3 fans who reported on this build.")
+    assert meta(page, "og:description") == (f"{winner}: loved most by 67 % of the 3 fans who reported on this build.")
     assert meta(page, "og:image") == f"{SITE}/awards/{release.product.slug}/{release.version}/card.png"
 
 
@@ -154,8 +153,9 @@ def test_the_release_picture_is_a_1200_by_630_png_cached_by_anyone(client):
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert png_size(response.content) == (1200, 630)
     assert "public" in response["Cache-Control"] and "max-age=3600" in response["Cache-Control"]
-    again = client.get(reverse("releases:card", args=[release.product.slug, release.version]),
-                       HTTP_IF_NONE_MATCH=response["ETag"])
+    again = client.get(
+        reverse("releases:card", args=[release.product.slug, release.version]), HTTP_IF_NONE_MATCH=response["ETag"]
+    )
     assert again.status_code == 304
 
 

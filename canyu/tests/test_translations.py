@@ -27,7 +27,9 @@ def test_translations_keep_their_placeholders(catalogue):
         return list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
 
     wrong = [
-        e.msgid for e in catalogue for text in translations(e)
+        e.msgid
+        for e in catalogue
+        for text in translations(e)
         if sorted(set(PLACEHOLDER.findall(e.msgid))) != sorted(set(PLACEHOLDER.findall(text)))
     ]
     assert wrong == []
@@ -35,6 +37,7 @@ def test_translations_keep_their_placeholders(catalogue):
 
 def test_the_compiled_catalogue_matches_the_source(catalogue):
     compiled = polib.mofile(str(CATALOGUE.with_suffix(".mo")))
+
     def text(entry):
         return tuple(entry.msgstr_plural.values()) if entry.msgid_plural else entry.msgstr
 

@@ -33,7 +33,7 @@ def home(client):
 
 def section(html, css_class):
     start = html.index(f'class="thread-list {css_class}"')
-    return html[start:html.index("</ul>", start)]
+    return html[start : html.index("</ul>", start)]
 
 
 def thread_with_replies(board, title, replies):
@@ -88,10 +88,24 @@ def test_a_fan_does_not_get_the_lists_cached_for_a_moderator(client):
 def test_open_polls_are_listed_closed_ones_are_not(client):
     board = BoardFactory(holds_ideas=True)
     thread = make_idea(board=board).thread
-    polling.open_poll(thread=thread, by=make_pm(), question="Which colour next?", choice="single",
-                    results="after_close", closes_at=timezone.now() + timedelta(days=2), labels=("Red", "Blue"))
-    closed = polling.open_poll(thread=thread, by=make_pm(), question="Which size next?", choice="single",
-                             results="after_close", closes_at=timezone.now() + timedelta(days=2), labels=("S", "L"))
+    polling.open_poll(
+        thread=thread,
+        by=make_pm(),
+        question="Which colour next?",
+        choice="single",
+        results="after_close",
+        closes_at=timezone.now() + timedelta(days=2),
+        labels=("Red", "Blue"),
+    )
+    closed = polling.open_poll(
+        thread=thread,
+        by=make_pm(),
+        question="Which size next?",
+        choice="single",
+        results="after_close",
+        closes_at=timezone.now() + timedelta(days=2),
+        labels=("S", "L"),
+    )
     polling.close_poll(poll=closed)
     html = section(home(client), "open-polls")
     assert "Which colour next?" in html and "Which size next?" not in html

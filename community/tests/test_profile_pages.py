@@ -58,8 +58,15 @@ def make_reports(fan, count):
         release = builders.make_release()
         items = [builders.make_item(release), builders.make_item(release)]
         idea = idea or upcoming_idea(release.product)
-        reports.submit_report(release=release, fan=fan, mood=Report.Mood.HAPPY, loved=items[0], weakest=items[1],
-                              awaited=idea, now=release.published_at + timedelta(hours=1))
+        reports.submit_report(
+            release=release,
+            fan=fan,
+            mood=Report.Mood.HAPPY,
+            loved=items[0],
+            weakest=items[1],
+            awaited=idea,
+            now=release.published_at + timedelta(hours=1),
+        )
 
 
 # --- Threads -------------------------------------------------------------------------
@@ -91,8 +98,9 @@ def test_a_hidden_thread_is_not_listed_even_to_a_moderator(client, zhou):
 @pytest.mark.parametrize("member, shown", [(False, False), (True, True)])
 def test_threads_in_a_board_are_listed_only_to_who_may_read_it(client, zhou, member, shown):
     role = Group.objects.get(name=Role.ENGINEER.value)
-    a_thread(board=BoardFactory(read_roles=[role]), author=UserFactory(roles=[Role.ENGINEER]),
-                title="Opener of the team")
+    a_thread(
+        board=BoardFactory(read_roles=[role]), author=UserFactory(roles=[Role.ENGINEER]), title="Opener of the team"
+    )
     zhou.groups.add(role)
     a_thread(board=BoardFactory(read_roles=[role]), author=zhou, title="Team-only thread")
     client.force_login(UserFactory(roles=[Role.ENGINEER] if member else []))
@@ -156,8 +164,9 @@ def test_the_ideas_tab_shows_each_ideas_status_and_votes(client, zhou):
 
 def test_an_idea_whose_thread_is_hidden_is_not_listed(client, zhou):
     idea = make_idea(author=zhou, title="A hidden idea of Zhou")
-    moderation.set_thread_flag(thread=idea.thread, moderator=UserFactory(roles=[Role.MODERATOR]),
-                               kind=ModerationAction.Kind.HIDE_THREAD)
+    moderation.set_thread_flag(
+        thread=idea.thread, moderator=UserFactory(roles=[Role.MODERATOR]), kind=ModerationAction.Kind.HIDE_THREAD
+    )
     assert "A hidden idea of Zhou" not in profile(client, tab="ideas")
 
 
@@ -221,8 +230,17 @@ def test_a_tab_is_paged_by_twenty_with_newer_and_older_links(client, zhou):
     assert 'href="?tab=threads&amp;page=1" rel="prev"' in second and 'rel="next"' not in second
 
 
-@pytest.mark.parametrize("query", [{"page": "x"}, {"page": "0"}, {"page": "-1"}, {"page": "99999999999999999999"},
-                                   {"tab": "nope"}, {"tab": "Threads"}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"page": "x"},
+        {"page": "0"},
+        {"page": "-1"},
+        {"page": "99999999999999999999"},
+        {"tab": "nope"},
+        {"tab": "Threads"},
+    ],
+)
 def test_bad_tabs_and_pages_show_the_first_page(client, zhou, query):
     a_thread(author=zhou, title="Thread of Zhou")
     assert "Thread of Zhou" in profile(client, **query)
@@ -244,8 +262,9 @@ def fill(tab, fan, count):
         board, product = BoardFactory(), ProductFactory()
         area = FeatureAreaFactory(product=product)
         for n in range(count):
-            proposing.propose_idea(board=board, author=fan, title=f"Idea number {n}", source=f"Idea text {n}",
-                               product=product, area=area)
+            proposing.propose_idea(
+                board=board, author=fan, title=f"Idea number {n}", source=f"Idea text {n}", product=product, area=area
+            )
     elif tab == "reports":
         make_reports(fan, count)
     else:
@@ -257,11 +276,9 @@ def fill(tab, fan, count):
 # profile user, their groups (prefetched), then one query for the tab: a page of rows and one more
 # (threads with boards; replies with threads; ideas with threads and products; reports with releases and
 # products), or for "shipped" items with releases and products, then voting's items received and awards
-@pytest.mark.parametrize("tab, queries", [("threads", 3), ("posts", 3), ("ideas", 3), ("reports", 3),
-                                          ("shipped", 5)])
+@pytest.mark.parametrize("tab, queries", [("threads", 3), ("posts", 3), ("ideas", 3), ("reports", 3), ("shipped", 5)])
 @pytest.mark.parametrize("count", [1, 30])
-def test_each_tab_costs_the_same_queries_however_much_activity(client, django_assert_num_queries, tab, queries,
-                                                               count):
+def test_each_tab_costs_the_same_queries_however_much_activity(client, django_assert_num_queries, tab, queries, count):
     fan = UserFactory(username="zhou", roles=[Role.ENGINEER])
     fill(tab, fan, count)
     with django_assert_num_queries(queries):
@@ -270,8 +287,9 @@ def test_each_tab_costs_the_same_queries_however_much_activity(client, django_as
 
 
 @pytest.mark.parametrize("count", [1, 30])
-def test_the_fans_own_reports_cost_the_same_queries_however_many(client, django_assert_num_queries, settings, zhou,
-                                                                 count):
+def test_the_fans_own_reports_cost_the_same_queries_however_many(
+    client, django_assert_num_queries, settings, zhou, count
+):
     make_reports(zhou, count)
     client.force_login(zhou)
     # (the session), signed-in user, then as above: profile user, groups, reports with releases, products

@@ -14,8 +14,20 @@ from search.models import Document
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = ("kind", "object_id", "thread_id", "board_id", "product_id", "author_id", "title", "title_terms",
-          "body_terms", "thread_hidden", "hidden", "created_at")
+FIELDS = (
+    "kind",
+    "object_id",
+    "thread_id",
+    "board_id",
+    "product_id",
+    "author_id",
+    "title",
+    "title_terms",
+    "body_terms",
+    "thread_hidden",
+    "hidden",
+    "created_at",
+)
 
 
 def snapshot():

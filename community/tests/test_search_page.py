@@ -226,8 +226,7 @@ def test_the_header_has_a_search_box(client):
 
 
 @pytest.mark.parametrize("threads", [1, 25])
-def test_the_page_costs_the_same_queries_whatever_is_found(client, board, django_assert_num_queries, settings,
-                                                          threads):
+def test_the_page_costs_the_same_queries_whatever_is_found(client, board, django_assert_num_queries, settings, threads):
     for n in range(threads):
         thread = make_thread(board=board, title=f"Battery thread {n}", source="battery", author=UserFactory())
         posting.reply(thread=thread, author=UserFactory(), source="battery reply")

@@ -23,8 +23,15 @@ def published_release(*, product=None, items: int = 3, engineers=None, publish_a
     """A weekly release with ``items`` changelog items (all by ``engineers``), published at ``publish_at``."""
     if not Board.objects.filter(slug="announcements").exists():
         announcements_board()
-    release = make_release(product=product, items=items, engineers=engineers or [make_engineer()],
-                           publish_at=publish_at, now=publish_at - timedelta(days=1), schedule=True, **fields)
+    release = make_release(
+        product=product,
+        items=items,
+        engineers=engineers or [make_engineer()],
+        publish_at=publish_at,
+        now=publish_at - timedelta(days=1),
+        schedule=True,
+        **fields,
+    )
     assert publishing.publish_release(release=release, now=publish_at)
     release.refresh_from_db()
     return release
@@ -47,8 +54,9 @@ def submit(release, fan, *, loved=0, weakest=1, mood=HAPPY, idea=None, now=SATUR
     """``fan``'s report: items by their index in the changelog, the idea upcoming in the product."""
     items = items_of(release)
     idea = idea or upcoming_idea(release.product)
-    return reports.submit_report(release=release, fan=fan, mood=mood, loved=items[loved], weakest=items[weakest],
-                                 awaited=idea, now=now, **whys)
+    return reports.submit_report(
+        release=release, fan=fan, mood=mood, loved=items[loved], weakest=items[weakest], awaited=idea, now=now, **whys
+    )
 
 
 def frozen_week(*, engineers=None, publish_at=FRIDAY, picks=((1, 0), (1, 2)), product=None, items=3, fans=None):
@@ -60,7 +68,13 @@ def frozen_week(*, engineers=None, publish_at=FRIDAY, picks=((1, 0), (1, 2)), pr
     idea = upcoming_idea(release.product)
     reports.open_window(release=release, now=release.published_at)
     for i, (loved, weakest) in enumerate(picks):
-        submit(release, fans[i] if fans else UserFactory(), loved=loved, weakest=weakest, idea=idea,
-               now=release.published_at + timedelta(hours=1))
+        submit(
+            release,
+            fans[i] if fans else UserFactory(),
+            loved=loved,
+            weakest=weakest,
+            idea=idea,
+            now=release.published_at + timedelta(hours=1),
+        )
     tally.freeze_release(release_id=release.pk, now=reports.window_of(release).closes_at)
     return release

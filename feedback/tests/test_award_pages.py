@@ -137,7 +137,7 @@ def test_an_engineers_profile_shows_their_awards_and_how_their_work_was_received
     release = frozen_week(engineers=[zhou])
     items = items_of(release)
     html = client.get(reverse("profile", args=["zhou"])).content.decode()
-    assert "Popcorn Awards" in html and f"🍿 <a href=\"{award_url(release)}\" dir=\"auto\">{items[1].title}</a>" in html
+    assert "Popcorn Awards" in html and f'🍿 <a href="{award_url(release)}" dir="auto">{items[1].title}</a>' in html
     assert "#1 of 3: loved most by 2, weakest for 0" in html
     assert "#3 of 3: loved most by 0, weakest for 1" in html  # items[0]
 

@@ -35,7 +35,9 @@ def test_the_award_goes_to_each_engineer_of_the_top_item(settings):
     top = items_of(release)[1]
     assert result.awarded_item == top
     assert sorted(Award.objects.filter(release=release).values_list("engineer__username", "item")) == [
-        ("lily", top.pk), ("zhou", top.pk)]
+        ("lily", top.pk),
+        ("zhou", top.pk),
+    ]
     assert Award.objects.filter(release=release).first().season == "2026Q4"
 
 
@@ -45,8 +47,11 @@ def test_the_winners_are_told_once(settings):
     freeze_with_reports(release, [(1, 0), (1, 2)], settings=settings, minimum=2)
     told = Notification.objects.filter(kind=Kind.AWARD)
     assert list(told.values_list("recipient", "key")) == [(zhou.pk, f"award:{release.pk}")]
-    assert told.get().params == {"item": items_of(release)[1].title, "product": release.product.name,
-                                 "version": release.version}
+    assert told.get().params == {
+        "item": items_of(release)[1].title,
+        "product": release.product.name,
+        "version": release.version,
+    }
 
 
 def test_the_result_is_posted_in_the_announcement_thread(settings, in_english):
@@ -90,12 +95,15 @@ def test_a_release_withdrawn_during_its_window_gets_no_award_and_no_post(setting
     assert Post.objects.filter(thread=release.announcement).count() == 1
 
 
-@pytest.mark.parametrize(("moment", "season"), [
-    ("2026-12-31T23:59:59+08:00", "2026Q4"),
-    ("2027-01-01T00:00:00+08:00", "2027Q1"),  # still 2026 in UTC
-    ("2027-03-31T23:59:59+08:00", "2027Q1"),
-    ("2027-04-01T00:00:00+08:00", "2027Q2"),
-])
+@pytest.mark.parametrize(
+    ("moment", "season"),
+    [
+        ("2026-12-31T23:59:59+08:00", "2026Q4"),
+        ("2027-01-01T00:00:00+08:00", "2027Q1"),  # still 2026 in UTC
+        ("2027-03-31T23:59:59+08:00", "2027Q1"),
+        ("2027-04-01T00:00:00+08:00", "2027Q2"),
+    ],
+)
 def test_the_season_is_the_quarter_in_beijing_time(moment, season):
     assert awards.season_of(datetime.fromisoformat(moment)) == season
 
@@ -117,8 +125,14 @@ def test_the_season_table_ranks_by_awards_then_best_score_then_name(settings):
         release = published_release(items=2, engineers=engineers, publish_at=FRIDAY - timedelta(weeks=week))
         idea = upcoming_idea(release.product)
         for loved, weakest in picks:
-            submit(release, UserFactory(), loved=loved, weakest=weakest, idea=idea,
-                   now=release.published_at + timedelta(hours=1))
+            submit(
+                release,
+                UserFactory(),
+                loved=loved,
+                weakest=weakest,
+                idea=idea,
+                now=release.published_at + timedelta(hours=1),
+            )
         tally.freeze_release(release_id=release.pk, now=CLOSES)
     rows = pages.season_table("2026Q4")
     # bob: two awards; ann and cyd one each with the same (better) score: by name.

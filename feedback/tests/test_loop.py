@@ -1,7 +1,6 @@
 """The whole loop, on SQLite and PostgreSQL: idea → votes → planned → in build, linked to a
 changelog item → release published → shipped by the tick, and its voters told once."""
 
-
 import pytest
 from django.db import connection
 
@@ -21,8 +20,9 @@ def plan_and_build(idea, django_capture_on_commit_callbacks):
     pm = make_pm()
     release = make_release(product=idea.product)
     with django_capture_on_commit_callbacks(execute=True):
-        statuses.set_status(idea=idea, by=pm, status=Status.PLANNED, note="For the next weekly.",
-                            target_release=release)
+        statuses.set_status(
+            idea=idea, by=pm, status=Status.PLANNED, note="For the next weekly.", target_release=release
+        )
     idea.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         statuses.set_status(idea=idea, by=pm, status=Status.IN_BUILD, note="", changelog_item=release.changelog.get())
@@ -50,11 +50,15 @@ def test_an_idea_ships_with_its_release_and_its_voters_are_told_once(django_capt
     assert (shipped.from_status, shipped.by) == (Status.IN_BUILD, None)
     key = f"idea:{idea.pk}:status:{shipped.pk}"
     assert sorted(Notification.objects.filter(key=key).values_list("recipient_id", flat=True)) == sorted(
-        [fan.pk for fan in fans] + [idea.thread.author_id])
+        [fan.pk for fan in fans] + [idea.thread.author_id]
+    )
     # Planned, in build, shipped: one notification each, per voter.
     assert Notification.objects.filter(recipient=fans[0], kind=Kind.IDEA).count() == 3
     assert list(StatusChange.objects.filter(idea=idea).values_list("to_status", flat=True)) == [
-        Status.PLANNED, Status.IN_BUILD, Status.SHIPPED]
+        Status.PLANNED,
+        Status.IN_BUILD,
+        Status.SHIPPED,
+    ]
 
 
 @pytest.mark.django_db
@@ -71,8 +75,9 @@ def test_two_ticks_at_once_ship_an_idea_once():
         pytest.skip("SQLite serialises writers; the race is tested on PostgreSQL")
     idea = make_idea(votes=[UserFactory()])
     release = make_release(product=idea.product)
-    statuses.set_status(idea=idea, by=make_pm(), status=Status.IN_BUILD, note="",
-                        changelog_item=release.changelog.get())
+    statuses.set_status(
+        idea=idea, by=make_pm(), status=Status.IN_BUILD, note="", changelog_item=release.changelog.get()
+    )
     announcements_board()
     publishing.publish_release(release=release, immediately=True)
     results = run_at_once([statuses.ship_released_ideas] * 4)

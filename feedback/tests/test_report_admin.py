@@ -19,24 +19,46 @@ CLOSES = datetime.fromisoformat("2026-12-01T00:00:00+08:00")
 
 
 def form_data(product, **fields):
-    return {"product": product.pk, "channel": "weekly", "version": "26.11.27", "title": "Lunar lock screen",
-            "publish_at_0": "2026-11-27", "publish_at_1": "17:00:00", "notes": "", **fields}
+    return {
+        "product": product.pk,
+        "channel": "weekly",
+        "version": "26.11.27",
+        "title": "Lunar lock screen",
+        "publish_at_0": "2026-11-27",
+        "publish_at_1": "17:00:00",
+        "notes": "",
+        **fields,
+    }
 
 
 def plain_data(product, **fields):
     """The release form outside the admin (one input per time, in the current zone, Asia/Shanghai)."""
-    return {"product": product.pk, "channel": "weekly", "version": "26.11.27", "title": "Lunar lock screen",
-            "publish_at": "2026-11-27 17:00:00", "notes": "", **fields}
+    return {
+        "product": product.pk,
+        "channel": "weekly",
+        "version": "26.11.27",
+        "title": "Lunar lock screen",
+        "publish_at": "2026-11-27 17:00:00",
+        "notes": "",
+        **fields,
+    }
 
 
 def test_an_admin_sets_the_window_of_a_new_release(client):
     client.force_login(make_publisher(language="en", time_zone="Asia/Shanghai"))
     product = ProductFactory()
-    data = form_data(product, report_opens_at_0="2026-11-28", report_opens_at_1="09:00:00",
-                     report_closes_at_0="2026-12-01", report_closes_at_1="00:00:00",
-                     **{f"{prefix}-{name}": value for prefix in ("changelog", "builds")
-                        for name, value in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0), ("MIN_NUM_FORMS", 0),
-                                            ("MAX_NUM_FORMS", 1000))})
+    data = form_data(
+        product,
+        report_opens_at_0="2026-11-28",
+        report_opens_at_1="09:00:00",
+        report_closes_at_0="2026-12-01",
+        report_closes_at_1="00:00:00",
+        **{
+            f"{prefix}-{name}": value
+            for prefix in ("changelog", "builds")
+            for name, value in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0), ("MIN_NUM_FORMS", 0), ("MAX_NUM_FORMS", 1000))
+        },
+    )
     response = client.post(reverse("admin:releases_release_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     release = Release.objects.get(product=product)
@@ -52,8 +74,9 @@ def test_a_window_closing_before_the_release_is_published_is_refused():
 
 def test_a_window_closing_before_it_opens_is_refused():
     product = ProductFactory()
-    form = ReleaseForm(data=plain_data(product, report_opens_at="2026-11-30 09:00:00",
-                                       report_closes_at="2026-11-29 00:00:00"))
+    form = ReleaseForm(
+        data=plain_data(product, report_opens_at="2026-11-30 09:00:00", report_closes_at="2026-11-29 00:00:00")
+    )
     assert not form.is_valid() and "report_closes_at" in form.errors
 
 

@@ -53,16 +53,18 @@ def test_the_voters_of_an_idea_shipped_in_the_release_are_invited_once(django_ca
     assert other.vote_count == 1 and cy.pk not in told(key)
     notice = Notification.objects.filter(key=key).first()
     assert notice.url == f"/report/{release.product.slug}/{release.version}/"
-    assert notice.params == {"product": release.product.name, "version": release.version,
-                             "closes": "2026-11-24 23:59 (UTC+8)"}
+    assert notice.params == {
+        "product": release.product.name,
+        "version": release.version,
+        "closes": "2026-11-24 23:59 (UTC+8)",
+    }
     assert ReleaseTally.objects.get(pk=release.pk).invited_at is not None
     assert notices.invite_voters(release_id=release.pk, now=SATURDAY) == 2
     assert Notification.objects.filter(key=key).count() == 2
 
 
 @time_machine.travel(TUESDAY_MORNING, tick=False)
-def test_the_reminder_goes_on_tuesday_morning_to_followers_who_have_not_reported(
-        django_capture_on_commit_callbacks):
+def test_the_reminder_goes_on_tuesday_morning_to_followers_who_have_not_reported(django_capture_on_commit_callbacks):
     release = published_release()
     reported, silent, stranger = UserFactory(), UserFactory(), UserFactory()
     follow(release.product, [reported, silent])
@@ -97,7 +99,9 @@ def test_a_reminder_claimed_but_not_sent_is_sent_again_by_a_later_tick(django_ca
         assert notices.remind_due() == 0
     assert told(f"report:{release.pk}:reminder") == []
     # The fan-out is sent once the tick commits.
-    with (time_machine.travel(TUESDAY_MORNING + timedelta(minutes=6), tick=False),
-          django_capture_on_commit_callbacks(execute=True)):
+    with (
+        time_machine.travel(TUESDAY_MORNING + timedelta(minutes=6), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         notices.remind_due()
     assert told(f"report:{release.pk}:reminder") == [fan.pk]

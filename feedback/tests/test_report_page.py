@@ -78,15 +78,18 @@ def test_a_double_submitted_form_is_one_report(client, fan, release, idea):
     assert Report.objects.filter(release=release, fan=fan).count() == 1
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"mood": "ecstatic"}, "Choose one of the four moods"),
-    ({"mood": ""}, "Choose your mood."),
-    ({"loved": ""}, "Choose the update you love most."),
-    ({"loved": "not-a-number"}, "That update is not part of this release"),
-    ({"weakest": "999999"}, "That update is not part of this release"),
-    ({"awaited": "999999"}, "Choose one of the upcoming ideas in the list."),
-    ({"why_mood": "x" * (WHY_MAX + 1)}, f"Keep each “why” to {WHY_MAX} characters."),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"mood": "ecstatic"}, "Choose one of the four moods"),
+        ({"mood": ""}, "Choose your mood."),
+        ({"loved": ""}, "Choose the update you love most."),
+        ({"loved": "not-a-number"}, "That update is not part of this release"),
+        ({"weakest": "999999"}, "That update is not part of this release"),
+        ({"awaited": "999999"}, "Choose one of the upcoming ideas in the list."),
+        ({"why_mood": "x" * (WHY_MAX + 1)}, f"Keep each “why” to {WHY_MAX} characters."),
+    ],
+)
 def test_bad_input_is_refused_with_a_message_and_nothing_written(client, fan, release, idea, change, message):
     response = client.post(url(release), {**form_data(release, idea), **change})
     assert response.status_code == 400

@@ -22,7 +22,7 @@ from tests.queries import session_queries
 
 pytestmark = pytest.mark.django_db
 
-BANNER = 'report-banner'
+BANNER = "report-banner"
 
 
 def page(client, url):
@@ -177,7 +177,8 @@ def followed(client, url, **extra):
 
 
 def test_the_publish_notification_leads_to_the_open_report_then_to_the_award(
-        client, django_capture_on_commit_callbacks):
+    client, django_capture_on_commit_callbacks
+):
     release, (fan,) = published_with_followers(django_capture_on_commit_callbacks)
     client.force_login(fan)
     notification = Notification.objects.get(recipient=fan, kind=Kind.RELEASE)
@@ -190,7 +191,8 @@ def test_the_publish_notification_leads_to_the_open_report_then_to_the_award(
 
 
 def test_opening_the_unread_publish_notification_in_the_list_lands_on_the_report(
-        client, django_capture_on_commit_callbacks):
+    client, django_capture_on_commit_callbacks
+):
     release, (fan,) = published_with_followers(django_capture_on_commit_callbacks)
     client.force_login(fan)
     notification = Notification.objects.get(recipient=fan, kind=Kind.RELEASE)
@@ -227,7 +229,8 @@ def test_a_stable_releases_notification_leads_to_its_page(client, django_capture
     client.force_login(fan)
     with time_machine.travel(SATURDAY, tick=False):
         assert followed(client, Notification.objects.get(recipient=fan, kind=Kind.RELEASE).url) == (
-            release.get_absolute_url())
+            release.get_absolute_url()
+        )
 
 
 def test_a_visitor_following_the_link_signs_in_on_the_way_to_the_report(client, django_capture_on_commit_callbacks):

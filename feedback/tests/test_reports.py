@@ -29,14 +29,17 @@ def shanghai(text: str) -> datetime:
 # --- The window ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("published", "closes"), [
-    ("2026-11-20T17:00:00", "2026-11-25T00:00:00"),  # Orange Friday → end of Tuesday
-    ("2026-11-23T09:00:00", "2026-11-25T00:00:00"),  # Monday → the next day's end
-    ("2026-11-24T12:00:00", "2026-12-02T00:00:00"),  # Tuesday → a week later, not a few hours
-    ("2026-11-24T23:59:59", "2026-12-02T00:00:00"),
-    ("2026-11-25T00:00:00", "2026-12-02T00:00:00"),  # Wednesday
-    ("2027-12-31T17:00:00", "2028-01-05T00:00:00"),  # Friday, year end
-])
+@pytest.mark.parametrize(
+    ("published", "closes"),
+    [
+        ("2026-11-20T17:00:00", "2026-11-25T00:00:00"),  # Orange Friday → end of Tuesday
+        ("2026-11-23T09:00:00", "2026-11-25T00:00:00"),  # Monday → the next day's end
+        ("2026-11-24T12:00:00", "2026-12-02T00:00:00"),  # Tuesday → a week later, not a few hours
+        ("2026-11-24T23:59:59", "2026-12-02T00:00:00"),
+        ("2026-11-25T00:00:00", "2026-12-02T00:00:00"),  # Wednesday
+        ("2027-12-31T17:00:00", "2028-01-05T00:00:00"),  # Friday, year end
+    ],
+)
 def test_the_window_closes_at_the_end_of_the_following_tuesday_in_beijing(published, closes):
     assert reports.end_of_next_tuesday(shanghai(published)) == shanghai(closes)
 
@@ -127,8 +130,12 @@ def test_a_report_keeps_the_four_cells_the_whys_the_device_and_the_level():
     report = submit(release, fan, mood=Report.Mood.LOVE_IT, loved=2, weakest=0, idea=idea, why_loved=" So fast! ")
     stored = Report.objects.get(pk=report.pk)
     items = items_of(release)
-    assert (stored.mood, stored.loved, stored.weakest, stored.awaited) == (Report.Mood.LOVE_IT, items[2], items[0],
-                                                                           idea)
+    assert (stored.mood, stored.loved, stored.weakest, stored.awaited) == (
+        Report.Mood.LOVE_IT,
+        items[2],
+        items[0],
+        idea,
+    )
     assert (stored.why_loved, stored.why_mood, stored.device, stored.level) == ("So fast!", "", "Xiaomi 14", 3)
 
 
@@ -140,7 +147,11 @@ def test_reporting_again_changes_the_one_report():
     stored = Report.objects.get(release=release, fan=fan)
     assert first.pk == second.pk == stored.pk
     assert (stored.loved, stored.mood, stored.created_at, stored.updated_at) == (
-        items_of(release)[2], Report.Mood.SAD, SATURDAY, SATURDAY + timedelta(days=1))
+        items_of(release)[2],
+        Report.Mood.SAD,
+        SATURDAY,
+        SATURDAY + timedelta(days=1),
+    )
 
 
 def test_a_planned_idea_may_be_the_one_awaited():
@@ -179,8 +190,15 @@ def test_an_item_of_another_release_is_refused():
     release = published_release()
     other = published_release(product=release.product, publish_at=FRIDAY - timedelta(days=7))
     with pytest.raises(ReportRefused, match="is not an update of"):
-        reports.submit_report(release=release, fan=UserFactory(), mood=HAPPY, loved=items_of(other)[0],
-                              weakest=items_of(release)[1], awaited=upcoming_idea(release.product), now=SATURDAY)
+        reports.submit_report(
+            release=release,
+            fan=UserFactory(),
+            mood=HAPPY,
+            loved=items_of(other)[0],
+            weakest=items_of(release)[1],
+            awaited=upcoming_idea(release.product),
+            now=SATURDAY,
+        )
     assert not Report.objects.exists()
 
 

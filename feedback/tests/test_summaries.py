@@ -67,9 +67,12 @@ def test_fans_are_refused_and_visitors_asked_to_sign_in(client):
     release = frozen_week()
     assert client.get(summary_url(release)).status_code == 302
     client.force_login(UserFactory())
-    for url in (summary_url(release), reverse("feedback:trend", args=[release.product.slug]),
-                reverse("feedback:summary_items_csv", args=[release.product.slug, release.version]),
-                reverse("feedback:summary_comments_csv", args=[release.product.slug, release.version])):
+    for url in (
+        summary_url(release),
+        reverse("feedback:trend", args=[release.product.slug]),
+        reverse("feedback:summary_items_csv", args=[release.product.slug, release.version]),
+        reverse("feedback:summary_comments_csv", args=[release.product.slug, release.version]),
+    ):
         assert client.get(url).status_code == 403, url
 
 
@@ -105,8 +108,9 @@ def test_the_frozen_summary_shows_every_item_ranked_as_the_award_with_bars(clien
         result = summaries.summary(release, AFTER)
         html = client.get(summary_url(release)).content.decode()
     stored = list(ItemTally.objects.filter(release=release).order_by("rank"))
-    assert [(row.rank, row.item_id, row.loved, row.weakest) for row in result.items] == \
-        [(row.rank, row.item_id, row.loved, row.weakest) for row in stored]
+    assert [(row.rank, row.item_id, row.loved, row.weakest) for row in result.items] == [
+        (row.rank, row.item_id, row.loved, row.weakest) for row in stored
+    ]
     assert [row.score for row in result.items] == pytest.approx([row.score for row in stored])
     assert len(result.items) == 12  # all of them, not the award page's top ten
     items = items_of(release)
@@ -117,8 +121,7 @@ def test_the_frozen_summary_shows_every_item_ranked_as_the_award_with_bars(clien
 
 def test_the_frozen_summary_keeps_its_counts_when_rows_change_later(client, pm):
     release = frozen_week(picks=[(1, 0), (1, 2)])
-    Report.objects.filter(release=release).update(loved=items_of(release)[2], weakest=items_of(release)[0],
-                                                  mood=SAD)
+    Report.objects.filter(release=release).update(loved=items_of(release)[2], weakest=items_of(release)[0], mood=SAD)
     result = summaries.summary(release, AFTER)
     assert result.items[0].item_id == items_of(release)[1].pk and result.items[0].loved == 2
     assert {share.mood: share.count for share in result.moods}[Report.Mood.HAPPY] == 2
@@ -136,7 +139,8 @@ def test_mood_split_ideas_and_participation_of_the_week_active_fans(client, pm):
     # the two other reporters count too: reporting is activity.
     User.objects.update(last_active_on=activity.site_today(FRIDAY - timedelta(days=1)))
     User.objects.filter(pk__in=[user.pk for user in fans[:2] + seen]).update(
-        last_active_on=activity.site_today(SATURDAY))
+        last_active_on=activity.site_today(SATURDAY)
+    )
     User.objects.filter(pk=fans[3].pk).update(last_active_on=None)
     tally.freeze_release(release_id=release.pk, now=CLOSES)
     active = 10
@@ -147,7 +151,11 @@ def test_mood_split_ideas_and_participation_of_the_week_active_fans(client, pm):
     assert result.participation.reports == 4 and result.participation.active_fans == active
     assert result.participation.share == 40.0
     assert [(share.mood, share.count, share.percent) for share in result.moods] == [
-        ("happy", 1, 25.0), ("sad", 2, 50.0), ("love_it", 1, 25.0), ("looking_forward", 0, 0.0)]
+        ("happy", 1, 25.0),
+        ("sad", 2, 50.0),
+        ("love_it", 1, 25.0),
+        ("looking_forward", 0, 0.0),
+    ]
     assert [(found.pk, picks) for found, picks, _share in result.ideas] == [(idea.pk, 3), (other.pk, 1)]
     assert f"{result.participation.share}%" in html and idea.thread.title in html
     assert '<rect class="mood-fill-sad" x="25.0" y="0" width="50.0"' in html
@@ -199,17 +207,33 @@ def test_levels_are_listed_in_order_and_small_device_models_folded(client, pm, s
     assert "2 other models" in html and "Level 3 · Fan" in html
 
 
-@pytest.mark.parametrize("query", ["by=device", "by=level&segment=99", "by=nope&segment=x", "by=level&segment=abc",
-                                   "by=device&segment=" + "x" * 61, "cell=nope&item=abc&q=", "item=999999",
-                                   "before=abc", "before=-5", "before=99999999999999999999999",
-                                   "item=99999999999999999999",
-                                   "q=" + "深" * 500])  # control characters: canyu/tests/test_hostile_input.py
+@pytest.mark.parametrize(
+    "query",
+    [
+        "by=device",
+        "by=level&segment=99",
+        "by=nope&segment=x",
+        "by=level&segment=abc",
+        "by=device&segment=" + "x" * 61,
+        "cell=nope&item=abc&q=",
+        "item=999999",
+        "before=abc",
+        "before=-5",
+        "before=99999999999999999999999",
+        "item=99999999999999999999",
+        "q=" + "深" * 500,
+    ],
+)  # control characters: canyu/tests/test_hostile_input.py
 def test_nonsense_in_the_query_gives_a_normal_page(client, pm, query):
     release = frozen_week()
     response = client.get(summary_url(release) + "?" + query)
     assert response.status_code == 200
-    assert client.get(reverse("feedback:summary_comments_csv", args=[release.product.slug, release.version])
-                      + "?" + query).status_code == 200
+    assert (
+        client.get(
+            reverse("feedback:summary_comments_csv", args=[release.product.slug, release.version]) + "?" + query
+        ).status_code
+        == 200
+    )
 
 
 # --- The live summary --------------------------------------------------------------------------------
@@ -279,7 +303,7 @@ def test_comments_come_a_page_at_a_time_newest_first(client, pm, monkeypatch):
 
 def test_hostile_comments_are_shown_as_text(client, pm):
     release = open_week()
-    submit(release, UserFactory(), why_mood='<script>alert(1)</script><img src=x onerror=alert(2)>')
+    submit(release, UserFactory(), why_mood="<script>alert(1)</script><img src=x onerror=alert(2)>")
     html = client.get(summary_url(release)).content.decode()
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
@@ -295,22 +319,24 @@ def test_the_item_table_downloads_as_csv(client, pm):
     rows = csv_rows(response)
     assert rows[0][:4] == ["rank", "update", "engineers", "loved most"]
     stored = list(ItemTally.objects.filter(release=release).order_by("rank"))
-    assert [(int(r[0]), r[1], int(r[3]), int(r[4])) for r in rows[1:]] == \
-        [(t.rank, t.title, t.loved, t.weakest) for t in stored]
+    assert [(int(r[0]), r[1], int(r[3]), int(r[4])) for r in rows[1:]] == [
+        (t.rank, t.title, t.loved, t.weakest) for t in stored
+    ]
 
 
 def test_the_comments_download_as_csv_with_the_filters_and_formulas_made_text(client, pm):
     release = open_week()
-    submit(release, UserFactory(phone_model="Xiaomi 14"), why_loved="=HYPERLINK(\"http://evil\")",
-           why_mood="开心, \"真的\"")
+    submit(
+        release, UserFactory(phone_model="Xiaomi 14"), why_loved='=HYPERLINK("http://evil")', why_mood='开心, "真的"'
+    )
     submit(release, UserFactory(), why_weakest="-2 stars")
     url = reverse("feedback:summary_comments_csv", args=[release.product.slug, release.version])
     rows = csv_rows(client.get(url))
     assert rows[0] == ["report", "saved (UTC)", "device model", "level", "cell", "choice", "why"]
     whys = {row[4]: row[6] for row in rows[1:]}
     assert {row[4]: row[5] for row in rows[1:]}["mood"] == "Happy"  # the choice the comment explains
-    assert whys == {"loved": "'=HYPERLINK(\"http://evil\")", "mood": "开心, \"真的\"", "weakest": "'-2 stars"}
-    assert [row[6] for row in csv_rows(client.get(url + "?cell=mood"))[1:]] == ["开心, \"真的\""]
+    assert whys == {"loved": '\'=HYPERLINK("http://evil")', "mood": '开心, "真的"', "weakest": "'-2 stars"}
+    assert [row[6] for row in csv_rows(client.get(url + "?cell=mood"))[1:]] == ['开心, "真的"']
     assert len(csv_rows(client.get(url + "?by=device&segment=Xiaomi 14"))) == 3
 
 
@@ -330,7 +356,10 @@ def test_the_trend_lists_each_week_with_participation_moods_and_winners(client, 
         response = client.get(reverse("feedback:trend", args=[first.product.slug]))
     page, weeks = response.context["page"], response.context["weeks"]
     assert [(week.tally.pk, week.participation.reports, week.frozen) for week in weeks] == [
-        (third.pk, 1, False), (second.pk, 3, True), (first.pk, 2, True)]
+        (third.pk, 1, False),
+        (second.pk, 3, True),
+        (first.pk, 2, True),
+    ]
     assert weeks[2].winners == ["Zhou Wei"] and page.number == 1
     html = response.content.decode()
     assert html.count('<rect class="trend-bar"') == 3 and "🍿" in html
@@ -341,8 +370,9 @@ def test_the_trend_lists_each_week_with_participation_moods_and_winners(client, 
 
 def _frozen_with(fans: int, product=None, publish_at=FRIDAY):
     people = [UserFactory(phone_model=f"Phone {i}") for i in range(fans)]
-    return frozen_week(picks=[(i % 3, (i + 1) % 3) for i in range(fans)], fans=people, product=product,
-                       publish_at=publish_at)
+    return frozen_week(
+        picks=[(i % 3, (i + 1) % 3) for i in range(fans)], fans=people, product=product, publish_at=publish_at
+    )
 
 
 @pytest.mark.parametrize("fans", [2, 9])

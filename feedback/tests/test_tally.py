@@ -23,16 +23,19 @@ Mood = Report.Mood
 # --- The score --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("loved", "weakest", "reports", "expected"), [
-    # mu = 3/6 = 0.5, m2 = 5/6, sqrt((5/6 - 1/4) / 7) = 0.288675 → 0.5 - 1.65 × 0.288675
-    (3, 0, 3, 0.023686),
-    # mu = 50/203 = 0.246305, m2 = 72/203 = 0.354680, sqrt(0.294014 / 204) = 0.037964
-    (60, 10, 200, 0.183665),
-    # nobody reported: mu = 0, m2 = 2/3, sqrt((2/3) / 4) = 0.408248
-    (0, 0, 0, -0.673610),
-    (40, 5, 100, 0.245347),
-    (5, 5, 10, -0.423681),
-])
+@pytest.mark.parametrize(
+    ("loved", "weakest", "reports", "expected"),
+    [
+        # mu = 3/6 = 0.5, m2 = 5/6, sqrt((5/6 - 1/4) / 7) = 0.288675 → 0.5 - 1.65 × 0.288675
+        (3, 0, 3, 0.023686),
+        # mu = 50/203 = 0.246305, m2 = 72/203 = 0.354680, sqrt(0.294014 / 204) = 0.037964
+        (60, 10, 200, 0.183665),
+        # nobody reported: mu = 0, m2 = 2/3, sqrt((2/3) / 4) = 0.408248
+        (0, 0, 0, -0.673610),
+        (40, 5, 100, 0.245347),
+        (5, 5, 10, -0.423681),
+    ],
+)
 def test_the_score_follows_the_formula(loved, weakest, reports, expected):
     assert tally.score(loved=loved, weakest=weakest, reports=reports) == pytest.approx(expected, abs=1e-6)
 
@@ -47,8 +50,9 @@ def counts(reports, loved=None, weakest=None):
 
 def test_the_ranking_is_by_score():
     items = items_of(published_release(items=3))
-    ranked = tally.rank_items(items, counts(10, loved={items[0].pk: 2, items[2].pk: 8},
-                                            weakest={items[0].pk: 5, items[1].pk: 5}))
+    ranked = tally.rank_items(
+        items, counts(10, loved={items[0].pk: 2, items[2].pk: 8}, weakest={items[0].pk: 5, items[1].pk: 5})
+    )
     assert [result.item for result in ranked] == [items[2], items[0], items[1]]
     assert [result.rank for result in ranked] == [1, 2, 3]
 
@@ -64,8 +68,7 @@ def test_ties_are_broken_by_the_changelog_order_whatever_order_the_items_come_in
 def test_with_equal_net_more_picks_either_way_rank_lower():
     # Same net (+1), same R: the item fans agree on less has the wider interval, so the lower score.
     items = items_of(published_release(items=2))
-    ranked = tally.rank_items(items, counts(10, loved={items[0].pk: 5, items[1].pk: 1},
-                                            weakest={items[0].pk: 4}))
+    ranked = tally.rank_items(items, counts(10, loved={items[0].pk: 5, items[1].pk: 1}, weakest={items[0].pk: 4}))
     assert [result.item for result in ranked] == [items[1], items[0]]
 
 
@@ -78,13 +81,26 @@ def fill(release, picks, *, ideas=None, devices=("Xiaomi 14", "Redmi K70", "")):
     items = items_of(release)
     for number, (mood, loved, weakest, idea) in enumerate(picks):
         fan = UserFactory(phone_model=devices[number % len(devices)], post_count=number * 10)
-        reports.submit_report(release=release, fan=fan, mood=mood, loved=items[loved], weakest=items[weakest],
-                              awaited=ideas[idea], now=SATURDAY)
+        reports.submit_report(
+            release=release,
+            fan=fan,
+            mood=mood,
+            loved=items[loved],
+            weakest=items[weakest],
+            awaited=ideas[idea],
+            now=SATURDAY,
+        )
     return items, ideas
 
 
-PICKS = [(Mood.HAPPY, 0, 1, 0), (Mood.HAPPY, 0, 2, 1), (Mood.LOVE_IT, 0, 1, 0), (Mood.SAD, 2, 0, 0),
-         (Mood.HAPPY, 1, 2, 1), (Mood.LOVE_IT, 0, 3, 0)]
+PICKS = [
+    (Mood.HAPPY, 0, 1, 0),
+    (Mood.HAPPY, 0, 2, 1),
+    (Mood.LOVE_IT, 0, 1, 0),
+    (Mood.SAD, 2, 0, 0),
+    (Mood.HAPPY, 1, 2, 1),
+    (Mood.LOVE_IT, 0, 3, 0),
+]
 
 
 def test_freezing_stores_counts_equal_to_the_rows():
@@ -95,16 +111,24 @@ def test_freezing_stores_counts_equal_to_the_rows():
 
     rows = Report.objects.filter(release=release)
     assert ReleaseTally.objects.get(pk=release.pk).report_count == rows.count() == 6
-    stored = {row.item_id: (row.loved, row.weakest, row.net, row.rank)
-              for row in ItemTally.objects.filter(release=release)}
+    stored = {
+        row.item_id: (row.loved, row.weakest, row.net, row.rank) for row in ItemTally.objects.filter(release=release)
+    }
     loved, weakest = Counter(rows.values_list("loved", flat=True)), Counter(rows.values_list("weakest", flat=True))
-    assert {pk: value[:2] for pk, value in stored.items()} == {item.pk: (loved[item.pk], weakest[item.pk])
-                                                               for item in items}
+    assert {pk: value[:2] for pk, value in stored.items()} == {
+        item.pk: (loved[item.pk], weakest[item.pk]) for item in items
+    }
     assert stored[items[0].pk] == (4, 1, 3, 1)
     assert dict(MoodTally.objects.filter(release=release).values_list("mood", "count")) == {
-        Mood.HAPPY: 3, Mood.SAD: 1, Mood.LOVE_IT: 2, Mood.LOOKING_FORWARD: 0}
+        Mood.HAPPY: 3,
+        Mood.SAD: 1,
+        Mood.LOVE_IT: 2,
+        Mood.LOOKING_FORWARD: 0,
+    }
     assert dict(IdeaTally.objects.filter(release=release).values_list("idea", "picks")) == {
-        ideas[0].pk: 4, ideas[1].pk: 2}
+        ideas[0].pk: 4,
+        ideas[1].pk: 2,
+    }
 
 
 def test_the_splits_by_device_and_level_add_up_to_the_totals():
@@ -117,11 +141,16 @@ def test_the_splits_by_device_and_level_add_up_to_the_totals():
         loved = Counter()
         for row in segments.filter(by=by, cell="loved"):
             loved[row.item_id] += row.count
-        assert loved == Counter({row.item_id: row.loved for row in ItemTally.objects.filter(release=release)
-                                 if row.loved})
+        assert loved == Counter(
+            {row.item_id: row.loved for row in ItemTally.objects.filter(release=release) if row.loved}
+        )
     by_device = {(row.segment, row.mood): row.count for row in segments.filter(by="device", cell="mood")}
-    assert by_device == {("Xiaomi 14", Mood.HAPPY): 1, ("Xiaomi 14", Mood.SAD): 1, ("Redmi K70", Mood.HAPPY): 2,
-                         ("", Mood.LOVE_IT): 2}
+    assert by_device == {
+        ("Xiaomi 14", Mood.HAPPY): 1,
+        ("Xiaomi 14", Mood.SAD): 1,
+        ("Redmi K70", Mood.HAPPY): 2,
+        ("", Mood.LOVE_IT): 2,
+    }
 
 
 def test_the_anticipation_count_of_an_idea_comes_from_the_frozen_tallies():
@@ -181,7 +210,8 @@ def test_live_standings_are_the_counts_the_freeze_stores():
     tally.freeze_release(release_id=release.pk, now=CLOSES)
     frozen = list(ItemTally.objects.filter(release=release).order_by("rank"))
     assert [(r.item.pk, r.loved, r.weakest, r.rank) for r in live.items] == [
-        (r.item_id, r.loved, r.weakest, r.rank) for r in frozen]
+        (r.item_id, r.loved, r.weakest, r.rank) for r in frozen
+    ]
     assert live.reports == 6 and {mood: n for mood, _label, n in live.moods}[Mood.HAPPY] == 3
 
 
@@ -196,10 +226,12 @@ def skip_on_sqlite():
 def report_call(release, fan, items, idea, *, loved=0, weakest=1, now=SATURDAY):
     def call():
         try:
-            return reports.submit_report(release=release, fan=fan, mood=HAPPY, loved=items[loved],
-                                         weakest=items[weakest], awaited=idea, now=now)
+            return reports.submit_report(
+                release=release, fan=fan, mood=HAPPY, loved=items[loved], weakest=items[weakest], awaited=idea, now=now
+            )
         except ReportRefused:
             return None
+
     return call
 
 
@@ -231,7 +263,8 @@ def test_concurrent_reports_of_the_same_and_different_fans_are_one_each_and_all_
     assert ReleaseTally.objects.get(pk=release.pk).report_count == rows.count()
     loved = Counter(rows.values_list("loved", flat=True))
     assert {row.item_id: row.loved for row in ItemTally.objects.filter(release=release)} == {
-        item.pk: loved[item.pk] for item in items}
+        item.pk: loved[item.pk] for item in items
+    }
     assert ItemTally.objects.get(item=items[3]).weakest == 8
 
 
@@ -259,6 +292,13 @@ def test_a_report_after_the_freeze_is_refused_even_with_a_clock_behind():
     reports.open_window(release=release, now=SATURDAY)
     tally.freeze_release(release_id=release.pk, now=CLOSES)
     with pytest.raises(ReportRefused, match="closed"):
-        reports.submit_report(release=release, fan=UserFactory(), mood=HAPPY, loved=items[0], weakest=items[1],
-                              awaited=idea, now=CLOSES - timedelta(seconds=1))
+        reports.submit_report(
+            release=release,
+            fan=UserFactory(),
+            mood=HAPPY,
+            loved=items[0],
+            weakest=items[1],
+            awaited=idea,
+            now=CLOSES - timedelta(seconds=1),
+        )
     assert not Report.objects.exists()

@@ -31,8 +31,9 @@ def test_the_comments_csv_calls_the_four_cell_report_by_its_own_name_in_chinese(
     reports.open_window(release=release, now=release.published_at)
     submit(release, UserFactory(), why_mood="不错")
     client.force_login(make_pm())
-    rows = csv_rows(client.get(reverse("feedback:summary_comments_csv", args=[release.product.slug, release.version]),
-                               **CHINESE))
+    rows = csv_rows(
+        client.get(reverse("feedback:summary_comments_csv", args=[release.product.slug, release.version]), **CHINESE)
+    )
     assert rows[0][0] == "体验报告"
 
 
@@ -43,8 +44,10 @@ def test_a_sentence_ending_with_a_time_ends_with_one_full_stop_in_english():
     from django.template import Context, Template
     from django.utils import translation
 
-    sentence = Template('{% load i18n %}{% blocktranslate with when=moment|date:"DATETIME_FORMAT" %}'
-                        'Reports open on {{ when }}.{% endblocktranslate %}')
+    sentence = Template(
+        '{% load i18n %}{% blocktranslate with when=moment|date:"DATETIME_FORMAT" %}'
+        "Reports open on {{ when }}.{% endblocktranslate %}"
+    )
     with translation.override("en"):
         text = sentence.render(Context({"moment": datetime(2026, 12, 11, 17, 0, tzinfo=ZoneInfo("Asia/Shanghai"))}))
     assert text == "Reports open on Dec. 11, 2026, 17:00."

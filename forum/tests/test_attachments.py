@@ -66,12 +66,15 @@ def tags(rendered_html: str) -> list[tuple[str, dict]]:
 # --- Accepted -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt, name, content_type", [
-    ("JPEG", "a.jpg", "image/jpeg"),
-    ("PNG", "a.png", "image/png"),
-    ("GIF", "a.gif", "image/gif"),
-    ("WEBP", "a.webp", "image/webp"),
-])
+@pytest.mark.parametrize(
+    "fmt, name, content_type",
+    [
+        ("JPEG", "a.jpg", "image/jpeg"),
+        ("PNG", "a.png", "image/png"),
+        ("GIF", "a.gif", "image/gif"),
+        ("WEBP", "a.webp", "image/webp"),
+    ],
+)
 def test_each_accepted_format_is_stored_as_webp_with_a_thumbnail_at_most_1280_wide(fan, fmt, name, content_type):
     image = store_post_image(uploader=fan, upload=upload(image_bytes(fmt=fmt, size=(1600, 1200)), name, content_type))
     full, thumbnail = stored(image.image.name), stored(image.thumbnail.name)
@@ -171,13 +174,16 @@ def assert_refused(fan, file, code):
     assert stored_files() == []
 
 
-@pytest.mark.parametrize("data, name, content_type, code", [
-    (SVG, "drawing.svg", "image/svg+xml", "format"),
-    (SVG, "photo.png", "image/png", "format"),  # disguised by name and type
-    (b"%PDF-1.4 not an image", "photo.jpg", "image/jpeg", "format"),
-    (image_bytes(fmt="BMP", size=(10, 10)), "photo.jpg", "image/jpeg", "format"),
-    (image_bytes(fmt="PNG")[:300], "photo.png", "image/png", "corrupt"),  # truncated
-])
+@pytest.mark.parametrize(
+    "data, name, content_type, code",
+    [
+        (SVG, "drawing.svg", "image/svg+xml", "format"),
+        (SVG, "photo.png", "image/png", "format"),  # disguised by name and type
+        (b"%PDF-1.4 not an image", "photo.jpg", "image/jpeg", "format"),
+        (image_bytes(fmt="BMP", size=(10, 10)), "photo.jpg", "image/jpeg", "format"),
+        (image_bytes(fmt="PNG")[:300], "photo.png", "image/png", "corrupt"),  # truncated
+    ],
+)
 def test_files_that_are_not_accepted_images_are_refused_and_nothing_is_stored(fan, data, name, content_type, code):
     assert_refused(fan, upload(data, name, content_type), code)
 
@@ -201,11 +207,15 @@ def test_the_pixel_limit_is_checked_from_the_header_before_decoding(fan):
     assert_refused(fan, upload(data, "big.png", "image/png"), "too_many_pixels")
 
 
-@pytest.mark.parametrize("data, name, content_type", [
-    (png_bomb(20_000, 20_000), "bomb.png", "image/png"),  # over Pillow's error threshold (~179 MP)
-    (png_bomb(10_000, 10_000), "bomb.png", "image/png"),  # over its warning threshold (~89 MP)
-    (gif_bomb(20_000, 20_000), "bomb.gif", "image/gif"),
-], ids=["png-400MP", "png-100MP", "gif-400MP"])
+@pytest.mark.parametrize(
+    "data, name, content_type",
+    [
+        (png_bomb(20_000, 20_000), "bomb.png", "image/png"),  # over Pillow's error threshold (~179 MP)
+        (png_bomb(10_000, 10_000), "bomb.png", "image/png"),  # over its warning threshold (~89 MP)
+        (gif_bomb(20_000, 20_000), "bomb.gif", "image/gif"),
+    ],
+    ids=["png-400MP", "png-100MP", "gif-400MP"],
+)
 def test_a_decompression_bomb_is_refused_for_its_pixels(fan, data, name, content_type):
     assert len(data) < 100_000
     assert_refused(fan, upload(data, name, content_type), "too_many_pixels")

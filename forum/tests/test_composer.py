@@ -25,10 +25,14 @@ def stored_files():
 
 def test_a_thread_with_a_picture_shows_the_thumbnail_linking_to_the_full_image(client, fan):
     board = BoardFactory()
-    response = client.post(reverse("forum:new_thread", args=[board.slug]), {
-        "title": "Sunset over the river", "source": "Shot tonight",
-        "image": upload(image_bytes(size=(3000, 2000), exif_gps=True)),
-    })
+    response = client.post(
+        reverse("forum:new_thread", args=[board.slug]),
+        {
+            "title": "Sunset over the river",
+            "source": "Shot tonight",
+            "image": upload(image_bytes(size=(3000, 2000), exif_gps=True)),
+        },
+    )
     assert response.status_code == 302
     image = PostImage.objects.get()
     html = Thread.objects.get().posts.get().html
@@ -51,15 +55,19 @@ def test_an_empty_reply_without_a_picture_is_refused(client, fan):
     assert response.context["form"].has_error("source", "required")
 
 
-@pytest.mark.parametrize("data, name, content_type", [
-    (SVG, "x.svg", "image/svg+xml"),
-    (SVG, "x.png", "image/png"),
-    (image_bytes(fmt="PNG")[:300], "x.png", "image/png"),
-])
+@pytest.mark.parametrize(
+    "data, name, content_type",
+    [
+        (SVG, "x.svg", "image/svg+xml"),
+        (SVG, "x.png", "image/png"),
+        (image_bytes(fmt="PNG")[:300], "x.png", "image/png"),
+    ],
+)
 def test_a_refused_picture_keeps_the_text_and_leaves_nothing_behind(client, fan, data, name, content_type):
     thread = make_thread()
-    response = client.post(reverse("forum:reply", args=[thread.pk]),
-                           {"source": "my words", "image": upload(data, name, content_type)})
+    response = client.post(
+        reverse("forum:reply", args=[thread.pk]), {"source": "my words", "image": upload(data, name, content_type)}
+    )
     assert response.status_code == 400
     assert response.context["form"].has_error("image")
     assert "my words" in response.content.decode()
@@ -69,8 +77,9 @@ def test_a_refused_picture_keeps_the_text_and_leaves_nothing_behind(client, fan,
 def test_a_picture_for_a_refused_post_is_deleted(client, fan):
     thread = make_thread()
     Thread.objects.filter(pk=thread.pk).update(locked=True)
-    response = client.post(reverse("forum:reply", args=[thread.pk]),
-                           {"source": "let me in", "image": upload(image_bytes())})
+    response = client.post(
+        reverse("forum:reply", args=[thread.pk]), {"source": "let me in", "image": upload(image_bytes())}
+    )
     assert response.status_code == 400
     assert not PostImage.objects.exists() and stored_files() == []
 

@@ -158,8 +158,10 @@ def test_staff_and_moderators_are_exempt_from_posting_limits(client, caps, staff
             assert reply(client, thread, f"moderator note {i}").status_code == 302
             assert new_thread(client, board, f"Announcement {i}", f"announcement {i}").status_code == 302
             assert like(client, posts[i]).status_code == 302
-        assert reply(client, thread, "[a](https://a.example) [b](https://b.example) "
-                                     "[c](https://c.example)").status_code == 302
+        assert (
+            reply(client, thread, "[a](https://a.example) [b](https://b.example) [c](https://c.example)").status_code
+            == 302
+        )
 
 
 def test_a_fan_is_held_to_the_same_limits(client, caps):

@@ -27,8 +27,11 @@ def small_pages(monkeypatch):
 
 
 def readers():
-    return {"visitor": Client().get("/").wsgi_request.user, "fan": UserFactory(),
-            "moderator": UserFactory(roles=[Role.MODERATOR])}
+    return {
+        "visitor": Client().get("/").wsgi_request.user,
+        "fan": UserFactory(),
+        "moderator": UserFactory(roles=[Role.MODERATOR]),
+    }
 
 
 def thread_with_gaps(moderator):
@@ -96,8 +99,11 @@ def test_a_permalink_redirects_to_its_page_after_deleted_posts(client, small_pag
 
 def offset_board_page(user, board, number):
     """The page as the OFFSET version read it, and how many pages it counted."""
-    threads = (Thread.objects.visible_to(user, moderator=user.has_perm("accounts.moderate_forum"))
-               .filter(board=board).order_by("-pinned", "-last_activity_at", "-id"))
+    threads = (
+        Thread.objects.visible_to(user, moderator=user.has_perm("accounts.moderate_forum"))
+        .filter(board=board)
+        .order_by("-pinned", "-last_activity_at", "-id")
+    )
     page = Paginator(threads, PER_PAGE).get_page(number)
     return [thread.pk for thread in page], page.paginator.num_pages
 
@@ -174,10 +180,13 @@ def test_concurrent_replies_take_unique_floors_without_gaps():
     threads = [make_thread(), make_thread()]
     fans = [UserFactory() for _ in range(6)]
     # A different text per thread: the same text twice within minutes is a duplicate (forum.posting).
-    run_at_once([
-        lambda thread=thread, fan=fan: posting.reply(thread=thread, author=fan, source=f"Me too in {thread.pk}")
-        for fan in fans for thread in threads
-    ])
+    run_at_once(
+        [
+            lambda thread=thread, fan=fan: posting.reply(thread=thread, author=fan, source=f"Me too in {thread.pk}")
+            for fan in fans
+            for thread in threads
+        ]
+    )
     for thread in threads:
         assert floors_of(thread) == list(range(1, 8))
         assert Thread.objects.get(pk=thread.pk).last_floor == 7
@@ -193,11 +202,19 @@ def test_the_migration_numbers_existing_posts_in_each_thread():
         author_id = UserFactory().pk  # the accounts app as it is now: this migration leaves it alone
         board = old.get_model("forum", "Board").objects.create(name="Old board", slug="old")
         OldThread, OldPost = old.get_model("forum", "Thread"), old.get_model("forum", "Post")
-        first, second, empty = (OldThread.objects.create(board=board, author_id=author_id, title=title)
-                                for title in ("First thread", "Second thread", "No posts left"))
+        first, second, empty = (
+            OldThread.objects.create(board=board, author_id=author_id, title=title)
+            for title in ("First thread", "Second thread", "No posts left")
+        )
         # Interleaved, as replies arrive; a deleted and a hidden post keep their place.
-        for thread, state in [(first, {}), (second, {}), (first, {"deleted_at": timezone.now()}), (second, {}),
-                              (first, {"hidden": True}), (first, {})]:
+        for thread, state in [
+            (first, {}),
+            (second, {}),
+            (first, {"deleted_at": timezone.now()}),
+            (second, {}),
+            (first, {"hidden": True}),
+            (first, {}),
+        ]:
             OldPost.objects.create(thread=thread, author_id=author_id, source="Text", html="<p>Text</p>", **state)
 
         executor = MigrationExecutor(connection)
@@ -209,4 +226,3 @@ def test_the_migration_numbers_existing_posts_in_each_thread():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
-

@@ -28,8 +28,10 @@ def test_the_same_reply_again_is_refused_with_a_form_error_keeping_the_text(clie
         clock.shift(10)
         response = reply(client, thread, "Great release, thanks!")
     assert response.status_code == 400
-    assert ("You posted this same text a moment ago. Please write something new, or post it again in 5 minutes."
-            in response.context["form"].non_field_errors())
+    assert (
+        "You posted this same text a moment ago. Please write something new, or post it again in 5 minutes."
+        in response.context["form"].non_field_errors()
+    )
     assert response.context["form"]["source"].value() == "Great release, thanks!"
     assert Post.objects.filter(author=fan).count() == 1
 
@@ -64,8 +66,9 @@ def test_a_new_threads_first_post_repeating_a_reply_is_refused(client):
     with time_machine.travel(NOW, tick=False):
         posting.reply(thread=thread, author=fan, source="Buy cheap phones at spam.example")
         with pytest.raises(posting.PostingRefused):
-            posting.start_thread(board=board, author=fan, title="Cheap phones",
-                                 source="Buy cheap phones at spam.example")
+            posting.start_thread(
+                board=board, author=fan, title="Cheap phones", source="Buy cheap phones at spam.example"
+            )
     assert not Thread.objects.filter(board=board).exists()
 
 

@@ -14,7 +14,6 @@ from notifications.models import Kind, Notification
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
-
 def followers(thread):
     return set(ThreadFollow.objects.filter(thread=thread).values_list("user_id", flat=True))
 

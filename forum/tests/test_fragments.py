@@ -40,8 +40,13 @@ def article(html: str, post) -> str:
 
 
 def set_profile(user, **fields):
-    values = {"display_name": user.display_name, "city": user.city, "phone_model": user.phone_model,
-              "bio": user.bio, **fields}
+    values = {
+        "display_name": user.display_name,
+        "city": user.city,
+        "phone_model": user.phone_model,
+        "bio": user.bio,
+        **fields,
+    }
     return profiles.update_profile(user=user, **values)
 
 
@@ -325,8 +330,13 @@ def test_the_first_post_of_a_thread_has_no_delete_button_for_its_author():
 def test_post_and_row_templates_build_no_url_with_reverse():
     # A {% url %} is a reverse() per link and fragment, 60 posts a shell; forum.fragments builds the cards'
     # URLs by joining strings.
-    for name in ("forum/_post.html", "forum/_post_actions.html", "forum/_thread_row.html", "accounts/_avatar.html",
-                 "accounts/_badge.html"):
+    for name in (
+        "forum/_post.html",
+        "forum/_post_actions.html",
+        "forum/_thread_row.html",
+        "accounts/_avatar.html",
+        "accounts/_badge.html",
+    ):
         assert "{% url" not in get_template(name).template.source, name
 
 
@@ -374,15 +384,32 @@ def test_a_posts_actions_are_what_its_template_renders_in_every_shape(language):
     from django.template.loader import render_to_string
     from django.utils import translation
 
-    urls = fragments.PostUrls(post="/p/1234567/", like="/p/1234567/like/", report="/p/1234567/report/",
-                              moderate="/p/1234567/moderate/", revisions="/p/1234567/revisions/",
-                              edit="/p/1234567/edit/", delete="/p/1234567/delete/")
-    author = fragments.AuthorCard(username="a", url="/u/a/", shown_name="A", avatar=None, badge=None,
-                                  phone_model="", post_count=1)
+    urls = fragments.PostUrls(
+        post="/p/1234567/",
+        like="/p/1234567/like/",
+        report="/p/1234567/report/",
+        moderate="/p/1234567/moderate/",
+        revisions="/p/1234567/revisions/",
+        edit="/p/1234567/edit/",
+        delete="/p/1234567/delete/",
+    )
+    author = fragments.AuthorCard(
+        username="a", url="/u/a/", shown_name="A", avatar=None, badge=None, phone_model="", post_count=1
+    )
     with translation.override(language):
         for shape in range(2 ** len(fragments.ACTION_FLAGS)):
             flags = {flag: bool(shape >> bit & 1) for bit, flag in enumerate(fragments.ACTION_FLAGS)}
             flags["edited_iso"] = "2026-12-04T17:00:00+08:00" if flags["edited_iso"] else ""
-            card = fragments.PostCard(pk=1234567, html="", created_iso="", created_ago="", edited_ago="",
-                                      like_count=12345, author=author, page_number=1001, urls=urls, **flags)
+            card = fragments.PostCard(
+                pk=1234567,
+                html="",
+                created_iso="",
+                created_ago="",
+                edited_ago="",
+                like_count=12345,
+                author=author,
+                page_number=1001,
+                urls=urls,
+                **flags,
+            )
             assert fragments.render_actions(card) == render_to_string("forum/_post_actions.html", {"post": card})

@@ -82,13 +82,15 @@ def reader(kind: str) -> Client:
 
 
 def move(thread, staff_board):
-    moderation.move_thread(thread=Thread.objects.get(pk=thread.pk), board=staff_board,
-                           moderator=UserFactory(roles=[Role.MODERATOR]))
+    moderation.move_thread(
+        thread=Thread.objects.get(pk=thread.pk), board=staff_board, moderator=UserFactory(roles=[Role.MODERATOR])
+    )
 
 
 def hide(thread, staff_board):
-    moderation.set_thread_flag(thread=thread, kind=ModerationAction.Kind.HIDE_THREAD,
-                               moderator=UserFactory(roles=[Role.MODERATOR]))
+    moderation.set_thread_flag(
+        thread=thread, kind=ModerationAction.Kind.HIDE_THREAD, moderator=UserFactory(roles=[Role.MODERATOR])
+    )
 
 
 def make_staff_only(thread, staff_board):
@@ -146,8 +148,9 @@ def test_a_board_page_never_shows_readers_a_thread_a_change_took_away(kind, chan
 @pytest.mark.parametrize("kind", ["anonymous", "fan"])
 def test_a_hidden_post_is_never_shown_after_the_hide(kind, warm):
     def hide_post(thread, staff_board):
-        moderation.set_post_hidden(post=thread.posts.order_by("id").last(), hidden=True,
-                                   moderator=UserFactory(roles=[Role.MODERATOR]))
+        moderation.set_post_hidden(
+            post=thread.posts.order_by("id").last(), hidden=True, moderator=UserFactory(roles=[Role.MODERATOR])
+        )
 
     def check(thread, client):
         html = client.get(thread.get_absolute_url()).content.decode()

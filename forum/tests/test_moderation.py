@@ -17,9 +17,14 @@ def mod(client):
     return user
 
 
-@pytest.mark.parametrize("action, field, value", [
-    ("pin", "pinned", True), ("lock", "locked", True), ("hide_thread", "hidden", True),
-])
+@pytest.mark.parametrize(
+    "action, field, value",
+    [
+        ("pin", "pinned", True),
+        ("lock", "locked", True),
+        ("hide_thread", "hidden", True),
+    ],
+)
 def test_moderators_flag_threads_and_the_action_is_logged(client, mod, action, field, value):
     thread = make_thread()
     response = client.post(reverse("forum:moderate_thread", args=[thread.pk]), {"action": action, "reason": "spam"})

@@ -30,8 +30,8 @@ def test_the_move_page_lists_the_boards_grouped_by_parent(client, mod):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<select name="board"' in html and 'name="board" maxlength' not in html  # no slug to type
-    phones_group = html[html.index('<optgroup label="Phones">'):]
-    phones_group = phones_group[:phones_group.index("</optgroup>")]
+    phones_group = html[html.index('<optgroup label="Phones">') :]
+    phones_group = phones_group[: phones_group.index("</optgroup>")]
     assert "Camera talk" in phones_group and "Meetups" not in phones_group
     assert f'value="{phones.pk}" selected' in phones_group  # where it is now
     assert '<optgroup label="Meetups">' in html

@@ -114,8 +114,9 @@ def test_no_copy_is_served_meanwhile_after_a_post_is_hidden():
     Client().get(url)
     posting.reply(thread=thread, author=UserFactory(), source="A reply being built")
     with PausedBuild(url):  # rebuilding after the reply
-        moderation.set_post_hidden(post=thread.posts.order_by("id")[2], hidden=True,
-                                   moderator=UserFactory(roles=[Role.MODERATOR]))
+        moderation.set_post_hidden(
+            post=thread.posts.order_by("id")[2], hidden=True, moderator=UserFactory(roles=[Role.MODERATOR])
+        )
         html = Client().get(url).content.decode()
     assert "Reply 1" in html and "Reply 2" not in html
 

@@ -63,8 +63,9 @@ def test_a_hidden_thread_is_gone_for_anonymous_at_once(client, django_capture_on
     thread = make_thread()
     assert client.get(thread.get_absolute_url()).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.set_thread_flag(thread=thread, moderator=UserFactory(roles=[Role.MODERATOR]),
-                                   kind=ModerationAction.Kind.HIDE_THREAD)
+        moderation.set_thread_flag(
+            thread=thread, moderator=UserFactory(roles=[Role.MODERATOR]), kind=ModerationAction.Kind.HIDE_THREAD
+        )
     assert client.get(thread.get_absolute_url()).status_code == 404
     assert thread.title not in client.get(thread.board.get_absolute_url()).content.decode()
 
@@ -92,8 +93,9 @@ def test_a_moved_thread_leaves_the_old_board_page(client, django_capture_on_comm
     assert "Moving thread" in client.get(old_board.get_absolute_url()).content.decode()
     client.get(new_board.get_absolute_url())
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.move_thread(thread=Thread.objects.get(pk=thread.pk), moderator=UserFactory(roles=[Role.MODERATOR]),
-                               board=new_board)
+        moderation.move_thread(
+            thread=Thread.objects.get(pk=thread.pk), moderator=UserFactory(roles=[Role.MODERATOR]), board=new_board
+        )
     assert "Moving thread" not in client.get(old_board.get_absolute_url()).content.decode()
     assert "Moving thread" in client.get(new_board.get_absolute_url()).content.decode()
 

@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def test_starting_a_thread_creates_its_first_post_and_counts(client, fan):
     board = BoardFactory()
-    response = client.post(reverse("forum:new_thread", args=[board.slug]),
-                           {"title": "我的第一个帖子", "source": "**你好** @ada"})
+    response = client.post(
+        reverse("forum:new_thread", args=[board.slug]), {"title": "我的第一个帖子", "source": "**你好** @ada"}
+    )
     thread = Thread.objects.get()
     assert response.status_code == 302 and response.url == thread.get_absolute_url()
     post = thread.posts.get()
@@ -34,12 +35,15 @@ def test_bad_titles_are_refused_and_the_text_kept(client, fan, title, code):
     assert not Thread.objects.exists()
 
 
-@pytest.mark.parametrize("title, code", [
-    ("\u202egnp.exe a new camera", "invisible_character"),  # a bidi override turns the rest around
-    ("\u200b\u200b\u200b\u200b\u200b", "invisible_character"),  # zero-width spaces only
-    ("\u2800\u2800\u2800\u2800\u2800", "blank"),  # blank Braille: nothing to read
-    ("Title with a NUL\x00", "null_characters_not_allowed"),  # PostgreSQL refuses NUL
-])
+@pytest.mark.parametrize(
+    "title, code",
+    [
+        ("\u202egnp.exe a new camera", "invisible_character"),  # a bidi override turns the rest around
+        ("\u200b\u200b\u200b\u200b\u200b", "invisible_character"),  # zero-width spaces only
+        ("\u2800\u2800\u2800\u2800\u2800", "blank"),  # blank Braille: nothing to read
+        ("Title with a NUL\x00", "null_characters_not_allowed"),  # PostgreSQL refuses NUL
+    ],
+)
 def test_invisible_and_direction_characters_in_a_title_are_refused_and_the_text_kept(client, fan, title, code):
     board = BoardFactory()
     response = client.post(reverse("forum:new_thread", args=[board.slug]), {"title": title, "source": "Kept text"})
@@ -180,10 +184,13 @@ def test_a_permalink_goes_to_the_right_page_and_anchor(client):
 
 def test_hostile_markdown_renders_inert(client, fan):
     thread = make_thread()
-    client.post(reverse("forum:reply", args=[thread.pk]), {
-        "source": "<script>alert(1)</script> <img src=x onerror=alert(1)> "
-                  "[x](javascript:alert(1)) [y](data:text/html,hi)"
-    })
+    client.post(
+        reverse("forum:reply", args=[thread.pk]),
+        {
+            "source": "<script>alert(1)</script> <img src=x onerror=alert(1)> "
+            "[x](javascript:alert(1)) [y](data:text/html,hi)"
+        },
+    )
     html = Post.objects.order_by("id").last().html
     # Raw HTML is shown as text, dangerous links are not links.
     assert "&lt;script&gt;" in html

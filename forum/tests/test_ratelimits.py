@@ -73,10 +73,13 @@ def test_established_accounts_have_no_hourly_limit(client):
             clock.shift(6)
 
 
-@pytest.mark.parametrize("text", [
-    "[a](https://a.example) [b](https://b.example) [c](https://c.example)",
-    "![a](/media/a.webp) ![b](/media/b.webp) ![c](/media/c.webp)",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[a](https://a.example) [b](https://b.example) [c](https://c.example)",
+        "![a](/media/a.webp) ![b](/media/b.webp) ![c](/media/c.webp)",
+    ],
+)
 def test_new_accounts_may_post_at_most_two_links_or_images(client, text):
     thread = make_thread()
     with time_machine.travel(NOW, tick=False):

@@ -131,10 +131,13 @@ def test_quoting_a_hidden_post_quotes_nothing(client):
 def test_reading_and_posting_work_when_redis_is_down(client, settings):
     if not settings.REDIS_URL:
         pytest.skip("needs REDIS_URL: the embedded set-up has no Redis to lose")
-    settings.CACHES = {"default": {
-        "BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
-    }}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
+        }
+    }
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     thread = make_thread()
     client.force_login(UserFactory())

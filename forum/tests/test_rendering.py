@@ -101,8 +101,17 @@ def test_raw_style_attribute_is_shown_as_text():
         "<javascript:alert(1)>",
         "[x][r]\n\n[r]: javascript:alert(1)",
     ],
-    ids=["plain", "mixed-case", "decimal-entity", "hex-entity", "encoded-newline", "vbscript", "data-html",
-         "autolink", "reference"],
+    ids=[
+        "plain",
+        "mixed-case",
+        "decimal-entity",
+        "hex-entity",
+        "encoded-newline",
+        "vbscript",
+        "data-html",
+        "autolink",
+        "reference",
+    ],
 )
 def test_dangerous_link_url_produces_no_dangerous_href(source):
     result = render_post(source)
@@ -431,8 +440,28 @@ def test_deeply_nested_brackets_are_bounded():
 
 @pytest.mark.parametrize(
     "unit",
-    ["*a**a*", "[", "![", "[a](", "**", "*a ", "`a``", "~~a", "<a", "&#x41;", "a.", "www.", "@a", "a@a.", "|",
-     "https://a.com/你好", "你好www.a.com ", "\\", "> - ", "# a\n"],
+    [
+        "*a**a*",
+        "[",
+        "![",
+        "[a](",
+        "**",
+        "*a ",
+        "`a``",
+        "~~a",
+        "<a",
+        "&#x41;",
+        "a.",
+        "www.",
+        "@a",
+        "a@a.",
+        "|",
+        "https://a.com/你好",
+        "你好www.a.com ",
+        "\\",
+        "> - ",
+        "# a\n",
+    ],
 )
 def test_pathological_input_at_length_limit_renders(unit):
     source = (unit * 20_000)[:20_000]

@@ -17,8 +17,13 @@ from django.template.loader import get_template
 from forum import fragments
 
 # The pages kept whole or as shells, and the parts a shell keeps once for all its readers.
-SHARED = ("forum/thread.html", "forum/board.html", "forum/_follow.html", "forum/_start_thread.html",
-          *fragments.FRAGMENT_TEMPLATES)
+SHARED = (
+    "forum/thread.html",
+    "forum/board.html",
+    "forum/_follow.html",
+    "forum/_start_thread.html",
+    *fragments.FRAGMENT_TEMPLATES,
+)
 # Filled per reader, in a hole.
 PER_READER = {"_account_nav.html"}
 # In the key of every copy: the kind of reader, and the page's address.

@@ -109,8 +109,13 @@ def test_a_locked_thread_from_its_shell_is_the_whole_page(busy_thread, settings)
 
 def test_the_header_shows_the_readers_unread_notifications(busy_thread, settings):
     thread, reader = busy_thread
-    notify(recipient_ids=[reader.pk], kind=Kind.MENTION, key="m1", params={"thread": thread.title, "actor": "x"},
-           url=thread.get_absolute_url())
+    notify(
+        recipient_ids=[reader.pk],
+        kind=Kind.MENTION,
+        key="m1",
+        params={"thread": thread.title, "actor": "x"},
+        url=thread.get_absolute_url(),
+    )
     html = assert_same_page(signed_in(reader), thread.get_absolute_url(), settings)
     assert '<span class="unread-count">1</span>' in html
 
@@ -321,8 +326,9 @@ def test_shells_kept_by_other_code_are_not_read(monkeypatch):
 
     before = fragments._code_version()
     read_bytes = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes",
-                        lambda path: read_bytes(path) + (b"# changed" if path.name == "shells.py" else b""))
+    monkeypatch.setattr(
+        Path, "read_bytes", lambda path: read_bytes(path) + (b"# changed" if path.name == "shells.py" else b"")
+    )
     assert fragments._code_version() != before
 
 

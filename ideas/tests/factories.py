@@ -20,8 +20,12 @@ def make_idea(*, board=None, author=None, product=None, area=None, title=None, v
     product = product or (area.product if area else ProductFactory())
     area = area or FeatureAreaFactory(product=product)
     idea = proposing.propose_idea(
-        board=board or BoardFactory(), author=author or UserFactory(), title=title or f"Idea number {next(_numbers)}",
-        source="It would be lovely.", product=product, area=area,
+        board=board or BoardFactory(),
+        author=author or UserFactory(),
+        title=title or f"Idea number {next(_numbers)}",
+        source="It would be lovely.",
+        product=product,
+        area=area,
     )
     for voter in votes:
         voting.toggle_vote(idea=idea, user=voter)

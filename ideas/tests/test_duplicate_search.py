@@ -68,8 +68,7 @@ def test_a_search_with_no_match_says_so(client, pm, product, in_english):
 def test_choosing_an_idea_from_the_list_merges_into_it(client, pm, product):
     kept = propose(product, title="Dark mode for the messages app")
     idea = propose(product, title="Messages in dark mode please", votes=[UserFactory()])
-    response = client.post(status_url(idea, "dark mode"), {"seen": "new", "status": "duplicate",
-                                                            "merge_into": kept.pk})
+    response = client.post(status_url(idea, "dark mode"), {"seen": "new", "status": "duplicate", "merge_into": kept.pk})
     assert response.status_code == 302
     idea.refresh_from_db()
     assert (idea.status, idea.merged_into_id) == (Idea.Status.DUPLICATE, kept.pk)

@@ -83,10 +83,18 @@ def test_merged_duplicates_are_left_out_unless_asked_for(client, product):
     assert titles(client.get(list_url(product, status="duplicate"))) == ["Merged idea"]
 
 
-@pytest.mark.parametrize("query", [
-    {"sort": "loudest"}, {"status": "bogus"}, {"area": "abc"}, {"area": "999999"}, {"page": "abc"},
-    {"page": "-3"}, {"page": "99999999999999999999"},
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"sort": "loudest"},
+        {"status": "bogus"},
+        {"area": "abc"},
+        {"area": "999999"},
+        {"page": "abc"},
+        {"page": "-3"},
+        {"page": "99999999999999999999"},
+    ],
+)
 def test_nonsense_in_the_query_string_is_a_normal_page(client, product, query):
     propose(product, title="Only idea")
     response = client.get(list_url(product, **query))
@@ -158,7 +166,7 @@ def test_cached_rows_show_each_readers_own_vote_and_fresh_counts(client, product
     assert 'aria-pressed="true"' in page and "<strong>1</strong>" in page
     client.logout()
     page = client.get(list_url(product, sort="new")).content.decode()
-    assert 'aria-pressed' not in page and "Sign in to vote" in page and "<strong>1</strong>" in page
+    assert "aria-pressed" not in page and "Sign in to vote" in page and "<strong>1</strong>" in page
 
 
 def test_anonymous_pages_are_shared_only_without_other_parameters(client, product):
@@ -199,8 +207,11 @@ def test_the_roadmap_shows_planned_in_build_and_recently_shipped(client, product
     building = propose(product, title="Building one")
     statuses.set_status(idea=building, by=pm, status=Idea.Status.IN_BUILD, changelog_item=release.changelog.first())
     old = propose(product, title="Shipped long ago")
-    Idea.objects.filter(pk=old.pk).update(status=Idea.Status.SHIPPED, changelog_item=release.changelog.first(),
-                                          status_changed_at=timezone.now() - timedelta(days=40))
+    Idea.objects.filter(pk=old.pk).update(
+        status=Idea.Status.SHIPPED,
+        changelog_item=release.changelog.first(),
+        status_changed_at=timezone.now() - timedelta(days=40),
+    )
     propose(product, title="Just new")
     response = client.get(reverse("ideas:roadmap", args=[product.slug]))
     columns = response.context["columns"]
@@ -265,20 +276,30 @@ def test_the_typed_title_gets_suggestions(client, product):
     assert client.get(reverse("ideas:similar", args=[product.slug]), {"title": "x" * 5000}).status_code == 200
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"title": "abc"}, "title"), ({"title": "x" * 121}, "title"), ({"source": ""}, "source"),
-    ({"source": "x" * 20001}, "source"), ({"area": "camera"}, "area"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"title": "abc"}, "title"),
+        ({"title": "x" * 121}, "title"),
+        ({"source": ""}, "source"),
+        ({"source": "x" * 20001}, "source"),
+        ({"area": "camera"}, "area"),
+    ],
+)
 def test_bad_ideas_are_refused_with_nothing_written(client, product, fan, change, field):
     response = client.post(propose_url(product), idea_form(product) | change)
     assert response.status_code == 400 and field in response.context["form"].errors
     assert not Idea.objects.exists() and not Thread.objects.exists()
 
 
-@pytest.mark.parametrize("title, code", [
-    ("Dark mode \u202eplease", "invisible_character"), ("\u3164\u3164\u3164\u3164\u3164", "blank"),
-    ("Dark mode\x00", "null_characters_not_allowed"),
-])
+@pytest.mark.parametrize(
+    "title, code",
+    [
+        ("Dark mode \u202eplease", "invisible_character"),
+        ("\u3164\u3164\u3164\u3164\u3164", "blank"),
+        ("Dark mode\x00", "null_characters_not_allowed"),
+    ],
+)
 def test_ideas_with_invisible_or_direction_characters_in_the_title_are_refused(client, product, fan, title, code):
     response = client.post(propose_url(product), idea_form(product, title=title))
     assert response.status_code == 400 and response.context["form"].has_error("title", code)
@@ -310,8 +331,13 @@ def test_proposing_too_fast_keeps_the_text(client, product, fan, settings):
 def test_new_thread_in_an_ideas_board_leads_to_proposing(client, product, fan):
     response = client.get(reverse("forum:new_thread", args=[product.ideas_board.slug]), follow=True)
     assert response.redirect_chain[-1][0] == propose_url(product)
-    assert client.post(reverse("forum:new_thread", args=[product.ideas_board.slug]),
-                       {"title": "A thread, not an idea", "source": "Hello"}).status_code == 302
+    assert (
+        client.post(
+            reverse("forum:new_thread", args=[product.ideas_board.slug]),
+            {"title": "A thread, not an idea", "source": "Hello"},
+        ).status_code
+        == 302
+    )
     assert not Thread.objects.exists()
 
 
@@ -382,22 +408,26 @@ def test_a_product_manager_plans_an_idea_for_a_release(client, product):
     client.force_login(make_pm())
     idea = propose(product, title="Plan me")
     release = make_release(product=product)
-    response = client.post(status_url(idea), {"seen": "new", "status": "planned", "target_release": release.pk,
-                                              "note": "Coming soon."})
+    response = client.post(
+        status_url(idea), {"seen": "new", "status": "planned", "target_release": release.pk, "note": "Coming soon."}
+    )
     assert response.status_code == 302
     idea.refresh_from_db()
     assert (idea.status, idea.target_release, idea.status_note) == ("planned", release, "Coming soon.")
 
 
-@pytest.mark.parametrize("post, message", [
-    ({"status": "declined"}, "Say why"),
-    ({"status": "planned"}, "needs a target release"),
-    ({"status": "shipped"}, "Select a valid choice"),
-    ({"status": "duplicate"}, "Choose the idea this one duplicates."),
-    ({"status": "duplicate", "merge_into": "999999"}, "Choose one of the ideas listed."),
-    ({"status": "duplicate", "merge_into": "abc"}, "Choose one of the ideas listed."),
-    ({"status": "under_review", "note": "x" * 501}, "at most 500"),
-])
+@pytest.mark.parametrize(
+    "post, message",
+    [
+        ({"status": "declined"}, "Say why"),
+        ({"status": "planned"}, "needs a target release"),
+        ({"status": "shipped"}, "Select a valid choice"),
+        ({"status": "duplicate"}, "Choose the idea this one duplicates."),
+        ({"status": "duplicate", "merge_into": "999999"}, "Choose one of the ideas listed."),
+        ({"status": "duplicate", "merge_into": "abc"}, "Choose one of the ideas listed."),
+        ({"status": "under_review", "note": "x" * 501}, "at most 500"),
+    ],
+)
 def test_bad_status_changes_are_refused_with_nothing_changed(client, product, post, message):
     client.force_login(make_pm())
     idea = propose(product, title="Status me")
@@ -474,8 +504,9 @@ def test_a_vote_shows_at_once_on_the_cached_anonymous_page(client, product, djan
     assert "<strong>1</strong>" in client.get(idea.get_absolute_url()).content.decode()
 
 
-def test_a_status_change_shows_at_once_on_the_cached_anonymous_page(client, product,
-                                                                    django_capture_on_commit_callbacks):
+def test_a_status_change_shows_at_once_on_the_cached_anonymous_page(
+    client, product, django_capture_on_commit_callbacks
+):
     idea = propose(product, title="Cached idea")
     assert "status-under_review" not in client.get(idea.get_absolute_url()).content.decode()
     with django_capture_on_commit_callbacks(execute=True):

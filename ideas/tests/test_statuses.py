@@ -22,8 +22,9 @@ def voters(idea):
 
 
 def told(key_prefix):
-    return sorted(Notification.objects.filter(kind=Kind.IDEA, key__startswith=key_prefix)
-                  .values_list("recipient_id", flat=True))
+    return sorted(
+        Notification.objects.filter(kind=Kind.IDEA, key__startswith=key_prefix).values_list("recipient_id", flat=True)
+    )
 
 
 def test_a_product_manager_moves_an_idea_and_the_history_says_so():
@@ -32,7 +33,11 @@ def test_a_product_manager_moves_an_idea_and_the_history_says_so():
     idea.refresh_from_db()
     assert (idea.status, idea.status_note) == (Status.UNDER_REVIEW, "We are looking at it.")
     assert (change.from_status, change.to_status, change.by, change.note) == (
-        Status.NEW, Status.UNDER_REVIEW, pm, "We are looking at it.")
+        Status.NEW,
+        Status.UNDER_REVIEW,
+        pm,
+        "We are looking at it.",
+    )
 
 
 def test_a_fan_cannot_change_the_status():
@@ -151,7 +156,11 @@ def test_merging_moves_votes_without_counting_anyone_twice():
     source.refresh_from_db()
     target.refresh_from_db()
     assert (source.status, source.merged_into, source.vote_count, voters(source)) == (
-        Status.DUPLICATE, target, 0, set())
+        Status.DUPLICATE,
+        target,
+        0,
+        set(),
+    )
     assert (target.vote_count, voters(target)) == (3, {both.pk, only_source.pk, only_target.pk})
 
 
@@ -164,7 +173,10 @@ def test_merging_moves_followers_without_following_twice():
     statuses.merge_idea(idea=source, into=target, by=make_pm(), note="")
     assert not ThreadFollow.objects.filter(thread=source.thread).exists()
     assert set(ThreadFollow.objects.filter(thread=target.thread).values_list("user_id", flat=True)) == {
-        source.thread.author_id, target.thread.author_id, fan.pk}
+        source.thread.author_id,
+        target.thread.author_id,
+        fan.pk,
+    }
 
 
 def test_a_merge_tells_the_duplicates_fans_once_and_not_the_targets(django_capture_on_commit_callbacks):

@@ -105,11 +105,16 @@ def test_proposing_over_the_daily_thread_cap_answers_429_and_keeps_the_form(clie
     url = reverse("ideas:propose", args=[product.slug])
     with time_machine.travel(NOW, tick=False) as clock:
         for i in range(3):
-            assert client.post(url, {"title": f"My idea number {i}", "area": area.pk, "source": f"text {i}",
-                                     "confirmed": "on"}).status_code == 302
+            assert (
+                client.post(
+                    url, {"title": f"My idea number {i}", "area": area.pk, "source": f"text {i}", "confirmed": "on"}
+                ).status_code
+                == 302
+            )
             clock.shift(60)
-        response = client.post(url, {"title": "One idea too many", "area": area.pk, "source": "my long text",
-                                     "confirmed": "on"})
+        response = client.post(
+            url, {"title": "One idea too many", "area": area.pk, "source": "my long text", "confirmed": "on"}
+        )
     assert response.status_code == 429 and int(response["Retry-After"]) == DAY - 3 * 60
     assert response.context["form"]["title"].value() == "One idea too many"
     assert response.context["form"]["source"].value() == "my long text"

@@ -281,8 +281,9 @@ def test_concurrent_runs_of_one_email_task_mail_once():
         pytest.skip("SQLite serialises writers; the race is tested on PostgreSQL")
     fan = UserFactory()
     # Made directly: through notify() its own task would run at commit, before the race.
-    notification = Notification.objects.create(recipient=fan, kind=Kind.REPLY, key="post:1", url="/p/1/",
-                                               params={"actor": "Rui", "thread": "Battery"})
+    notification = Notification.objects.create(
+        recipient=fan, kind=Kind.REPLY, key="post:1", url="/p/1/", params={"actor": "Rui", "thread": "Battery"}
+    )
     _at_once(lambda: emailing.send_notification_emails(key=notification.key, user_ids=[fan.pk]))
     assert len(mail.outbox) == 1
 

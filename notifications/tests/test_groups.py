@@ -41,8 +41,9 @@ def followed_thread(fan):
 
 
 @pytest.mark.usefixtures("in_english")
-def test_replies_in_one_thread_are_one_line_with_who_and_the_latest_snippet(client, fan, followed_thread,
-                                                                            django_capture_on_commit_callbacks):
+def test_replies_in_one_thread_are_one_line_with_who_and_the_latest_snippet(
+    client, fan, followed_thread, django_capture_on_commit_callbacks
+):
     mei, rui, bo = UserFactory(username="meimei"), UserFactory(username="ruirui"), UserFactory(username="bobo")
     replies_in(followed_thread, [mei, rui, mei, bo, rui], django_capture_on_commit_callbacks)
     [line] = lines(client.get(reverse("notifications:list")).content.decode())
@@ -53,8 +54,9 @@ def test_replies_in_one_thread_are_one_line_with_who_and_the_latest_snippet(clie
 
 
 @pytest.mark.usefixtures("in_english")
-def test_likes_of_a_post_are_one_line_naming_the_latest_liker_and_how_many_others(client, fan,
-                                                                                 django_capture_on_commit_callbacks):
+def test_likes_of_a_post_are_one_line_naming_the_latest_liker_and_how_many_others(
+    client, fan, django_capture_on_commit_callbacks
+):
     post = make_thread(author=fan, title="Battery life", source="My long battery test").posts.get()
     for name in ["meimei", "ruirui", "bobo", "lili"]:
         with django_capture_on_commit_callbacks(execute=True):
@@ -64,10 +66,12 @@ def test_likes_of_a_post_are_one_line_naming_the_latest_liker_and_how_many_other
     assert "My long battery test" in text(line)
 
 
-def test_opening_a_line_marks_its_group_read_and_opens_its_first_unread_reply(client, fan, followed_thread,
-                                                                              django_capture_on_commit_callbacks):
-    first, *_ = replies_in(followed_thread, [UserFactory(), UserFactory(), UserFactory()],
-                           django_capture_on_commit_callbacks)
+def test_opening_a_line_marks_its_group_read_and_opens_its_first_unread_reply(
+    client, fan, followed_thread, django_capture_on_commit_callbacks
+):
+    first, *_ = replies_in(
+        followed_thread, [UserFactory(), UserFactory(), UserFactory()], django_capture_on_commit_callbacks
+    )
     elsewhere = make_notification(fan)
     latest = Notification.objects.filter(recipient=fan, key__startswith="post:").latest("id")
     response = client.post(reverse("notifications:mark_read", args=[latest.pk]))
@@ -76,8 +80,9 @@ def test_opening_a_line_marks_its_group_read_and_opens_its_first_unread_reply(cl
     assert Notification.objects.get(pk=elsewhere.pk).read_at is None
 
 
-def test_a_reply_after_the_page_was_shown_stays_unread(client, fan, followed_thread,
-                                                       django_capture_on_commit_callbacks):
+def test_a_reply_after_the_page_was_shown_stays_unread(
+    client, fan, followed_thread, django_capture_on_commit_callbacks
+):
     replies_in(followed_thread, [UserFactory()], django_capture_on_commit_callbacks)
     shown = Notification.objects.get(recipient=fan)
     [later] = replies_in(followed_thread, [UserFactory()], django_capture_on_commit_callbacks)
@@ -139,8 +144,9 @@ def test_a_grouped_line_isolates_and_escapes_the_title_and_names(client, fan):
     assert "<script>x" not in html
 
 
-def test_a_snippet_shows_the_posts_characters_not_their_html_entities(fan, followed_thread,
-                                                                      django_capture_on_commit_callbacks):
+def test_a_snippet_shows_the_posts_characters_not_their_html_entities(
+    fan, followed_thread, django_capture_on_commit_callbacks
+):
     replies_in(followed_thread, [UserFactory()], django_capture_on_commit_callbacks)
     reply = followed_thread.posts.order_by("-pk").first()
     type(reply).objects.filter(pk=reply.pk).update(html="<p>5.6&nbsp;GB &amp; R&amp;D</p>")

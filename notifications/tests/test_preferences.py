@@ -12,15 +12,23 @@ URL = "/settings/notifications/"
 
 def test_the_page_shows_the_defaults_until_chosen(client, fan):
     form = client.get(URL).context["form"]
-    assert form.initial == {Kind.RELEASE: EmailChoice.DAILY, Kind.REPLY: EmailChoice.IMMEDIATE,
-                            Kind.MENTION: EmailChoice.IMMEDIATE, Kind.IDEA: EmailChoice.DAILY,
-                            Kind.POLL: EmailChoice.DAILY, Kind.REPORT: EmailChoice.OFF,
-                            Kind.AWARD: EmailChoice.IMMEDIATE, Kind.LIKE: EmailChoice.OFF}
+    assert form.initial == {
+        Kind.RELEASE: EmailChoice.DAILY,
+        Kind.REPLY: EmailChoice.IMMEDIATE,
+        Kind.MENTION: EmailChoice.IMMEDIATE,
+        Kind.IDEA: EmailChoice.DAILY,
+        Kind.POLL: EmailChoice.DAILY,
+        Kind.REPORT: EmailChoice.OFF,
+        Kind.AWARD: EmailChoice.IMMEDIATE,
+        Kind.LIKE: EmailChoice.OFF,
+    }
 
 
 def test_saving_stores_one_row_per_kind(client, fan):
-    choices = dict.fromkeys(Kind, EmailChoice.IMMEDIATE) | {Kind.REPLY: EmailChoice.DAILY,
-                                                            Kind.MENTION: EmailChoice.OFF}
+    choices = dict.fromkeys(Kind, EmailChoice.IMMEDIATE) | {
+        Kind.REPLY: EmailChoice.DAILY,
+        Kind.MENTION: EmailChoice.OFF,
+    }
     response = client.post(URL, choices)
     assert response.status_code == 302
     assert dict(EmailPreference.objects.filter(user=fan).values_list("kind", "email")) == choices
@@ -35,8 +43,15 @@ def test_saving_again_updates_the_same_rows(client, fan):
 
 
 def test_an_unknown_choice_is_refused(client, fan):
-    response = client.post(URL, {Kind.RELEASE: "hourly", Kind.REPLY: EmailChoice.OFF, Kind.MENTION: EmailChoice.OFF,
-                                 Kind.IDEA: EmailChoice.OFF})
+    response = client.post(
+        URL,
+        {
+            Kind.RELEASE: "hourly",
+            Kind.REPLY: EmailChoice.OFF,
+            Kind.MENTION: EmailChoice.OFF,
+            Kind.IDEA: EmailChoice.OFF,
+        },
+    )
     assert response.status_code == 400
     assert response.context["form"].has_error(Kind.RELEASE, "invalid_choice")
     assert not EmailPreference.objects.exists()

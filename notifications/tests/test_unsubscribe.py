@@ -13,7 +13,6 @@ from notifications.tests.factories import make_notification
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
-
 def unsubscribe_path(user, kinds=(Kind.REPLY,)):
     token = unsubscribing.unsubscribe_token(user_id=user.pk, kinds=list(kinds))
     return reverse("notifications:unsubscribe", args=[token])

@@ -89,8 +89,10 @@ def smtp(settings):
 
 def sign_up(client, capture):
     with capture(execute=True):  # the request's transaction commits, its jobs run (as a worker would)
-        return client.post(reverse("account_signup"), {
-            "email": "new@example.com", "username": "newfan", "password1": PASSWORD, "password2": PASSWORD})
+        return client.post(
+            reverse("account_signup"),
+            {"email": "new@example.com", "username": "newfan", "password1": PASSWORD, "password2": PASSWORD},
+        )
 
 
 def later(minutes=10):
@@ -98,7 +100,8 @@ def later(minutes=10):
 
 
 def test_sign_up_with_the_mail_server_down_succeeds_and_the_mail_goes_once_it_is_back(
-        client, smtp, django_capture_on_commit_callbacks):
+    client, smtp, django_capture_on_commit_callbacks
+):
     response = sign_up(client, django_capture_on_commit_callbacks)
     assert response.status_code == 302 and response.url == reverse("account_email_verification_sent")
     assert User.objects.filter(username="newfan").exists()
@@ -121,7 +124,8 @@ def test_a_retry_is_not_taken_before_its_time(client, smtp, django_capture_on_co
 
 
 def test_sign_up_with_a_recipient_refused_succeeds_and_the_mail_is_given_up(
-        client, smtp, django_capture_on_commit_callbacks):
+    client, smtp, django_capture_on_commit_callbacks
+):
     server = smtp("refuse-recipient")
     response = sign_up(client, django_capture_on_commit_callbacks)
     assert response.status_code == 302
@@ -132,7 +136,8 @@ def test_sign_up_with_a_recipient_refused_succeeds_and_the_mail_is_given_up(
 
 
 def test_a_password_reset_with_the_data_refused_succeeds_and_the_mail_is_given_up(
-        client, smtp, django_capture_on_commit_callbacks):
+    client, smtp, django_capture_on_commit_callbacks
+):
     UserFactory(email="fan@example.com")
     smtp("refuse-data")
     with django_capture_on_commit_callbacks(execute=True):
@@ -143,7 +148,8 @@ def test_a_password_reset_with_the_data_refused_succeeds_and_the_mail_is_given_u
 
 
 def test_a_mail_whose_answer_times_out_after_its_data_is_never_sent_again(
-        client, smtp, django_capture_on_commit_callbacks):
+    client, smtp, django_capture_on_commit_callbacks
+):
     server = smtp("silent-after-data")
     response = sign_up(client, django_capture_on_commit_callbacks)
     assert response.status_code == 302
@@ -220,14 +226,20 @@ def test_old_sent_mail_is_forgotten_and_recent_or_unsent_mail_kept(smtp, django_
     Mail.objects.update(created_at=timezone.now() - mailing.KEEP_SENT - timedelta(minutes=1))
     with django_capture_on_commit_callbacks(execute=True):
         send_mail("New", "Body", None, ["fan@example.com"])
-    Mail.objects.create(message_id="<given-up@canyu.localhost>", subject="Refused", message={},
-                        state=Mail.State.FAILED, created_at=timezone.now() - mailing.KEEP_SENT - timedelta(days=1))
+    Mail.objects.create(
+        message_id="<given-up@canyu.localhost>",
+        subject="Refused",
+        message={},
+        state=Mail.State.FAILED,
+        created_at=timezone.now() - mailing.KEEP_SENT - timedelta(days=1),
+    )
     assert mailing.forget_old_mail() == 1
     assert sorted(Mail.objects.values_list("subject", flat=True)) == ["New", "Refused"]
 
 
 def test_a_mail_the_server_never_takes_is_given_up_after_its_last_try_and_logged(
-        smtp, django_capture_on_commit_callbacks, caplog):
+    smtp, django_capture_on_commit_callbacks, caplog
+):
     from django.core.mail import send_mail
 
     with django_capture_on_commit_callbacks(execute=True):

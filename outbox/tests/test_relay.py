@@ -81,7 +81,8 @@ def test_a_committed_job_runs_after_commit_and_leaves_no_row():
 
 @pytest.mark.django_db
 def test_a_reply_while_the_broker_is_down_answers_and_its_job_waits(
-        client, fan, thread, broker_down, django_capture_on_commit_callbacks):
+    client, fan, thread, broker_down, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("forum:reply", args=[thread.pk]), {"source": "Me too"})
     assert response.status_code == 302
@@ -93,7 +94,8 @@ def test_a_reply_while_the_broker_is_down_answers_and_its_job_waits(
 
 @pytest.mark.django_db
 def test_a_waiting_job_is_relayed_once_the_broker_answers_and_twice_tells_once(
-        client, fan, thread, broker_down, django_capture_on_commit_callbacks):
+    client, fan, thread, broker_down, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("forum:reply", args=[thread.pk]), {"source": "Me too"})
     job = Job.objects.get()
@@ -107,7 +109,8 @@ def test_a_waiting_job_is_relayed_once_the_broker_answers_and_twice_tells_once(
 
 @pytest.mark.django_db
 def test_the_beat_leaves_a_new_job_to_its_own_request_for_a_while(
-        thread, broker_down, django_capture_on_commit_callbacks):
+    thread, broker_down, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):  # committed, not sent yet
         posting.reply(thread=thread, author=UserFactory(), source="Me too")
     assert relay.relay_waiting_jobs() == 0

@@ -55,9 +55,13 @@ def private_broker():
     servers = []
 
     def start():
-        servers.append(subprocess.Popen(
-            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        servers.append(
+            subprocess.Popen(
+                ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
         wait_for(lambda: _answers(url), "the private redis-server did not start")
 
     saved = app.conf.broker_url
@@ -93,13 +97,38 @@ def start_worker():
         # Open while the worker writes to it: closed when the workers are stopped.
         log = tempfile.NamedTemporaryFile(prefix="outbox-worker-", suffix=".log", delete=False)  # noqa: SIM115
         logs.append(log)
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "canyu.settings", "DATABASE_URL": _test_database_url(),
-               "REDIS_URL": broker_url, "CELERY_TASK_ALWAYS_EAGER": "false", "DB_CONN_MAX_AGE": "0"}
-        processes.append(subprocess.Popen(
-            [str(Path(sys.executable).parent / "celery"), "-A", "canyu", "worker", "--pool=solo",
-             "-Q", app.conf.task_default_queue, "-n", name, "-l", "info",
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=REPO_DIR, env=env, stdout=log, stderr=subprocess.STDOUT))
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "canyu.settings",
+            "DATABASE_URL": _test_database_url(),
+            "REDIS_URL": broker_url,
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "DB_CONN_MAX_AGE": "0",
+        }
+        processes.append(
+            subprocess.Popen(
+                [
+                    str(Path(sys.executable).parent / "celery"),
+                    "-A",
+                    "canyu",
+                    "worker",
+                    "--pool=solo",
+                    "-Q",
+                    app.conf.task_default_queue,
+                    "-n",
+                    name,
+                    "-l",
+                    "info",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                ],
+                cwd=REPO_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        )
         return name
 
     yield start

@@ -40,11 +40,28 @@ def idea_in_ideas_board(**fields):
     return make_idea(**fields)
 
 
-def open_test_poll(*, thread=None, by=None, labels=("Dark mode", "Bigger font"), ideas=(), choice="single",
-                   results="after_close", closes_in=timedelta(days=2), question="Which of these next Friday?"):
+def open_test_poll(
+    *,
+    thread=None,
+    by=None,
+    labels=("Dark mode", "Bigger font"),
+    ideas=(),
+    choice="single",
+    results="after_close",
+    closes_in=timedelta(days=2),
+    question="Which of these next Friday?",
+):
     thread = thread or idea_in_ideas_board().thread
-    return polling.open_poll(thread=thread, by=by or make_pm(), question=question, choice=choice, results=results,
-                           closes_at=timezone.now() + closes_in, labels=labels, ideas=ideas)
+    return polling.open_poll(
+        thread=thread,
+        by=by or make_pm(),
+        question=question,
+        choice=choice,
+        results=results,
+        closes_at=timezone.now() + closes_in,
+        labels=labels,
+        ideas=ideas,
+    )
 
 
 def options_of(poll):
@@ -54,8 +71,12 @@ def options_of(poll):
 def counts(poll):
     """(ballot count, each answer's count, ballot rows, choice rows) as stored."""
     poll = Poll.objects.get(pk=poll.pk)
-    return (poll.ballot_count, [option.vote_count for option in options_of(poll)],
-            Ballot.objects.filter(poll=poll).count(), BallotChoice.objects.filter(ballot__poll=poll).count())
+    return (
+        poll.ballot_count,
+        [option.vote_count for option in options_of(poll)],
+        Ballot.objects.filter(poll=poll).count(),
+        BallotChoice.objects.filter(ballot__poll=poll).count(),
+    )
 
 
 def answer(poll, user, *labels):
@@ -64,8 +85,9 @@ def answer(poll, user, *labels):
 
 
 def told(poll):
-    return sorted(Notification.objects.filter(kind=Kind.POLL, key=f"poll:{poll.pk}:closed")
-                  .values_list("recipient_id", flat=True))
+    return sorted(
+        Notification.objects.filter(kind=Kind.POLL, key=f"poll:{poll.pk}:closed").values_list("recipient_id", flat=True)
+    )
 
 
 def nothing_written():
@@ -77,12 +99,21 @@ def nothing_written():
 
 def test_a_product_manager_opens_a_poll_with_its_answers_in_order():
     idea, pm = idea_in_ideas_board(), make_pm()
-    poll = open_test_poll(thread=idea.thread, by=pm, labels=["  Dark   mode ", "Bigger font", "Both"],
-                          choice="multiple", results="live")
+    poll = open_test_poll(
+        thread=idea.thread, by=pm, labels=["  Dark   mode ", "Bigger font", "Both"], choice="multiple", results="live"
+    )
     assert (poll.thread, poll.opened_by, poll.choice, poll.results, poll.closed_at) == (
-        idea.thread, pm, Poll.Choice.MULTIPLE, Poll.Results.LIVE, None)
+        idea.thread,
+        pm,
+        Poll.Choice.MULTIPLE,
+        Poll.Results.LIVE,
+        None,
+    )
     assert [(option.position, option.label) for option in options_of(poll)] == [
-        (1, "Dark mode"), (2, "Bigger font"), (3, "Both")]
+        (1, "Dark mode"),
+        (2, "Bigger font"),
+        (3, "Both"),
+    ]
 
 
 def test_a_fan_cannot_open_a_poll():
@@ -161,16 +192,27 @@ def test_unknown_kinds_of_poll_are_refused(choice, results):
     assert nothing_written()
 
 
-@pytest.mark.parametrize(("closes_in", "accepted"), [
-    (timedelta(minutes=5) - timedelta(seconds=1), False),
-    (timedelta(minutes=5), True),
-    (timedelta(days=30), True),
-    (timedelta(days=30, seconds=1), False),
-])
+@pytest.mark.parametrize(
+    ("closes_in", "accepted"),
+    [
+        (timedelta(minutes=5) - timedelta(seconds=1), False),
+        (timedelta(minutes=5), True),
+        (timedelta(days=30), True),
+        (timedelta(days=30, seconds=1), False),
+    ],
+)
 def test_the_closing_time_is_5_minutes_to_30_days_ahead(closes_in, accepted):
     thread, now = idea_in_ideas_board().thread, timezone.now()
-    call = lambda: polling.open_poll(thread=thread, by=make_pm(), question="When?", choice="single",  # noqa: E731
-                                   results="live", closes_at=now + closes_in, labels=["A", "B"], now=now)
+    call = lambda: polling.open_poll(  # noqa: E731
+        thread=thread,
+        by=make_pm(),
+        question="When?",
+        choice="single",
+        results="live",
+        closes_at=now + closes_in,
+        labels=["A", "B"],
+        now=now,
+    )
     if accepted:
         assert call().closes_at == now + closes_in
     else:
@@ -182,8 +224,15 @@ def test_the_closing_time_is_5_minutes_to_30_days_ahead(closes_in, accepted):
 def test_a_closing_time_without_a_zone_is_refused():
     thread = idea_in_ideas_board().thread
     with pytest.raises(PollRefused, match="date and a time"):
-        polling.open_poll(thread=thread, by=make_pm(), question="When?", choice="single", results="live",
-                        closes_at=(timezone.now() + timedelta(days=1)).replace(tzinfo=None), labels=["A", "B"])
+        polling.open_poll(
+            thread=thread,
+            by=make_pm(),
+            question="When?",
+            choice="single",
+            results="live",
+            closes_at=(timezone.now() + timedelta(days=1)).replace(tzinfo=None),
+            labels=["A", "B"],
+        )
     assert nothing_written()
 
 
@@ -194,7 +243,10 @@ def test_upcoming_ideas_of_the_same_product_are_answers_labelled_with_their_titl
     statuses.set_status(idea=planned, by=make_pm(), status=Idea.Status.UNDER_REVIEW, note="")
     poll = open_test_poll(thread=idea.thread, ideas=[candidate, planned.pk], labels=["Neither"])
     assert [(option.label, option.idea_id) for option in options_of(poll)] == [
-        ("Night mode for the camera", candidate.pk), ("A quicker lock screen", planned.pk), ("Neither", None)]
+        ("Night mode for the camera", candidate.pk),
+        ("A quicker lock screen", planned.pk),
+        ("Neither", None),
+    ]
 
 
 def test_an_idea_of_another_product_is_refused():
@@ -351,8 +403,14 @@ def test_the_result_is_posted_in_the_thread_by_the_opener_with_counts_and_winner
     poll.refresh_from_db()
     post = poll.result_post
     assert (post.thread_id, post.author) == (poll.thread_id, pm)
-    for line in ["Which *first*?", "Dark mode: 2 votes (67%)", "Bigger [font](x): 0 votes (0%)",
-                 "Both: 1 vote (33%)", "Result: “Dark mode” with 2 votes.", "3 fans answered."]:
+    for line in [
+        "Which *first*?",
+        "Dark mode: 2 votes (67%)",
+        "Bigger [font](x): 0 votes (0%)",
+        "Both: 1 vote (33%)",
+        "Result: “Dark mode” with 2 votes.",
+        "3 fans answered.",
+    ]:
         assert line in post.html
     thread = Thread.objects.get(pk=poll.thread_id)
     assert (thread.reply_count, thread.last_poster) == (1, pm)

@@ -36,9 +36,13 @@ def close_url(poll):
 
 
 def poll_form(**changes):
-    data = {"question": "Which of these next Friday?", "choice": "single", "results": "live",
-            "closes_at": (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
-            "labels": "Dark mode\nBigger font\n"}
+    data = {
+        "question": "Which of these next Friday?",
+        "choice": "single",
+        "results": "live",
+        "closes_at": (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+        "labels": "Dark mode\nBigger font\n",
+    }
     data.update(changes)
     return data
 
@@ -97,7 +101,9 @@ def test_a_product_manager_opens_a_poll_with_ideas_and_text_answers(client, in_e
     poll = Poll.objects.get()
     assert response.status_code == 302 and response.url == f"{idea.thread.get_absolute_url()}#poll-{poll.pk}"
     assert [(option.label, option.idea_id) for option in options_of(poll)] == [
-        ("Night mode for the camera", candidate.pk), ("Neither", None)]
+        ("Night mode for the camera", candidate.pk),
+        ("Neither", None),
+    ]
 
 
 def test_the_closing_time_is_read_in_the_users_time_zone(client):
@@ -121,8 +127,10 @@ def test_a_refused_poll_comes_back_as_a_form_error_and_nothing_is_written(client
     assert not Poll.objects.exists()
 
 
-@pytest.mark.parametrize("changes", [{"closes_at": "tomorrow"}, {"choice": "several"}, {"ideas": ["abc"]},
-                                     {"question": ""}, {"labels": "x" * 2000}])
+@pytest.mark.parametrize(
+    "changes",
+    [{"closes_at": "tomorrow"}, {"choice": "several"}, {"ideas": ["abc"]}, {"question": ""}, {"labels": "x" * 2000}],
+)
 def test_malformed_poll_forms_are_400(client, changes):
     client.force_login(make_pm())
     thread = idea_in_ideas_board().thread
@@ -130,11 +138,16 @@ def test_malformed_poll_forms_are_400(client, changes):
     assert not Poll.objects.exists()
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"question": "Which \u202eone?"}, "question"), ({"question": "\u200b\u200b\u200b"}, "question"),
-    ({"labels": "Dark mode\nBig\u2066ger font\n"}, "labels"), ({"labels": "Dark mode\n\u2800\u2800\n"}, "labels"),
-    ({"labels": "Dark mode\u2028Bigger font"}, "labels"),  # a line separator is refused, not obeyed
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"question": "Which \u202eone?"}, "question"),
+        ({"question": "\u200b\u200b\u200b"}, "question"),
+        ({"labels": "Dark mode\nBig\u2066ger font\n"}, "labels"),
+        ({"labels": "Dark mode\n\u2800\u2800\n"}, "labels"),
+        ({"labels": "Dark mode\u2028Bigger font"}, "labels"),  # a line separator is refused, not obeyed
+    ],
+)
 def test_poll_questions_and_answers_with_invisible_characters_are_refused(client, in_english, changes, field):
     client.force_login(make_pm())
     thread = idea_in_ideas_board().thread
@@ -148,7 +161,8 @@ def test_a_refused_answer_names_its_line(client, in_english):
     thread = idea_in_ideas_board().thread
     response = client.post(new_poll_url(thread), poll_form(labels="Dark mode\n\nBig\u202eger font"))
     assert response.context["form"].errors["labels"] == [
-        "Line 3: Invisible, control or text-direction characters are not allowed."]
+        "Line 3: Invisible, control or text-direction characters are not allowed."
+    ]
 
 
 # --- Answering ---------------------------------------------------------------------
@@ -193,7 +207,8 @@ def test_an_answer_that_is_not_an_option_id_is_400_with_a_message(client, fan, i
     response = client.post(answer_url(poll), {"option": option})
     assert response.status_code == 400
     assert "not an answer of this poll" in response.content.decode() or "Choose one answer" in (
-        response.content.decode())
+        response.content.decode()
+    )
     assert not Ballot.objects.exists()
 
 
@@ -259,7 +274,8 @@ def test_closing_asks_first_then_closes_and_posts_the_result(client, in_english)
     client.force_login(pm)
     question = client.get(close_url(poll))
     assert question.status_code == 200 and "Close the poll “<bdi>Which of these next Friday?</bdi>” now" in (
-        question.content.decode())
+        question.content.decode()
+    )
     assert Poll.objects.get(pk=poll.pk).closed_at is None
     response = client.post(close_url(poll))
     assert response.status_code == 302
@@ -293,8 +309,9 @@ def panel_for(user, thread):
 def thread_with_polls(number, answers):
     thread = idea_in_ideas_board().thread
     for n in range(number):
-        open_test_poll(thread=thread, labels=[f"Answer {k}" for k in range(answers)], question=f"Poll {n}?",
-                       results="live")
+        open_test_poll(
+            thread=thread, labels=[f"Answer {k}" for k in range(answers)], question=f"Poll {n}?", results="live"
+        )
     return type(thread).objects.select_related("board").get(pk=thread.pk)  # as the thread page has it
 
 
@@ -378,8 +395,15 @@ def test_a_closed_poll_shows_its_result_and_winner_to_everyone(in_english):
 def test_the_closing_time_is_shown_in_the_viewers_time_zone(in_english):
     thread = idea_in_ideas_board().thread
     with time_machine.travel(datetime(2026, 7, 1, 12, 0, tzinfo=ZoneInfo("UTC")), tick=False):
-        polling.open_poll(thread=thread, by=make_pm(), question="When?", choice="single", results="live",
-                        closes_at=datetime(2026, 7, 3, 13, 30, tzinfo=ZoneInfo("UTC")), labels=["A", "B"])
+        polling.open_poll(
+            thread=thread,
+            by=make_pm(),
+            question="When?",
+            choice="single",
+            results="live",
+            closes_at=datetime(2026, 7, 3, 13, 30, tzinfo=ZoneInfo("UTC")),
+            labels=["A", "B"],
+        )
         with timezone.override(ZoneInfo("America/New_York")):
             html = panel_for(UserFactory(), thread)
     assert "Closes in 2\xa0days, 1\xa0hour" in html and "07/03/2026 09:30" in html

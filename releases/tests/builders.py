@@ -25,29 +25,41 @@ def make_engineer(**fields):
     return UserFactory(roles=[Role.ENGINEER], **fields)
 
 
-def make_release(*, product=None, version=None, state=Release.State.PUBLISHED, channel=Release.Channel.WEEKLY,
-                 publish_at=LAST_FRIDAY, title="Orange Friday build", **fields) -> Release:
+def make_release(
+    *,
+    product=None,
+    version=None,
+    state=Release.State.PUBLISHED,
+    channel=Release.Channel.WEEKLY,
+    publish_at=LAST_FRIDAY,
+    title="Orange Friday build",
+    **fields,
+) -> Release:
     product = product or make_product()
     version = version or f"26.11.{next(_numbers)}"
     if state == Release.State.PUBLISHED:
         fields.setdefault("published_at", publish_at)
     if state == Release.State.WITHDRAWN:
         fields.setdefault("withdrawn_at", timezone.now())
-    return Release.objects.create(product=product, version=version, state=state, channel=channel,
-                                  publish_at=publish_at, title=title, **fields)
+    return Release.objects.create(
+        product=product, version=version, state=state, channel=channel, publish_at=publish_at, title=title, **fields
+    )
 
 
 def make_item(release, *, kind=ChangelogItem.Kind.NEW, title=None, area="Camera", owners=(), **fields) -> ChangelogItem:
     area, _ = FeatureArea.objects.get_or_create(product=release.product, name=area)
-    item = ChangelogItem.objects.create(release=release, kind=kind, area=area,
-                                        title=title or f"Change {next(_numbers)}", **fields)
+    item = ChangelogItem.objects.create(
+        release=release, kind=kind, area=area, title=title or f"Change {next(_numbers)}", **fields
+    )
     item.owners.set(owners or [make_engineer()])
     return item
 
 
 def make_build(release, *, device="Xiaomi 14", size_bytes=5_600_000_000) -> Build:
     return Build.objects.create(
-        release=release, device=device, size_bytes=size_bytes,
+        release=release,
+        device=device,
+        size_bytes=size_bytes,
         download_url=f"https://dl.example.com/{release.version}/{device.replace(' ', '-')}.zip",
         sha256=hashlib.sha256(f"{release.version}{device}".encode()).hexdigest(),
     )

@@ -54,8 +54,16 @@ def sha256_of(text: str) -> str:
 
 
 def make_release(
-    *, product=None, author=None, items: int = 1, builds: int = 1, engineers=None, publish_at: datetime | None = None,
-    now: datetime | None = None, schedule: bool = False, **fields,
+    *,
+    product=None,
+    author=None,
+    items: int = 1,
+    builds: int = 1,
+    engineers=None,
+    publish_at: datetime | None = None,
+    now: datetime | None = None,
+    schedule: bool = False,
+    **fields,
 ) -> Release:
     """A draft (or, with ``schedule``, a scheduled release) with changelog items and builds."""
     product = product or ProductFactory()
@@ -65,12 +73,23 @@ def make_release(
     kinds = list(ChangelogItem.Kind)
     for i in range(items):
         area = FeatureArea.objects.get_or_create(product=product, name="Camera")[0]
-        changelog.add_changelog_item(release=release, kind=kinds[i % 3], title=f"Change {next(_numbers)}", area=area,
-                                     owners=engineers, description="Faster and *brighter*.")
+        changelog.add_changelog_item(
+            release=release,
+            kind=kinds[i % 3],
+            title=f"Change {next(_numbers)}",
+            area=area,
+            owners=engineers,
+            description="Faster and *brighter*.",
+        )
     for i in range(builds):
         device = f"Xiaomi {14 + i}"
-        preparing.add_build(release=release, device=device, download_url=f"https://dl.example.com/{release.version}/"
-                            f"{i}.zip", size_bytes=5_600_000_000 + i, sha256=sha256_of(f"{release.version}{device}"))
+        preparing.add_build(
+            release=release,
+            device=device,
+            download_url=f"https://dl.example.com/{release.version}/{i}.zip",
+            size_bytes=5_600_000_000 + i,
+            sha256=sha256_of(f"{release.version}{device}"),
+        )
     if schedule:
         release = preparing.schedule_release(release=release, now=now)
     return release

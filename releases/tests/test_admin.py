@@ -46,11 +46,20 @@ def button_url(release, action):
 def release_form(product, *, version="26.11.27", date="2026-11-27", time="17:00:00", items=(), builds=(), **fields):
     """The add form as a browser posts it: the release, its changelog and builds inlines."""
     data = {
-        "product": product.pk, "channel": "weekly", "version": version, "title": "Lunar lock screen",
-        "publish_at_0": date, "publish_at_1": time, "notes": "A **big** week.",
-        "changelog-TOTAL_FORMS": len(items), "changelog-INITIAL_FORMS": 0, "changelog-MIN_NUM_FORMS": 0,
+        "product": product.pk,
+        "channel": "weekly",
+        "version": version,
+        "title": "Lunar lock screen",
+        "publish_at_0": date,
+        "publish_at_1": time,
+        "notes": "A **big** week.",
+        "changelog-TOTAL_FORMS": len(items),
+        "changelog-INITIAL_FORMS": 0,
+        "changelog-MIN_NUM_FORMS": 0,
         "changelog-MAX_NUM_FORMS": 1000,
-        "builds-TOTAL_FORMS": len(builds), "builds-INITIAL_FORMS": 0, "builds-MIN_NUM_FORMS": 0,
+        "builds-TOTAL_FORMS": len(builds),
+        "builds-INITIAL_FORMS": 0,
+        "builds-MIN_NUM_FORMS": 0,
         "builds-MAX_NUM_FORMS": 1000,
         **fields,
     }
@@ -62,13 +71,25 @@ def release_form(product, *, version="26.11.27", date="2026-11-27", time="17:00:
 
 
 def an_item(product, owners, **fields):
-    return {"position": 0, "kind": "new", "title": "Lunar calendar", "area": FeatureAreaFactory(product=product).pk,
-            "owners": [owner.pk for owner in owners], "description": "", **fields}
+    return {
+        "position": 0,
+        "kind": "new",
+        "title": "Lunar calendar",
+        "area": FeatureAreaFactory(product=product).pk,
+        "owners": [owner.pk for owner in owners],
+        "description": "",
+        **fields,
+    }
 
 
 def a_build(**fields):
-    return {"device": "Xiaomi 14", "download_url": "https://dl.example.com/14.zip", "size_bytes": 5_600_000_000,
-            "sha256": sha256_of("14"), **fields}
+    return {
+        "device": "Xiaomi 14",
+        "download_url": "https://dl.example.com/14.zip",
+        "size_bytes": 5_600_000_000,
+        "sha256": sha256_of("14"),
+        **fields,
+    }
 
 
 # --- Who may --------------------------------------------------------------
@@ -78,8 +99,12 @@ def a_build(**fields):
 def test_staff_who_may_not_publish_get_403_everywhere(client, roles):
     release = make_release()
     client.force_login(UserFactory(is_staff=True, roles=roles))
-    for url in [reverse("admin:releases_release_changelist"), add_url(), change_url(release),
-                reverse("admin:releases_product_changelist")]:
+    for url in [
+        reverse("admin:releases_release_changelist"),
+        add_url(),
+        change_url(release),
+        reverse("admin:releases_product_changelist"),
+    ]:
         assert client.get(url).status_code == 403, url
     for action in ["schedule", "publish", "withdraw", "unschedule"]:
         assert client.post(button_url(release, action)).status_code == 403
@@ -157,10 +182,13 @@ def test_a_changelog_item_title_of_invisible_characters_is_a_form_error(client, 
     assert not Release.objects.exists() and not ChangelogItem.objects.exists()
 
 
-@pytest.mark.parametrize("url, message", [
-    ("ftp://dl.example.com/14.zip", "Enter a download URL starting with https:// or http://."),
-    ("javascript:alert(1)", "Enter a valid URL."),
-])
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("ftp://dl.example.com/14.zip", "Enter a download URL starting with https:// or http://."),
+        ("javascript:alert(1)", "Enter a valid URL."),
+    ],
+)
 def test_a_build_url_that_is_not_http_is_a_form_error(client, publisher, url, message):
     product = ProductFactory()
     response = client.post(add_url(), release_form(product, builds=[a_build(download_url=url)]))
@@ -174,16 +202,32 @@ def test_a_scheduled_release_cannot_lose_its_last_build(client, publisher):
     release = make_release(schedule=True)
     build = release.builds.get()
     item = release.changelog.get()
-    data = release_form(release.product, version=release.version, **{
-        "publish_at_0": "2030-01-04", "publish_at_1": "17:00:00",
-        "changelog-TOTAL_FORMS": 1, "changelog-INITIAL_FORMS": 1, "changelog-0-id": item.pk,
-        "changelog-0-release": release.pk, "changelog-0-position": 0, "changelog-0-kind": item.kind,
-        "changelog-0-title": item.title, "changelog-0-area": item.area_id,
-        "changelog-0-owners": list(item.owners.values_list("pk", flat=True)),
-        "builds-TOTAL_FORMS": 1, "builds-INITIAL_FORMS": 1, "builds-0-id": build.pk, "builds-0-release": release.pk,
-        "builds-0-device": build.device, "builds-0-download_url": build.download_url,
-        "builds-0-size_bytes": build.size_bytes, "builds-0-sha256": build.sha256, "builds-0-DELETE": "on",
-    })
+    data = release_form(
+        release.product,
+        version=release.version,
+        **{
+            "publish_at_0": "2030-01-04",
+            "publish_at_1": "17:00:00",
+            "changelog-TOTAL_FORMS": 1,
+            "changelog-INITIAL_FORMS": 1,
+            "changelog-0-id": item.pk,
+            "changelog-0-release": release.pk,
+            "changelog-0-position": 0,
+            "changelog-0-kind": item.kind,
+            "changelog-0-title": item.title,
+            "changelog-0-area": item.area_id,
+            "changelog-0-owners": list(item.owners.values_list("pk", flat=True)),
+            "builds-TOTAL_FORMS": 1,
+            "builds-INITIAL_FORMS": 1,
+            "builds-0-id": build.pk,
+            "builds-0-release": release.pk,
+            "builds-0-device": build.device,
+            "builds-0-download_url": build.download_url,
+            "builds-0-size_bytes": build.size_bytes,
+            "builds-0-sha256": build.sha256,
+            "builds-0-DELETE": "on",
+        },
+    )
     response = client.post(change_url(release), data)
     assert response.status_code == 200
     assert "needs at least one build" in response.content.decode()
@@ -250,8 +294,9 @@ def test_starting_the_next_release_offers_a_build_row_per_device_of_the_previous
     release = Release.objects.get(version="26.11.27")
     assert response["Location"] == change_url(release)
     assert release.state == Release.State.DRAFT and release.created_by == publisher
-    formset = next(f for f in client.get(change_url(release)).context["inline_admin_formsets"]
-                   if f.formset.prefix == "builds").formset
+    formset = next(
+        f for f in client.get(change_url(release)).context["inline_admin_formsets"] if f.formset.prefix == "builds"
+    ).formset
     assert [form.initial.get("device") for form in formset.extra_forms] == ["Xiaomi 14", "Xiaomi 15"]
 
 
@@ -281,10 +326,13 @@ def test_an_admin_in_new_york_is_offered_orange_friday_in_their_own_time(client,
 
 
 @time_machine.travel("2027-03-01 12:00:00+00:00", tick=False)
-@pytest.mark.parametrize("date, local_time", [
-    ("2027-03-12", "04:00:00"),  # before the switch: EST, UTC-5
-    ("2027-03-19", "05:00:00"),  # after the switch: EDT, UTC-4
-])
+@pytest.mark.parametrize(
+    "date, local_time",
+    [
+        ("2027-03-12", "04:00:00"),  # before the switch: EST, UTC-5
+        ("2027-03-19", "05:00:00"),  # after the switch: EDT, UTC-4
+    ],
+)
 def test_a_time_typed_in_new_york_is_stored_in_utc(client, new_york_publisher, date, local_time):
     client.force_login(new_york_publisher)  # on the travelled clock: a session from today would have expired
     product = ProductFactory()

@@ -17,7 +17,6 @@ from releases.tests.factories import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
-
 def add(release, owners, **fields):
     fields.setdefault("area", FeatureAreaFactory(product=release.product))
     return changelog.add_changelog_item(release=release, kind="new", title="Lunar calendar", owners=owners, **fields)

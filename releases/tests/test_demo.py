@@ -92,7 +92,7 @@ def test_the_changelog_area_list_names_each_area_once_with_its_product(client, d
     create_demo_releases()
     client.force_login(User.objects.get(username="admin"))
     html = client.get("/admin/releases/release/add/").content.decode()
-    select = html[html.index('name="changelog-0-area"'):]
-    options = re.findall(r"<option value=\"\d+\"[^>]*>([^<]*)</option>", select[:select.index("</select>")])
+    select = html[html.index('name="changelog-0-area"') :]
+    options = re.findall(r"<option value=\"\d+\"[^>]*>([^<]*)</option>", select[: select.index("</select>")])
     assert len(options) == len(set(options)) == FeatureArea.objects.count()
     assert "MIUI · System 系统" in options

@@ -38,10 +38,12 @@ def test_this_weeks_build_is_the_latest_published_weekly_release_of_each_product
     miui, router = make_product(), make_product(name="Router", slug="router", position=1)
     make_release(product=miui, version="26.11.13", publish_at=at("2026-11-13T17:00:00+08:00"))
     make_release(product=miui, version="26.11.20", publish_at=at("2026-11-20T17:00:00+08:00"))
-    make_release(product=miui, version="26.11.27", state=Release.State.SCHEDULED,
-                 publish_at=at("2026-11-27T17:00:00+08:00"))
-    make_release(product=miui, version="V14.0.3", channel=Release.Channel.STABLE,
-                 publish_at=at("2026-11-21T17:00:00+08:00"))
+    make_release(
+        product=miui, version="26.11.27", state=Release.State.SCHEDULED, publish_at=at("2026-11-27T17:00:00+08:00")
+    )
+    make_release(
+        product=miui, version="V14.0.3", channel=Release.Channel.STABLE, publish_at=at("2026-11-21T17:00:00+08:00")
+    )
     make_release(product=router, version="1.0.24")
     html = home(client)
     assert "MIUI 26.11.20" in html and "Router 1.0.24" in html
@@ -78,12 +80,15 @@ def test_the_next_orange_friday_is_shown_in_the_viewers_time_zone(client):
     assert "Next Orange Friday in 2\xa0days, 5\xa0hours" in html
 
 
-@pytest.mark.parametrize("now, countdown", [
-    ("2026-11-27 16:00:00+08:00", "1\xa0hour"),
-    ("2026-11-27 17:00:00+08:00", "1\xa0week"),  # the moment itself: next week's
-    ("2026-11-27 17:00:01+08:00", "6\xa0days, 23\xa0hours"),
-    ("2026-11-28 00:30:00+08:00", "6\xa0days, 16\xa0hours"),  # Saturday
-])
+@pytest.mark.parametrize(
+    "now, countdown",
+    [
+        ("2026-11-27 16:00:00+08:00", "1\xa0hour"),
+        ("2026-11-27 17:00:00+08:00", "1\xa0week"),  # the moment itself: next week's
+        ("2026-11-27 17:00:01+08:00", "6\xa0days, 23\xa0hours"),
+        ("2026-11-28 00:30:00+08:00", "6\xa0days, 16\xa0hours"),  # Saturday
+    ],
+)
 def test_the_countdown_around_orange_friday(client, now, countdown):
     with time_machine.travel(now, tick=False):
         assert f"Next Orange Friday in {countdown}<" in home(client, HTTP_ACCEPT_LANGUAGE="en")

@@ -36,6 +36,7 @@ def page(client, url, status=200, **extra):
 
 # --- Who sees what ---------------------------------------------------------
 
+
 def test_fans_see_a_published_release(client, fan):
     release = make_release(version="26.11.20", title="Lunar calendar on the lock screen")
     html = page(client, release.get_absolute_url())
@@ -55,11 +56,14 @@ def test_anonymous_visitors_get_404_for_a_release_that_is_not_published(client, 
     page(client, release.get_absolute_url(), status=404)
 
 
-@pytest.mark.parametrize("state, label", [
-    (Release.State.DRAFT, "Draft — not published"),
-    (Release.State.SCHEDULED, "Scheduled — not published"),
-    (Release.State.WITHDRAWN, "Withdrawn — not published"),
-])
+@pytest.mark.parametrize(
+    "state, label",
+    [
+        (Release.State.DRAFT, "Draft — not published"),
+        (Release.State.SCHEDULED, "Scheduled — not published"),
+        (Release.State.WITHDRAWN, "Withdrawn — not published"),
+    ],
+)
 def test_publishers_preview_an_unpublished_release_under_a_banner(client, publisher, state, label):
     release = make_release(state=state)
     html = page(client, release.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
@@ -115,6 +119,7 @@ def test_a_version_in_another_case_redirects_to_the_release(client):
 
 # --- The release page ------------------------------------------------------
 
+
 def test_changelog_is_grouped_new_improved_fixed(client):
     release = make_release()
     make_item(release, kind=ChangelogItem.Kind.FIXED, title="Wi-Fi no longer drops", position=0)
@@ -138,15 +143,16 @@ def test_a_kind_without_items_has_no_heading(client):
     release = make_release()
     make_item(release, kind=ChangelogItem.Kind.FIXED)
     html = page(client, release.get_absolute_url())
-    assert re.findall(r'kind-heading kind-(\w+)', html) == ["fixed"]
+    assert re.findall(r"kind-heading kind-(\w+)", html) == ["fixed"]
 
 
 def test_each_item_shows_its_area_and_credits_its_engineers_with_links(client):
     release = make_release()
     zhou = make_engineer(username="zhou", display_name="工程师 Zhou")
     wu = make_engineer(username="wu_ming")
-    item = make_item(release, title="Messages search", area="Messages 短信", description="Search\nby sender",
-                     owners=[zhou, wu])
+    item = make_item(
+        release, title="Messages search", area="Messages 短信", description="Search\nby sender", owners=[zhou, wu]
+    )
     html = page(client, release.get_absolute_url())
     assert f'id="item-{item.pk}"' in html
     assert "Messages 短信" in html and "Search<br>by sender" in html
@@ -205,6 +211,7 @@ def test_anonymous_visitors_get_a_sign_in_link_instead_of_the_button(client):
 
 # --- A product's releases --------------------------------------------------
 
+
 def test_the_product_page_lists_the_weekly_channel_by_default(client):
     product = make_product()
     make_release(product=product, version="26.11.20", channel=Release.Channel.WEEKLY)
@@ -240,8 +247,11 @@ def test_the_product_page_lists_unpublished_releases_only_for_publishers(client)
 def test_the_product_page_shows_20_releases_a_page_newest_first(client):
     product = make_product()
     for day in range(1, 23):
-        make_release(product=product, version=f"26.10.{day}",
-                     publish_at=datetime.fromisoformat(f"2026-10-{day:02d}T17:00:00+08:00"))
+        make_release(
+            product=product,
+            version=f"26.10.{day}",
+            publish_at=datetime.fromisoformat(f"2026-10-{day:02d}T17:00:00+08:00"),
+        )
     first = page(client, product.get_absolute_url())
     second = page(client, product.get_absolute_url(), data={"page": 2})
     assert first.count('class="release-row') == 20 and second.count('class="release-row') == 2
@@ -258,8 +268,12 @@ def test_the_products_page_links_each_products_latest_published_releases(client)
     miui, router = make_product(), make_product(name="Router", slug="router", position=1)
     make_release(product=miui, version="26.11.13", publish_at=datetime.fromisoformat("2026-11-13T17:00:00+08:00"))
     make_release(product=miui, version="26.11.20")
-    make_release(product=miui, version="26.11.27", state=Release.State.SCHEDULED,
-                 publish_at=datetime.fromisoformat("2026-11-27T17:00:00+08:00"))
+    make_release(
+        product=miui,
+        version="26.11.27",
+        state=Release.State.SCHEDULED,
+        publish_at=datetime.fromisoformat("2026-11-27T17:00:00+08:00"),
+    )
     make_release(product=miui, version="V14.0.3", channel=Release.Channel.STABLE)
     html = page(client, reverse("releases:index"), HTTP_ACCEPT_LANGUAGE="en")
     assert f'href="{reverse("releases:release", args=["miui", "26.11.20"])}"' in html

@@ -129,40 +129,58 @@ def test_withdrawing_twice_is_refused():
 def test_a_build_url_that_is_not_http_is_refused(url):
     release = make_release(builds=0)
     with pytest.raises(ReleaseRefused, match="https://"):
-        preparing.add_build(release=release, device="Xiaomi 14", download_url=url, size_bytes=1,
-                            sha256=sha256_of("b"))
+        preparing.add_build(release=release, device="Xiaomi 14", download_url=url, size_bytes=1, sha256=sha256_of("b"))
     assert not Build.objects.exists()
 
 
 def test_a_build_url_with_an_uppercase_scheme_is_stored_in_lowercase():
     release = make_release(builds=0)
-    build = preparing.add_build(release=release, device="Xiaomi 14", download_url="HTTPS://dl.example.com/B.zip",
-                                size_bytes=1, sha256=sha256_of("b"))
+    build = preparing.add_build(
+        release=release,
+        device="Xiaomi 14",
+        download_url="HTTPS://dl.example.com/B.zip",
+        size_bytes=1,
+        sha256=sha256_of("b"),
+    )
     assert build.download_url == "https://dl.example.com/B.zip"
 
 
 def test_a_malformed_sha256_is_refused():
     release = make_release(builds=0)
     with pytest.raises(ReleaseRefused, match="SHA-256"):
-        preparing.add_build(release=release, device="Xiaomi 14", download_url="https://dl.example.com/b.zip",
-                            size_bytes=1, sha256="abc")
+        preparing.add_build(
+            release=release, device="Xiaomi 14", download_url="https://dl.example.com/b.zip", size_bytes=1, sha256="abc"
+        )
 
 
 def test_a_second_build_for_the_same_device_is_refused():
     release = make_release(builds=1)
     with pytest.raises(ReleaseRefused, match="already has a build for Xiaomi 14"):
-        preparing.add_build(release=release, device="Xiaomi 14", download_url="https://dl.example.com/c.zip",
-                            size_bytes=1, sha256=sha256_of("c"))
+        preparing.add_build(
+            release=release,
+            device="Xiaomi 14",
+            download_url="https://dl.example.com/c.zip",
+            size_bytes=1,
+            sha256=sha256_of("c"),
+        )
 
 
 @time_machine.travel(MONDAY, tick=False)
 def test_starting_from_the_previous_release_takes_its_channel_and_offers_its_devices():
     product = ProductFactory(devices="")
-    previous = make_release(product=product, channel=Release.Channel.STABLE, builds=2,
-                            publish_at=datetime.fromisoformat("2026-11-20 17:00:00+08:00"))
+    previous = make_release(
+        product=product,
+        channel=Release.Channel.STABLE,
+        builds=2,
+        publish_at=datetime.fromisoformat("2026-11-20 17:00:00+08:00"),
+    )
     release = preparing.start_from_previous(product=product, author=make_publisher())
     assert (release.state, release.channel, release.version, release.publish_at) == (
-        Release.State.DRAFT, Release.Channel.STABLE, "26.11.27", FRIDAY_17)
+        Release.State.DRAFT,
+        Release.Channel.STABLE,
+        "26.11.27",
+        FRIDAY_17,
+    )
     # The builds themselves are not copied: last week's file under this week's version.
     assert not release.builds.exists()
     assert preparing.devices_for_next_release(product) == sorted(previous.builds.values_list("device", flat=True))
@@ -170,7 +188,9 @@ def test_starting_from_the_previous_release_takes_its_channel_and_offers_its_dev
 
 def test_a_product_without_releases_offers_its_own_device_list():
     assert preparing.devices_for_next_release(ProductFactory(devices="Xiaomi 14\n\n Redmi K70 \n")) == [
-        "Xiaomi 14", "Redmi K70"]
+        "Xiaomi 14",
+        "Redmi K70",
+    ]
 
 
 def test_a_stale_admin_save_cannot_put_a_published_release_back():

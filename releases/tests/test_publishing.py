@@ -77,14 +77,29 @@ def test_a_retried_publish_task_publishes_once(board):
 def test_the_announcement_is_written_from_the_release(board):
     product = ProductFactory(name="HyperOS")
     zhou, li = make_engineer(username="zhou"), make_engineer(username="li_wei")
-    release = make_release(product=product, version="26.11.27", title="Lunar lock screen", notes="A **big** week.",
-                           items=0, builds=0, now=MONDAY)
+    release = make_release(
+        product=product,
+        version="26.11.27",
+        title="Lunar lock screen",
+        notes="A **big** week.",
+        items=0,
+        builds=0,
+        now=MONDAY,
+    )
     camera = FeatureAreaFactory(product=product, name="Camera")
-    for kind, title, owners in [("fixed", "Wi-Fi drops", [li]), ("new", "Lunar calendar", [zhou, li]),
-                                ("improved", "Faster shutter", [zhou])]:
+    for kind, title, owners in [
+        ("fixed", "Wi-Fi drops", [li]),
+        ("new", "Lunar calendar", [zhou, li]),
+        ("improved", "Faster shutter", [zhou]),
+    ]:
         changelog.add_changelog_item(release=release, kind=kind, title=title, area=camera, owners=owners)
-    preparing.add_build(release=release, device="Xiaomi 14", download_url="https://dl.example.com/14.zip",
-                        size_bytes=5_600_000_000, sha256="ab" * 32)
+    preparing.add_build(
+        release=release,
+        device="Xiaomi 14",
+        download_url="https://dl.example.com/14.zip",
+        size_bytes=5_600_000_000,
+        sha256="ab" * 32,
+    )
     publishing.publish_release(release=release, immediately=True)
 
     thread = Release.objects.get(pk=release.pk).announcement

@@ -69,11 +69,30 @@ def workers():
                 prefix=f"{name.split('@')[0]}-", suffix=".log", delete=False
             )
             logs.append(log)
-            processes.append(subprocess.Popen(
-                [str(celery), "-A", "canyu", "worker", "--pool=solo", "-Q", queue, "-n", name, "-l", "info",
-                 "--without-gossip", "--without-mingle", "--without-heartbeat"],
-                cwd=REPO_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-            ))
+            processes.append(
+                subprocess.Popen(
+                    [
+                        str(celery),
+                        "-A",
+                        "canyu",
+                        "worker",
+                        "--pool=solo",
+                        "-Q",
+                        queue,
+                        "-n",
+                        name,
+                        "-l",
+                        "info",
+                        "--without-gossip",
+                        "--without-mingle",
+                        "--without-heartbeat",
+                    ],
+                    cwd=REPO_DIR,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
         deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             answered = {name for reply in app.control.ping(destination=names, timeout=0.5) for name in reply}
@@ -135,6 +154,9 @@ def test_two_workers_racing_publish_a_release_once_and_notify_each_follower_once
 
     # Both workers took part in the race.
     stats = app.control.inspect(destination=names, timeout=2).stats() or {}
-    busy = {name for name, info in stats.items()
-            if sum(count for task, count in info.get("total", {}).items() if task.startswith("releases.tasks.publish"))}
+    busy = {
+        name
+        for name, info in stats.items()
+        if sum(count for task, count in info.get("total", {}).items() if task.startswith("releases.tasks.publish"))
+    }
     assert busy == set(names), stats

@@ -41,21 +41,56 @@ def _journeys() -> dict[str | None, list[str]]:
     product, idea = this_week.product.slug, Idea.objects.order_by("pk").first()
     board = Board.objects.get(slug="feedback")
     thread = Thread.objects.filter(board__slug="announcements").order_by("pk").first()
-    reading = ["/", "/forum/", board.get_absolute_url(), thread.get_absolute_url(), idea.thread.get_absolute_url(),
-               "/ideas/", f"/ideas/{product}/", f"/ideas/{product}/roadmap/", "/releases/", f"/releases/{product}/",
-               last_week.get_absolute_url(), this_week.get_absolute_url(), "/awards/",
-               f"/awards/{product}/{last_week.version}/", "/u/fan/", "/u/fan/?tab=posts", "/u/fan/?tab=ideas",
-               "/u/fan/?tab=reports", "/u/engineer/", "/u/engineer/?tab=threads"]
+    reading = [
+        "/",
+        "/forum/",
+        board.get_absolute_url(),
+        thread.get_absolute_url(),
+        idea.thread.get_absolute_url(),
+        "/ideas/",
+        f"/ideas/{product}/",
+        f"/ideas/{product}/roadmap/",
+        "/releases/",
+        f"/releases/{product}/",
+        last_week.get_absolute_url(),
+        this_week.get_absolute_url(),
+        "/awards/",
+        f"/awards/{product}/{last_week.version}/",
+        "/u/fan/",
+        "/u/fan/?tab=posts",
+        "/u/fan/?tab=ideas",
+        "/u/fan/?tab=reports",
+        "/u/engineer/",
+        "/u/engineer/?tab=threads",
+    ]
     return {
         None: reading + ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
-        "fan": reading + [f"/report/{product}/{this_week.version}/", f"/report/{product}/{last_week.version}/",
-                          "/notifications/", "/settings/", "/settings/profile/", "/settings/notifications/",
-                          f"/ideas/{product}/new/", f"/b/{board.slug}/new/"],
-        "pm_lin": [f"/feedback/{product}/", f"/feedback/{product}/{last_week.version}/",
-                   f"/feedback/{product}/{this_week.version}/", f"/idea/{idea.pk}/status/"],
-        "admin": ["/moderation/", "/admin/", "/admin/releases/release/",
-                  f"/admin/releases/release/{this_week.pk}/change/", "/admin/releases/release/add/",
-                  f"/admin/releases/product/{this_week.product_id}/change/", f"/t/{thread.pk}/move/"],
+        "fan": reading
+        + [
+            f"/report/{product}/{this_week.version}/",
+            f"/report/{product}/{last_week.version}/",
+            "/notifications/",
+            "/settings/",
+            "/settings/profile/",
+            "/settings/notifications/",
+            f"/ideas/{product}/new/",
+            f"/b/{board.slug}/new/",
+        ],
+        "pm_lin": [
+            f"/feedback/{product}/",
+            f"/feedback/{product}/{last_week.version}/",
+            f"/feedback/{product}/{this_week.version}/",
+            f"/idea/{idea.pk}/status/",
+        ],
+        "admin": [
+            "/moderation/",
+            "/admin/",
+            "/admin/releases/release/",
+            f"/admin/releases/release/{this_week.pk}/change/",
+            "/admin/releases/release/add/",
+            f"/admin/releases/product/{this_week.product_id}/change/",
+            f"/t/{thread.pk}/move/",
+        ],
     }
 
 
@@ -64,7 +99,8 @@ def _serious_violations(page) -> list[str]:
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{page.url}: {violation['id']} ({violation['impact']}) at {node['target']}: {node['failureSummary']}"
-        for violation in result["violations"] if violation["impact"] in {"serious", "critical"}
+        for violation in result["violations"]
+        if violation["impact"] in {"serious", "critical"}
         for node in violation["nodes"]
     ]
 
@@ -73,8 +109,9 @@ def test_every_page_of_the_fan_pm_and_admin_journeys_has_no_serious_axe_violatio
     found = []
     for username, paths in _journeys().items():
         # axe is added to the page as a script: the page's own CSP (script-src 'self') would refuse it.
-        context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
-                                      locale="zh-CN", bypass_csp=True)
+        context = browser.new_context(
+            viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="zh-CN", bypass_csp=True
+        )
         page = context.new_page()
         if username:
             page.goto(live_server.url + "/accounts/login/")

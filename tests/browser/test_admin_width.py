@@ -29,8 +29,10 @@ def test_the_release_admin_pages_fit_1280_pixels(live_server, browser, demo, loc
     form.locator("button").click()
     page.wait_for_url("**/admin/")
     widths = {}
-    paths = ["/admin/releases/release/add/", *(f"/admin/releases/release/{release.pk}/change/"
-                                              for release in Release.objects.order_by("pk"))]
+    paths = [
+        "/admin/releases/release/add/",
+        *(f"/admin/releases/release/{release.pk}/change/" for release in Release.objects.order_by("pk")),
+    ]
     for path in paths:
         response = page.goto(live_server.url + path)
         assert response.status == 200, path

@@ -33,8 +33,9 @@ def test_a_fans_report_reaches_the_award_and_the_product_managers_csv(live_serve
     idea = upcoming_idea(product, title="深色模式跟随日出日落")
     reports.open_window(release=release, now=published)
     for _ in range(3):  # three other fans already reported: they loved the third update
-        reports.submit_report(release=release, fan=UserFactory(), mood=Report.Mood.HAPPY, loved=items[2],
-                              weakest=items[3], awaited=idea)
+        reports.submit_report(
+            release=release, fan=UserFactory(), mood=Report.Mood.HAPPY, loved=items[2], weakest=items[3], awaited=idea
+        )
     UserFactory(username="xiaowang", phone_model="Xiaomi 14")
     make_pm(username="pm_lin")
 

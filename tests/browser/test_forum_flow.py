@@ -12,10 +12,13 @@ from forum.tests.factories import BoardFactory
 from tests.browser.steps import assert_fits_the_phone, sign_in, sign_out
 
 
-@pytest.mark.parametrize("phone_locale, html_lang, reply_heading", [
-    ("en-US", "en", "Reply"),
-    ("zh-CN", "zh-hans", "回复"),
-])
+@pytest.mark.parametrize(
+    "phone_locale, html_lang, reply_heading",
+    [
+        ("en-US", "en", "Reply"),
+        ("zh-CN", "zh-hans", "回复"),
+    ],
+)
 def test_a_thread_with_a_picture_a_quoting_reply_and_a_like(live_server, phone, tmp_path, html_lang, reply_heading):
     base = live_server.url
     UserFactory(username="ada", display_name="Ada")

@@ -29,8 +29,9 @@ def _replies_and_likes():
 def test_a_phone_shows_one_plain_left_aligned_line_per_thread_and_per_liked_post(live_server, browser):
     _replies_and_likes()
     # bypass_csp: axe is added to the page as a script, which the page's own CSP would refuse.
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
-                                  locale="zh-CN", bypass_csp=True)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="zh-CN", bypass_csp=True
+    )
     phone = context.new_page()
     sign_in(phone, live_server.url, "ada")
     expect(phone.locator(".account-nav .unread-count")).to_have_text("2")  # lines, not notifications
@@ -43,8 +44,9 @@ def test_a_phone_shows_one_plain_left_aligned_line_per_thread_and_per_liked_post
     expect(lines.nth(1)).to_contain_text("meimei、bobo、ruirui")
     expect(lines.nth(1)).to_contain_text("meimei 的回复 4")
     opener = lines.nth(1).locator(".notification-open")
-    style = opener.evaluate("e => { const s = getComputedStyle(e);"
-                            " return [s.textAlign, s.fontWeight, s.textDecorationLine]; }")
+    style = opener.evaluate(
+        "e => { const s = getComputedStyle(e); return [s.textAlign, s.fontWeight, s.textDecorationLine]; }"
+    )
     assert style == ["left", "400", "none"]
     assert_fits_the_phone(phone)
     assert _serious_violations(phone) == []
@@ -53,8 +55,13 @@ def test_a_phone_shows_one_plain_left_aligned_line_per_thread_and_per_liked_post
 
 def test_without_javascript_tapping_a_line_opens_its_first_unread_reply_and_reads_the_line(live_server, browser):
     first, *_ = _replies_and_likes()
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
-                                  java_script_enabled=False, locale="en-US")
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        java_script_enabled=False,
+        locale="en-US",
+    )
     phone = context.new_page()
     sign_in(phone, live_server.url, "ada")
     phone.goto(live_server.url + "/notifications/")

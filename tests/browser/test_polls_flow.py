@@ -21,14 +21,30 @@ def test_a_poll_opened_answered_and_closed_on_a_phone(live_server, browser, phon
     UserFactory(username="ada")
     UserFactory(username="bobo")
     area = FeatureAreaFactory()
-    idea = proposing.propose_idea(board=BoardFactory(holds_ideas=True), author=UserFactory(), title="Camera ideas",
-                              source="Tell us.", product=area.product, area=area)
-    candidate = proposing.propose_idea(board=idea.thread.board, author=UserFactory(), source="Please.",
-                                   title="Night mode for the camera with a very long title that wraps",
-                                   product=area.product, area=area)
+    idea = proposing.propose_idea(
+        board=BoardFactory(holds_ideas=True),
+        author=UserFactory(),
+        title="Camera ideas",
+        source="Tell us.",
+        product=area.product,
+        area=area,
+    )
+    candidate = proposing.propose_idea(
+        board=idea.thread.board,
+        author=UserFactory(),
+        source="Please.",
+        title="Night mode for the camera with a very long title that wraps",
+        product=area.product,
+        area=area,
+    )
     # No JavaScript at all: the forms must work as plain HTML.
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
-                                  locale="en-US", java_script_enabled=False)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        locale="en-US",
+        java_script_enabled=False,
+    )
     plain = context.new_page()
 
     sign_in(plain, base, "pm_lin")

@@ -15,15 +15,23 @@ def test_a_fans_activity_tab_by_tab_on_a_phone_without_javascript(live_server, b
     base = live_server.url
     zhou = UserFactory(username="zhou")
     make_thread(author=zhou, title="锁屏农历显示问题 Lunar date on the lock screen", source="Opening words")
-    posting.reply(thread=make_thread(title="Battery drain after update"), author=zhou,
-                  source="同样的问题，一晚上掉了 30% 的电。" + "很长的回复。" * 40)
+    posting.reply(
+        thread=make_thread(title="Battery drain after update"),
+        author=zhou,
+        source="同样的问题，一晚上掉了 30% 的电。" + "很长的回复。" * 40,
+    )
     make_idea(author=zhou, title="充电到 80% 自动停止 Stop charging at 80%", votes=[UserFactory()])
     release = published_release(items=3)
     submit(release, zhou, loved=0, weakest=1)
     loved = release.changelog.order_by("position", "pk")[0].title
 
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
-                                  locale="zh-CN", java_script_enabled=False)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        java_script_enabled=False,
+    )
     phone = context.new_page()
     phone.goto(base + "/u/zhou/")
     tabs = phone.locator("nav.profile-tabs a")

@@ -17,11 +17,21 @@ def test_a_fan_opens_this_weeks_build_and_follows_the_product(live_server, phone
     fan = UserFactory(username="ada", display_name="Ada")
     zhou = UserFactory(username="zhou", display_name="工程师 Zhou", roles=[Role.ENGINEER])
     release = make_release(version="26.11.20", title="农历锁屏 Lunar lock screen")
-    make_item(release, kind=ChangelogItem.Kind.NEW, area="System 系统", owners=[zhou],
-              title="锁屏显示农历 Lunar calendar on the lock screen",
-              description="锁屏时钟下方显示农历日期、节气和传统节日。The lunar date under the lock-screen clock.")
-    make_item(release, kind=ChangelogItem.Kind.FIXED, area="System 系统", owners=[zhou],
-              title="Wi-Fi no longer drops every ten minutes")
+    make_item(
+        release,
+        kind=ChangelogItem.Kind.NEW,
+        area="System 系统",
+        owners=[zhou],
+        title="锁屏显示农历 Lunar calendar on the lock screen",
+        description="锁屏时钟下方显示农历日期、节气和传统节日。The lunar date under the lock-screen clock.",
+    )
+    make_item(
+        release,
+        kind=ChangelogItem.Kind.FIXED,
+        area="System 系统",
+        owners=[zhou],
+        title="Wi-Fi no longer drops every ten minutes",
+    )
     make_build(release, device="Xiaomi 14")
     make_build(release, device="Redmi K70")
 

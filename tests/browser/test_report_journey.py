@@ -64,7 +64,11 @@ def test_a_fan_goes_from_the_publish_notification_to_the_submitted_report_in_thr
     assert taps <= 3
     report = Report.objects.get(release=release, fan=fan)
     assert (report.mood, report.loved_id, report.weakest_id, report.awaited_id) == (
-        Report.Mood.LOVE_IT, items[2].pk, items[0].pk, idea.pk)
+        Report.Mood.LOVE_IT,
+        items[2].pk,
+        items[0].pk,
+        idea.pk,
+    )
 
 
 def test_after_the_freeze_the_release_page_leads_to_the_award(live_server, phone):
@@ -88,8 +92,9 @@ def test_the_banner_and_the_lists_pass_axe(live_server, browser):
 
     UserFactory(username="xiaowang")
     release = published_release(items=3, engineers=[make_engineer()], publish_at=timezone.now() - timedelta(hours=1))
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
-                                  locale="zh-CN", bypass_csp=True)  # axe is added as a script
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="zh-CN", bypass_csp=True
+    )  # axe is added as a script
     page = context.new_page()
     sign_in(page, live_server.url, "xiaowang")
     found = []

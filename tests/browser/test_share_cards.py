@@ -35,8 +35,13 @@ def meta(page, name: str) -> str:
 
 
 def test_a_thread_shows_share_links_and_opens_the_wechat_qr_code_without_script(live_server, browser, demo):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
-                                  locale="zh-CN", java_script_enabled=False)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        java_script_enabled=False,
+    )
     phone = context.new_page()
     thread = Thread.objects.filter(board__slug="announcements").order_by("pk").first()
     phone.goto(live_server.url + thread.get_absolute_url())
@@ -62,14 +67,19 @@ def _starts(prefix: str):
 
 
 def test_share_pages_with_the_qr_code_open_have_no_serious_axe_violation(live_server, browser, demo):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
-                                  locale="zh-CN", bypass_csp=True)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="zh-CN", bypass_csp=True
+    )
     page = context.new_page()
     release = Release.objects.filter(state=Release.State.PUBLISHED, product__slug="miui").order_by("publish_at").first()
     photo = Thread.objects.filter(board__slug="photography").order_by("pk").first()
     found = []
-    for path in (photo.get_absolute_url(), release.get_absolute_url(),
-                 f"/awards/{release.product.slug}/{release.version}/", "/b/photography/"):
+    for path in (
+        photo.get_absolute_url(),
+        release.get_absolute_url(),
+        f"/awards/{release.product.slug}/{release.version}/",
+        "/b/photography/",
+    ):
         assert page.goto(live_server.url + path).status == 200, path
         if page.locator("details.share-wechat").count():
             page.locator("details.share-wechat summary").click()

@@ -64,8 +64,9 @@ def filled(transactional_db, settings):
     idea_voting.toggle_vote(idea=idea, user=UserFactory())
     group = Group.objects.create(name="Idea curators")
     group.permissions.add(Permission.objects.get(content_type__app_label="ideas", codename="change_idea"))
-    LogEntry.objects.log_actions(user_id=UserFactory(is_staff=True).pk, queryset=[idea], action_flag=CHANGE,
-                                 change_message="Looked at it")
+    LogEntry.objects.log_actions(
+        user_id=UserFactory(is_staff=True).pk, queryset=[idea], action_flag=CHANGE, change_message="Looked at it"
+    )
     yield release
     if connection.introspection.table_names().count("ideas_idea") == 0:
         migrate(leaf_nodes())  # the test failed half way: the next test finds the tables it expects
@@ -95,8 +96,15 @@ def test_a_database_from_before_the_split_keeps_every_row_and_goes_on_working(fi
     # The constraints came along with their tables: one report per fan and release.
     report = Report.objects.first()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Report.objects.create(release_id=report.release_id, fan_id=report.fan_id, mood=report.mood, level=1,
-                              loved_id=report.weakest_id, weakest_id=report.loved_id, awaited_id=report.awaited_id)
+        Report.objects.create(
+            release_id=report.release_id,
+            fan_id=report.fan_id,
+            mood=report.mood,
+            level=1,
+            loved_id=report.weakest_id,
+            weakest_id=report.loved_id,
+            awaited_id=report.awaited_id,
+        )
     # A new week's report lands in the moved table.
     week = published_release()
     reports.open_window(release=week, now=week.published_at)

@@ -16,9 +16,21 @@ from voting.tasks import RENAMED
 def test_every_task_of_the_split_apps_keeps_its_old_name():
     assert sorted(RENAMED) == sorted(
         f"voting.tasks.{name}"
-        for name in ["ship_released_ideas", "notify_status_change", "recount_votes", "refresh_trending",
-                     "close_due_polls", "notify_poll_result", "open_report_windows", "invite_voters",
-                     "remind_reporters", "send_reminders", "freeze_closed_reports", "recount_anticipation"])
+        for name in [
+            "ship_released_ideas",
+            "notify_status_change",
+            "recount_votes",
+            "refresh_trending",
+            "close_due_polls",
+            "notify_poll_result",
+            "open_report_windows",
+            "invite_voters",
+            "remind_reporters",
+            "send_reminders",
+            "freeze_closed_reports",
+            "recount_anticipation",
+        ]
+    )
     assert all(name in app.tasks for name in RENAMED)
 
 

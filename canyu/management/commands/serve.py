@@ -43,9 +43,25 @@ class Command(BaseCommand):
         manage = str(settings.BASE_DIR / "manage.py")
         commands = {
             # Threads, not forked processes: one small process on a laptop; SQLite in WAL mode takes the writes.
-            "worker": [sys.executable, "-m", "celery", "-A", "canyu", "worker", "--beat", "--schedule", str(schedule),
-                       "--pool", "threads", "--concurrency", "4", "--loglevel", "INFO", "--without-mingle",
-                       "--without-gossip"],
+            "worker": [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "canyu",
+                "worker",
+                "--beat",
+                "--schedule",
+                str(schedule),
+                "--pool",
+                "threads",
+                "--concurrency",
+                "4",
+                "--loglevel",
+                "INFO",
+                "--without-mingle",
+                "--without-gossip",
+            ],
             "web": [sys.executable, manage, "runserver", addrport] + (["--noreload"] if noreload else []),
         }
         children = {}
@@ -71,8 +87,9 @@ class Command(BaseCommand):
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         if failed is not None and not stopping:
-            raise CommandError(f"The {failed} process stopped (exit code {children[failed].returncode}); "
-                               "the others were stopped too.")
+            raise CommandError(
+                f"The {failed} process stopped (exit code {children[failed].returncode}); the others were stopped too."
+            )
         self.stdout.write("Stopped the site, the worker and beat.")
 
     def _stop(self, children: dict) -> None:

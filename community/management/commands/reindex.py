@@ -28,8 +28,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--batch", type=int, default=500, help="Threads per transaction (default 500).")
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Only if the index is empty while there are threads (make run).")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Only if the index is empty while there are threads (make run)."
+        )
 
     def handle(self, *args, batch: int, if_empty: bool, **options):
         if if_empty and (Document.objects.exists() or not Thread.objects.exists()):
@@ -40,43 +41,69 @@ class Command(BaseCommand):
         started = time.monotonic()
         live = self.stdout.isatty() if hasattr(self.stdout, "isatty") else sys.stdout.isatty()
         while True:
-            threads = list(Thread.objects.filter(pk__gt=last_id).order_by("pk").values(
-                "pk", "board_id", "author_id", "title", "created_at", "hidden", "idea__product_id")[:batch])
+            threads = list(
+                Thread.objects.filter(pk__gt=last_id)
+                .order_by("pk")
+                .values("pk", "board_id", "author_id", "title", "created_at", "hidden", "idea__product_id")[:batch]
+            )
             if not threads:
                 break
             last_id = threads[-1]["pk"]
             documents += index_threads(threads)
             done += len(threads)
             elapsed = time.monotonic() - started
-            line = (f"{done}/{total} threads ({done * 100 // max(total, 1)} %), {documents} documents, "
-                    f"{elapsed:.1f} s")
+            line = f"{done}/{total} threads ({done * 100 // max(total, 1)} %), {documents} documents, {elapsed:.1f} s"
             self.stdout.write(line, ending="\r" if live else "\n")
             self.stdout.flush()
         removed, _ = Document.objects.exclude(thread_id__in=Thread.objects.values("pk")).delete()
-        self.stdout.write(f"\nIndexed {documents} documents of {done} threads"
-                          + (f"; removed {removed} of threads that no longer exist" if removed else "") + ".")
+        self.stdout.write(
+            f"\nIndexed {documents} documents of {done} threads"
+            + (f"; removed {removed} of threads that no longer exist" if removed else "")
+            + "."
+        )
 
 
 @transaction.atomic
 def index_threads(threads: list[dict]) -> int:
     """Replace the documents of ``threads`` (rows of Thread.values) in one transaction; how many were written."""
     ids = [thread["pk"] for thread in threads]
-    posts = Post.objects.filter(thread_id__in=ids, deleted_at=None).order_by("thread_id", "floor").values_list(
-        "pk", "thread_id", "floor", "author_id", "source", "created_at", "hidden")
+    posts = (
+        Post.objects.filter(thread_id__in=ids, deleted_at=None)
+        .order_by("thread_id", "floor")
+        .values_list("pk", "thread_id", "floor", "author_id", "source", "created_at", "hidden")
+    )
     by_id = {thread["pk"]: thread for thread in threads}
     made = []
     for post_id, thread_id, floor, author_id, source, created_at, hidden in posts.iterator(chunk_size=2000):
         thread = by_id[thread_id]
         if floor == 1:
-            made.append(indexing.thread_document(
-                thread_id=thread_id, board_id=thread["board_id"], author_id=thread["author_id"],
-                title=thread["title"], text=source, created_at=thread["created_at"], hidden=thread["hidden"],
-                first_post_hidden=hidden, idea_product_id=thread["idea__product_id"]))
+            made.append(
+                indexing.thread_document(
+                    thread_id=thread_id,
+                    board_id=thread["board_id"],
+                    author_id=thread["author_id"],
+                    title=thread["title"],
+                    text=source,
+                    created_at=thread["created_at"],
+                    hidden=thread["hidden"],
+                    first_post_hidden=hidden,
+                    idea_product_id=thread["idea__product_id"],
+                )
+            )
         else:
-            made.append(indexing.post_document(
-                post_id=post_id, thread_id=thread_id, board_id=thread["board_id"], author_id=author_id,
-                thread_title=thread["title"], text=source, created_at=created_at, hidden=hidden,
-                thread_hidden=thread["hidden"]))
+            made.append(
+                indexing.post_document(
+                    post_id=post_id,
+                    thread_id=thread_id,
+                    board_id=thread["board_id"],
+                    author_id=author_id,
+                    thread_title=thread["title"],
+                    text=source,
+                    created_at=created_at,
+                    hidden=hidden,
+                    thread_hidden=thread["hidden"],
+                )
+            )
     Document.objects.filter(thread_id__in=ids).delete()
     Document.objects.bulk_create(made, batch_size=500)
     return len(made)

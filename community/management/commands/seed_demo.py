@@ -29,13 +29,19 @@ class Command(BaseCommand):
         ideas = create_demo_ideas()
         reports = create_demo_reports()
         past_reports = create_past_reports()
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready: {users} new accounts" + (", demo forum created" if forum else "")
-            + (f", {photos} photos posted" if photos else "")
-            + (", demo releases created" if releases else "") + (f", {len(past)} earlier builds" if past else "")
-            + (", demo ideas created" if ideas else "")
-            + (", demo reports created" if reports else "")
-            + (f", reports on {past_reports} earlier builds" if past_reports else "") + "."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {users} new accounts"
+                + (", demo forum created" if forum else "")
+                + (f", {photos} photos posted" if photos else "")
+                + (", demo releases created" if releases else "")
+                + (f", {len(past)} earlier builds" if past else "")
+                + (", demo ideas created" if ideas else "")
+                + (", demo reports created" if reports else "")
+                + (f", reports on {past_reports} earlier builds" if past_reports else "")
+                + "."
+            )
+        )
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, _email, role, *_rest in DEMO_USERS:
             self.stdout.write(f"  {username:<12} {role.value}")

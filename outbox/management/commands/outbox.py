@@ -8,8 +8,11 @@ class Command(BaseCommand):
     help = "Show how many follow-up jobs and mails wait; --relay sends them now."
 
     def add_arguments(self, parser):
-        parser.add_argument("--relay", action="store_true",
-                            help="send every waiting job and try every waiting mail now, back-off or not")
+        parser.add_argument(
+            "--relay",
+            action="store_true",
+            help="send every waiting job and try every waiting mail now, back-off or not",
+        )
 
     def handle(self, *args, **options):
         if options["relay"]:
