@@ -22,10 +22,13 @@ ROOT = Path(__file__).resolve().parents[2]
 # The beat ticks at second 0 of each minute: at worst a minute and the worker's start.
 PUBLISH_SECONDS = 120
 
-pytestmark = pytest.mark.skipif(
-    bool(os.environ.get("DATABASE_URL")),
-    reason="the embedded set-up's loop is tested once, in the embedded pass (it uses no service)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        bool(os.environ.get("DATABASE_URL")),
+        reason="the embedded set-up's loop is tested once, in the embedded pass (it uses no service)",
+    ),
+    pytest.mark.slow,  # up to a minute: waits for the beat's tick at second 0
+]
 
 
 def _free_port() -> int:

@@ -69,6 +69,7 @@ def _serious_violations(page) -> list[str]:
     ]
 
 
+@pytest.mark.slow  # some 60 pages, each checked by axe
 def test_every_page_of_the_fan_pm_and_admin_journeys_has_no_serious_axe_violation(live_server, browser, demo):
     found = []
     for username, paths in _journeys().items():
