@@ -8,6 +8,9 @@ BIN := $(VENV)/bin
 REQUIREMENTS ?= requirements-dev.txt
 STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.sha1(b''.join(open(f,'rb').read() for f in ('requirements.txt','$(REQUIREMENTS)'))).hexdigest()[:12])")
 PORT ?= 8000
+# `make test` runs the suite in this many processes at once (pytest-xdist; what each keeps to itself:
+# tests/parallel.py); 0 runs it in one. PYTEST_ARGS adds options or picks tests: PYTEST_ARGS=forum.
+PYTEST_WORKERS ?= 2
 MO := locale/zh_Hans/LC_MESSAGES/django.mo
 
 .PHONY: run test install messages compilemessages check lint format bench bench-storm bench-growth bench-releases bench-ideas bench-reports bench-summary clean
@@ -21,8 +24,13 @@ run: install compilemessages
 	@echo "Canyu is at http://127.0.0.1:$(PORT)/ (with a worker and beat: the weekly loop runs by itself)"
 	$(BIN)/python manage.py serve 127.0.0.1:$(PORT)
 
+# Where PYTHONDONTWRITEBYTECODE is set, every pytest worker and every manage.py or celery process a test
+# starts would compile the project again (and pytest rewrite the tests' asserts, some 5 s a worker):
+# the compiled files are kept under var/pycache instead.
+test: export PYTHONDONTWRITEBYTECODE :=
+test: export PYTHONPYCACHEPREFIX ?= $(CURDIR)/var/pycache
 test: install compilemessages
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 install: $(STAMP)
 

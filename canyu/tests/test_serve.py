@@ -22,10 +22,13 @@ ROOT = Path(__file__).resolve().parents[2]
 # The beat ticks at second 0 of each minute: at worst a minute and the worker's start.
 PUBLISH_SECONDS = 120
 
-pytestmark = pytest.mark.skipif(
-    bool(os.environ.get("DATABASE_URL")),
-    reason="the embedded set-up's loop is tested once, in the embedded pass (it uses no service)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        bool(os.environ.get("DATABASE_URL")),
+        reason="the embedded set-up's loop is tested once, in the embedded pass (it uses no service)",
+    ),
+    pytest.mark.slow,  # up to a minute: waits for the beat's tick at second 0
+]
 
 
 def _free_port() -> int:
@@ -95,20 +98,24 @@ def test_serve_publishes_a_due_release_tells_followers_and_stops_everything_on_c
     assert release_state() == "scheduled"
 
     port = _free_port()
-    serve = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "serve", f"127.0.0.1:{port}", "--noreload"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = tmp_path / "serve.log"  # what the web server, the worker and beat said: read it when this fails
+    with log.open("w") as output:  # serve has its own copy of the file
+        serve = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "serve", f"127.0.0.1:{port}", "--noreload"],
+            env=env,
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + PUBLISH_SECONDS
-        while time.monotonic() < deadline and not (
-            release_state() == "published" and release_notifications() > told_before
+        while (
+            time.monotonic() < deadline
+            and serve.poll() is None
+            and not (release_state() == "published" and release_notifications() > told_before)
         ):
             time.sleep(1)
-        assert release_state() == "published"
+        assert release_state() == "published", f"serve's exit code: {serve.poll()}; its output: {log}"
         assert release_notifications() == told_before + 1  # the fan follows the product (releases.demo)
         announcement = database.execute(
             "SELECT announcement_id FROM releases_release WHERE id = ?", [release_id]

@@ -105,26 +105,28 @@ def _serious_violations(page) -> list[str]:
     ]
 
 
-def test_every_page_of_the_fan_pm_and_admin_journeys_has_no_serious_axe_violation(live_server, browser, demo):
+# One journey a test (some 30 pages at most, each checked by axe), so that parallel workers share them out.
+@pytest.mark.slow
+@pytest.mark.parametrize("username", [None, "fan", "pm_lin", "admin"], ids=["visitor", "fan", "pm_lin", "admin"])
+def test_every_page_of_the_fan_pm_and_admin_journeys_has_no_serious_axe_violation(live_server, browser, demo, username):
     found = []
-    for username, paths in _journeys().items():
-        # axe is added to the page as a script: the page's own CSP (script-src 'self') would refuse it.
-        context = browser.new_context(
-            viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="zh-CN", bypass_csp=True
-        )
-        page = context.new_page()
-        if username:
-            page.goto(live_server.url + "/accounts/login/")
-            form = page.locator("main form:has(input[name=password])")
-            form.locator("input[name=login]").fill(username)
-            form.locator("input[name=password]").fill(DEMO_PASSWORD)
-            form.locator("button").click()
-            expect(page.locator(".account-nav .me")).to_be_visible()
-        for path in paths:
-            response = page.goto(live_server.url + path)
-            assert response.status == 200, f"{username or 'a visitor'} got {response.status} for {path}"
-            found += _serious_violations(page)
-        context.close()
+    # axe is added to the page as a script: the page's own CSP (script-src 'self') would refuse it.
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="zh-CN", bypass_csp=True
+    )
+    page = context.new_page()
+    if username:
+        page.goto(live_server.url + "/accounts/login/")
+        form = page.locator("main form:has(input[name=password])")
+        form.locator("input[name=login]").fill(username)
+        form.locator("input[name=password]").fill(DEMO_PASSWORD)
+        form.locator("button").click()
+        expect(page.locator(".account-nav .me")).to_be_visible()
+    for path in _journeys()[username]:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, f"{username or 'a visitor'} got {response.status} for {path}"
+        found += _serious_violations(page)
+    context.close()
     assert found == [], "\n".join(found)
 
 
