@@ -29,10 +29,14 @@ def _language(request) -> str:
 
 
 def standalone_page(request, template_name: str, *, status: int, context: dict | None = None) -> HttpResponse:
-    """``template_name`` rendered in the visitor's language with no context processors."""
+    """``template_name`` rendered in the visitor's language with no context processors.
+
+    For an htmx request (a vote or poll button) only the page's message: base.html's htmx-config puts
+    a 5xx answer in the page's alert box instead of dropping it, so the button does not just do nothing."""
+    fragment = request.headers.get("HX-Request") == "true"
     with translation.override(_language(request)):
         try:
-            body = loader.get_template(template_name).render(context or {})
+            body = loader.get_template(template_name).render({**(context or {}), "fragment": fragment})
         except Exception:  # the page of last resort must not fail
             logger.exception("Error page %s could not be rendered", template_name)
             body = FALLBACK

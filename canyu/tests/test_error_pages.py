@@ -131,3 +131,31 @@ def test_the_503_page_asks_nothing_of_the_database(client, fan):
     assert response.status_code == 503
     assert "数据库正在重启" in page(response)
     assert len(queries) == 1  # the session or user lookup that failed; the page itself asked nothing
+
+
+def test_an_htmx_request_on_a_restarting_database_gets_the_message_alone(fan):
+    """A vote or poll button (htmx) shows the answer in the page's alert box (base.html): the message and
+    when to retry, not a second page inside the first."""
+    client = Client(raise_request_exception=False)
+    client.force_login(fan)
+    with connection.execute_wrapper(starting_up):
+        response = client.post(reverse("ideas:index"), HTTP_HX_REQUEST="true", **CHINESE)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    html = response.content.decode()
+    assert "数据库正在重启" in html and "请 30 秒后再试" in html
+    assert "<html" not in html and STYLESHEET not in html and "site-header" not in html
+
+
+@pytest.mark.urls("canyu.tests.extra_urls")
+def test_an_htmx_request_hitting_a_bug_gets_the_message_alone():
+    response = Client(raise_request_exception=False).post("/broken/", HTTP_HX_REQUEST="true", **ENGLISH)
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "An error on our side" in html and "<html" not in html
+
+
+def test_every_page_has_the_box_where_htmx_shows_a_server_error(client):
+    html = client.get(reverse("forum:index")).content.decode()
+    assert '<div id="request-trouble" class="request-trouble" role="alert"></div>' in html
+    assert '{"code":"5..","swap":true,"error":true,"target":"#request-trouble","swapOverride":"innerHTML"}' in html
