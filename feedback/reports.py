@@ -34,6 +34,7 @@ import outbox
 from feedback import levels
 from feedback.models import AWAITABLE, WHY_MAX, ReleaseTally, Report
 from forum import pagecache
+from honour import points
 from ideas.models import Idea
 from releases.models import ChangelogItem, Product, Release
 from releases.scheduling import SHANGHAI, in_shanghai
@@ -341,6 +342,8 @@ def _write_report(*, release: Release, fan, fields: dict, now: datetime) -> Repo
     Report.objects.bulk_create(
         [report], update_conflicts=True, unique_fields=["release", "fan"], update_fields=list(fields)
     )
+    # Points for taking part, once per release however often the report is changed (honour.points).
+    points.grant_points(user_id=fan.pk, kind=points.Kind.REPORT_FILED, cause=release, now=now)
     return report
 
 

@@ -206,6 +206,7 @@ class AuthorCard:
     badge: Role | None
     phone_model: str
     post_count: int
+    level: int = 1  # honour.levels
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,6 +452,7 @@ def _post_card(inputs: tuple) -> PostCard:
         badge=Role(row["badge"]) if row["badge"] else None,
         phone_model=row["author__phone_model"],
         post_count=row["author__post_count"],
+        level=row.get("author__standing__level") or 1,
     )
     return PostCard(
         pk=row["id"],

@@ -1,0 +1,94 @@
+"""What each honour page reads: every query of the leaderboards, a medal's holders, a profile's honours
+and the moderators' list of serial voting, so templates never query and each page's count is fixed."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Max, Sum
+
+from accounts.models import User
+from accounts.roles import Role
+from honour import levels, points
+from honour.models import Medal, MedalAward, PointEntry
+
+PER_PAGE = 50
+PERIODS = ("week", "month", "season")
+CROWDS = ("fans", "engineers")
+
+
+def period_start(period: str, now: datetime) -> datetime:
+    """The start of this week (Monday), month or season (quarter), in Asia/Shanghai days."""
+    today = points.day_start(now)
+    if period == "week":
+        return today - timedelta(days=today.weekday())
+    if period == "month":
+        return today.replace(day=1)
+    return today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
+
+
+def leaderboard(*, period: str, crowd: str, page: str | None, now: datetime) -> Page:
+    """One page of the people with the most points since the period began: fans (everyone who is not
+    an engineer) or engineers. Two queries: the count and the page, names included (grouped by them)."""
+    engineers = Group.objects.filter(name=Role.ENGINEER).values("user")
+    entries = PointEntry.objects.filter(created_at__gte=period_start(period, now), amount__gt=0)
+    entries = entries.filter(user__in=engineers) if crowd == "engineers" else entries.exclude(user__in=engineers)
+    rows = (
+        entries.values("user_id", "user__username", "user__display_name")
+        .annotate(total=Sum("amount"))
+        .order_by("-total", "user_id")
+    )
+    return Paginator(rows, PER_PAGE).get_page(page)
+
+
+@dataclass
+class Honours:
+    points: int
+    level: int
+    level_name: str
+    medals: list[MedalAward]
+
+    @property
+    def shown(self) -> list[MedalAward]:
+        return [award for award in self.medals if award.shown]
+
+
+def profile_honours(fan: User) -> Honours:
+    """A person's points and level (``fan`` read with select_related("standing")) and medals: one query."""
+    try:
+        standing = fan.standing
+    except ObjectDoesNotExist:
+        standing = None
+    level = standing.level if standing else 1
+    medals = list(MedalAward.objects.filter(user=fan).select_related("medal").order_by("-awarded_at", "-pk"))
+    return Honours(
+        points=standing.points if standing else 0, level=level, level_name=levels.level_name(level), medals=medals
+    )
+
+
+def medal_holders(medal: Medal, page: str | None) -> Page:
+    """One page of the medal's holders, newest first: the count and the page (names joined)."""
+    awards = medal.awards.select_related("user").order_by("-awarded_at", "-pk")
+    return Paginator(awards, PER_PAGE).get_page(page)
+
+
+def medal_list():
+    """Every medal with its number of holders: one query."""
+    return Medal.objects.annotate(holders=Count("awards")).order_by("name")
+
+
+def serial_voting(*, page: str | None, since: datetime) -> Page:
+    """Pairs (giver, receiver) with points withheld as serial voting since ``since``, most first."""
+    rows = (
+        PointEntry.objects.filter(withheld=PointEntry.Withheld.SERIAL, created_at__gte=since)
+        .values("giver_id", "giver__username", "user_id", "user__username")
+        .annotate(withheld=Count("*"), last=Max("created_at"))
+        .order_by("-withheld", "-last")
+    )
+    return Paginator(rows, PER_PAGE).get_page(page)
+
+
+def may_moderate(user) -> bool:
+    return user.is_authenticated and (user.is_staff or user.has_perm("accounts.moderate_forum"))
