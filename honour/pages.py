@@ -4,7 +4,6 @@ and the moderators' list of serial voting, so templates never query and each pag
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Sum
@@ -32,7 +31,9 @@ def period_start(period: str, now: datetime) -> datetime:
 def leaderboard(*, period: str, crowd: str, page: str | None, now: datetime) -> Page:
     """One page of the people with the most points since the period began: fans (everyone who is not
     an engineer) or engineers. Two queries: the count and the page, names included (grouped by them)."""
-    engineers = Group.objects.filter(name=Role.ENGINEER).values("user")
+    # From the membership table, not Group.values("user"): an engineers' group without members would give
+    # one NULL, and NOT IN (NULL) leaves no fan on the board.
+    engineers = User.groups.through.objects.filter(group__name=Role.ENGINEER).values("user_id")
     entries = PointEntry.objects.filter(created_at__gte=period_start(period, now), amount__gt=0)
     entries = entries.filter(user__in=engineers) if crowd == "engineers" else entries.exclude(user__in=engineers)
     rows = (
