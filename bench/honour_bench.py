@@ -124,7 +124,7 @@ def main(argv=None) -> int:
         for page in ("1", "100"):
             times, queries = [], 0
             for _ in range(args.requests):
-                elapsed, result, queries = timed(
+                elapsed, _rows, queries = timed(
                     lambda p=period, n=page: list(
                         pages.leaderboard(period=p, crowd="fans", page=n, now=now).object_list
                     )
