@@ -17,7 +17,8 @@ PICTURE_SIZE = 128
 class MedalForm(forms.ModelForm):
     # A plain file field: the upload is decoded safely (canyu.images), squared and re-encoded as WebP,
     # so no metadata or hostile content reaches MEDIA_ROOT.
-    picture = forms.FileField(label=_("Picture"), required=False)
+    # Not named "picture": the admin would assign the bytes to the model's field itself.
+    upload = forms.FileField(label=_("Picture"), required=False)
     grant_to = forms.CharField(
         label=_("Grant to"),
         required=False,
@@ -28,8 +29,8 @@ class MedalForm(forms.ModelForm):
         model = Medal
         fields = ["name", "slug", "description", "rule"]
 
-    def clean_picture(self):
-        upload = self.cleaned_data.get("picture")
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
         if not upload:
             return None
         image = images.open_image(
@@ -53,7 +54,7 @@ class MedalAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def save_model(self, request, obj, form, change):
-        picture = form.cleaned_data.get("picture")
+        picture = form.cleaned_data.get("upload")
         if picture:
             obj.picture.save(f"{obj.slug}.webp", ContentFile(picture), save=False)
         super().save_model(request, obj, form, change)
