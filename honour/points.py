@@ -34,7 +34,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import F, Model, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -151,12 +151,14 @@ def recount_standings(user_ids: QuerySet | list[int] | None = None, *, now: date
     """Rebuild Standing.points from the ledger and the level from points and age; returns how many
     standings were corrected. Standings are created for people with entries and none yet."""
     now = now or timezone.now()
-    with_entries = PointEntry.objects.values("user_id").distinct()
+    # NOT EXISTS, not NOT IN: PostgreSQL runs a NOT IN subquery it cannot hash once per row.
+    missing = PointEntry.objects.filter(~Exists(Standing.objects.filter(pk=OuterRef("user_id"))))
     if user_ids is not None:
-        with_entries = with_entries.filter(user_id__in=user_ids)
-    missing = with_entries.exclude(user_id__in=Standing.objects.values("pk"))
+        missing = missing.filter(user_id__in=user_ids)
     Standing.objects.bulk_create(
-        [Standing(user_id=row["user_id"]) for row in missing.iterator()], ignore_conflicts=True, batch_size=1000
+        [Standing(user_id=user_id) for user_id in set(missing.values_list("user_id", flat=True))],
+        ignore_conflicts=True,
+        batch_size=1000,
     )
     standings = Standing.objects.all() if user_ids is None else Standing.objects.filter(pk__in=user_ids)
     actual = Coalesce(
