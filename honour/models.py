@@ -105,6 +105,31 @@ class PointEntry(models.Model):
         return f"{self.user_id} {self.kind} {self.amount:+d}"
 
 
+class PeriodTotal(models.Model):
+    """A person's points earned in one week, month or season (Asia/Shanghai calendar): the leaderboards'
+    counter, moved with F() beside each PointEntry (honour.points) and rebuilt by its recount.
+
+    ``period`` is "w2026-11-30" (the Monday), "m2026-12" or "s2026Q4"."""
+
+    period = models.CharField(_("period"), max_length=12)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    points = models.IntegerField(_("points"), default=0)
+
+    class Meta:
+        verbose_name = _("points of a period")
+        verbose_name_plural = _("points of periods")
+        constraints = [models.UniqueConstraint(fields=["period", "user"], name="honour_one_total_per_period")]
+        indexes = [
+            # A leaderboard page: a period's people, most points first, read in index order.
+            models.Index(fields=["period", "-points", "user"], name="honour_total_board"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} {self.user_id}: {self.points}"
+
+
 class Medal(models.Model):
     """A medal staff define: granted automatically by a built-in rule, or by hand."""
 

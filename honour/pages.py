@@ -2,46 +2,66 @@
 and the moderators' list of serial voting, so templates never query and each page's count is fixed."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max
 
 from accounts.models import User
 from accounts.roles import Role
 from honour import levels, points
-from honour.models import Medal, MedalAward, PointEntry
+from honour.models import Medal, MedalAward, PeriodTotal, PointEntry
 
 PER_PAGE = 50
-PERIODS = ("week", "month", "season")
+MAX_PAGE = 200  # deeper than the 10 000th place, a leaderboard means nothing
+PERIODS = points.PERIODS
 CROWDS = ("fans", "engineers")
 
 
 def period_start(period: str, now: datetime) -> datetime:
     """The start of this week (Monday), month or season (quarter), in Asia/Shanghai days."""
-    today = points.day_start(now)
-    if period == "week":
-        return today - timedelta(days=today.weekday())
-    if period == "month":
-        return today.replace(day=1)
-    return today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
+    return points.period_bounds(period, now)[1]
 
 
-def leaderboard(*, period: str, crowd: str, page: str | None, now: datetime) -> Page:
+@dataclass
+class Board:
+    """One page of a leaderboard: rows of user_id, user__username, user__display_name, points."""
+
+    rows: list[dict]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * PER_PAGE + 1
+
+
+def leaderboard(*, period: str, crowd: str, page: str | None, now: datetime) -> Board:
     """One page of the people with the most points since the period began: fans (everyone who is not
-    an engineer) or engineers. Two queries: the count and the page, names included (grouped by them)."""
+    an engineer) or engineers. One query, in the order of the honour_total_board index (the period's
+    counters, honour.models.PeriodTotal), reading one row more than the page to know if another follows:
+    no COUNT over a million fans."""
+    try:
+        number = max(1, min(int(page or 1), MAX_PAGE))
+    except ValueError:
+        number = 1
     # From the membership table, not Group.values("user"): an engineers' group without members would give
     # one NULL, and NOT IN (NULL) leaves no fan on the board.
     engineers = User.groups.through.objects.filter(group__name=Role.ENGINEER).values("user_id")
-    entries = PointEntry.objects.filter(created_at__gte=period_start(period, now), amount__gt=0)
-    entries = entries.filter(user__in=engineers) if crowd == "engineers" else entries.exclude(user__in=engineers)
-    rows = (
-        entries.values("user_id", "user__username", "user__display_name")
-        .annotate(total=Sum("amount"))
-        .order_by("-total", "user_id")
+    totals = PeriodTotal.objects.filter(period=points.period_bounds(period, now)[0], points__gt=0)
+    totals = totals.filter(user__in=engineers) if crowd == "engineers" else totals.exclude(user__in=engineers)
+    start = (number - 1) * PER_PAGE
+    rows = list(
+        totals.order_by("-points", "user_id").values("user_id", "user__username", "user__display_name", "points")[
+            start : start + PER_PAGE + 1
+        ]
     )
-    return Paginator(rows, PER_PAGE).get_page(page)
+    return Board(rows=rows[:PER_PAGE], number=number, has_next=len(rows) > PER_PAGE)
 
 
 @dataclass

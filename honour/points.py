@@ -41,7 +41,7 @@ from django.utils import timezone
 import outbox
 from canyu import counters
 from honour import levels
-from honour.models import PointEntry, Standing
+from honour.models import PeriodTotal, PointEntry, Standing
 
 Kind = PointEntry.Kind
 SITE_ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -53,6 +53,41 @@ def day_start(now: datetime) -> datetime:
     """Midnight of ``now``'s day in Asia/Shanghai, as an aware datetime."""
     local = now.astimezone(SITE_ZONE)
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+PERIODS = ("week", "month", "season")
+
+
+def period_bounds(period: str, moment: datetime) -> tuple[str, datetime, datetime]:
+    """The key, start and end of the week (from Monday), month or season (quarter) holding ``moment``,
+    in Asia/Shanghai days."""
+    today = day_start(moment)
+    if period == "week":
+        start = today - timedelta(days=today.weekday())
+        return f"w{start:%Y-%m-%d}", start, start + timedelta(days=7)  # Shanghai keeps no summer time
+    first_month = today.month if period == "month" else (today.month - 1) // 3 * 3 + 1
+    start = today.replace(month=first_month, day=1)
+    months = 1 if period == "month" else 3
+    year, month = divmod(first_month - 1 + months, 12)
+    end = start.replace(year=start.year + year, month=month + 1)
+    key = f"m{start:%Y-%m}" if period == "month" else f"s{start.year}Q{(first_month - 1) // 3 + 1}"
+    return key, start, end
+
+
+def _add_to_periods(user_id: int, earned: list[tuple[datetime, int]]) -> None:
+    """Move the user's period totals by the amounts earned at those times. Called under the user's
+    standing lock, so creating a missing row cannot race another grant to the same person."""
+    deltas: dict[str, int] = {}
+    for at, amount in earned:
+        for period in PERIODS:
+            key = period_bounds(period, at)[0]
+            deltas[key] = deltas.get(key, 0) + amount
+    for key, delta in sorted(deltas.items()):
+        if not delta:
+            continue
+        if PeriodTotal.objects.filter(period=key, user_id=user_id).update(points=F("points") + delta) == 0:
+            PeriodTotal.objects.bulk_create([PeriodTotal(period=key, user_id=user_id)], ignore_conflicts=True)
+            PeriodTotal.objects.filter(period=key, user_id=user_id).update(points=F("points") + delta)
 
 
 def _hold_standing(user_id: int) -> Standing:
@@ -120,6 +155,8 @@ def grant_points(
     except IntegrityError:
         return None  # this cause gave its points already
     _move(standing, entry.amount, now)
+    if entry.amount:
+        _add_to_periods(user_id, [(now, entry.amount)])
     return entry
 
 
@@ -137,9 +174,11 @@ def take_back_points(*, kind: str, cause: Model, giver_id: int | None = None, no
         standing = _hold_standing(user_id)
         # Summed after the lock: a grant that committed meanwhile is in it.
         theirs = entries.filter(user_id=user_id)
-        amount = theirs.aggregate(total=Coalesce(Sum("amount"), 0))["total"]
+        earned = list(theirs.values_list("created_at", "amount"))
+        amount = sum(each for _at, each in earned)
         theirs.delete()
         _move(standing, -amount, now)
+        _add_to_periods(user_id, [(at, -each) for at, each in earned])
         taken += amount
     return taken
 
@@ -171,7 +210,33 @@ def recount_standings(user_ids: QuerySet | list[int] | None = None, *, now: date
         0,
     )
     corrected = counters.recount(standings, field="points", actual=actual)
-    return corrected + recount_levels(standings, now=now)
+    return corrected + recount_levels(standings, now=now) + recount_period_totals(now=now)
+
+
+def recount_period_totals(*, now: datetime) -> int:
+    """Rebuild the current week's, month's and season's totals from the ledger (rows missing made);
+    returns how many were corrected."""
+    corrected = 0
+    for period in PERIODS:
+        key, start, end = period_bounds(period, now)
+        earned = PointEntry.objects.filter(created_at__gte=start, created_at__lt=end)
+        missing = earned.filter(~Exists(PeriodTotal.objects.filter(period=key, user_id=OuterRef("user_id"))))
+        PeriodTotal.objects.bulk_create(
+            [PeriodTotal(period=key, user_id=user_id) for user_id in set(missing.values_list("user_id", flat=True))],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
+        actual = Coalesce(
+            Subquery(
+                earned.filter(user_id=OuterRef("user_id"))
+                .values("user_id")
+                .annotate(total=Sum("amount"))
+                .values("total")
+            ),
+            0,
+        )
+        corrected += counters.recount(PeriodTotal.objects.filter(period=key), field="points", actual=actual)
+    return corrected
 
 
 def recount_levels(standings: QuerySet, *, now: datetime) -> int:
