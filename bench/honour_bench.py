@@ -128,9 +128,7 @@ def main(argv=None) -> int:
             times, queries = [], 0
             for _ in range(args.requests):
                 elapsed, _rows, queries = timed(
-                    lambda p=period, n=page: list(
-                        pages.leaderboard(period=p, crowd="fans", page=n, now=now).rows
-                    )
+                    lambda p=period, n=page: list(pages.leaderboard(period=p, crowd="fans", page=n, now=now).rows)
                 )
                 times.append(elapsed * 1000)
             print(

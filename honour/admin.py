@@ -58,6 +58,18 @@ class MedalAdmin(admin.ModelAdmin):
         if picture:
             obj.picture.save(f"{obj.slug}.webp", ContentFile(picture), save=False)
         super().save_model(request, obj, form, change)
+        if change:  # its name or picture beside the names of those who show it
+            medals.copy_shown_medals(obj.awards.filter(shown=True).values_list("user_id", flat=True))
+
+    def delete_model(self, request, obj):
+        showing = list(obj.awards.filter(shown=True).values_list("user_id", flat=True))
+        super().delete_model(request, obj)
+        medals.copy_shown_medals(showing)
+
+    def delete_queryset(self, request, queryset):
+        showing = list(MedalAward.objects.filter(medal__in=queryset, shown=True).values_list("user_id", flat=True))
+        super().delete_queryset(request, queryset)
+        medals.copy_shown_medals(showing)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -13,16 +13,19 @@ announced (an outbox job in the same transaction).
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import outbox
 from accounts.models import User
-from honour.models import Medal, MedalAward
+from honour.models import Medal, MedalAward, Standing
 
 Rule = Callable[[datetime], "QuerySet | Iterable[int]"]
 BATCH = 1000
@@ -95,6 +98,43 @@ def grant_automatic_medals(*, now: datetime | None = None) -> dict[str, int]:
     return granted
 
 
+@dataclass(frozen=True)
+class ShownMedal:
+    name: str
+    url: str
+    picture: str  # its address, "" when the medal has no picture
+
+
+def shown_medals(text: str | None) -> tuple[ShownMedal, ...]:
+    """The medals in Standing.shown_medals, for a template."""
+    shown = []
+    for line in (text or "").splitlines():
+        slug, picture, name = (line.split("\t", 2) + ["", ""])[:3]
+        if slug:
+            shown.append(
+                ShownMedal(
+                    name=name,
+                    url=reverse("honour:medal", args=[slug]),
+                    picture=default_storage.url(picture) if picture else "",
+                )
+            )
+    return tuple(shown)
+
+
+def copy_shown_medals(user_ids: Iterable[int]) -> None:
+    """Write each person's shown medals onto their standing (made if missing). Call in the transaction
+    that changed what they show, or a medal's name or picture."""
+    ids = sorted(set(user_ids))
+    Standing.objects.bulk_create([Standing(user_id=user_id) for user_id in ids], ignore_conflicts=True)
+    lines: dict[int, list[str]] = {user_id: [] for user_id in ids}
+    shown = MedalAward.objects.filter(user_id__in=ids, shown=True).select_related("medal").order_by("awarded_at", "pk")
+    for award in shown:
+        name = " ".join(award.medal.name.split())  # no tab or line break inside a field
+        lines[award.user_id].append(f"{award.medal.slug}\t{award.medal.picture.name or ''}\t{name}")
+    for user_id, each in lines.items():
+        Standing.objects.filter(pk=user_id).update(shown_medals="\n".join(each))
+
+
 @transaction.atomic(durable=True)
 def choose_shown_medals(*, user, award_ids: Iterable[int]) -> list[int]:
     """Show the chosen awards of ``user`` beside their name (at most SHOWN_LIMIT), hide the rest.
@@ -110,4 +150,5 @@ def choose_shown_medals(*, user, award_ids: Iterable[int]) -> list[int]:
         raise MedalRefused(_("You can only show medals you hold."))
     own.exclude(pk__in=chosen).filter(shown=True).update(shown=False)
     own.filter(pk__in=chosen, shown=False).update(shown=True)
+    copy_shown_medals([user.pk])
     return chosen

@@ -27,6 +27,10 @@ class Standing(models.Model):
     points = models.IntegerField(_("points"), default=0)
     # honour.levels.level_of(points, account age): rewritten whenever points move and by the nightly recount.
     level = models.PositiveSmallIntegerField(_("level"), default=1)
+    # The medals the person shows beside their name, one per line "slug<TAB>picture<TAB>name"
+    # (honour.medals.shown_medals reads it): copied here when chosen, so that pages reading an author
+    # read them in the same join as the level.
+    shown_medals = models.TextField(_("medals shown"), blank=True, default="")
 
     class Meta:
         verbose_name = _("standing")

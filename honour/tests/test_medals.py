@@ -4,6 +4,9 @@ by hand from the admin; up to three shown beside the name; a page of holders at 
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -11,7 +14,7 @@ from accounts.tests.factories import UserFactory
 from feedback.tests.reporting import FRIDAY, published_release, submit
 from forum.tests.factories import make_thread
 from honour import medals
-from honour.models import Medal, MedalAward
+from honour.models import Medal, MedalAward, Standing
 from notifications.models import Kind, Notification
 from tests.concurrency import run_at_once
 
@@ -129,3 +132,33 @@ def test_the_serial_voting_list_is_for_moderators(client):
     assert client.get(reverse("honour:serial")).status_code == 403
     client.force_login(UserFactory(roles=[Role.MODERATOR]))
     assert client.get(reverse("honour:serial")).status_code == 200
+
+
+def test_a_shown_medal_is_beside_the_name_on_posts_at_no_extra_query(client):
+    thread = make_thread()
+    award = MedalAward.objects.create(medal=Medal.objects.create(name="Helper", slug="helper"), user=thread.author)
+    # The posts are read with their authors' standing (level and medals shown) in one join.
+    with CaptureQueriesContext(connection) as without:
+        before = client.get(thread.get_absolute_url()).content.decode()
+    medals.choose_shown_medals(user=thread.author, award_ids=[award.pk])
+    cache.clear()  # the anonymous page is kept up to FORUM_PAGE_CACHE_SECONDS, like posters' post counts
+    with CaptureQueriesContext(connection) as shown:
+        after = client.get(thread.get_absolute_url()).content.decode()
+    assert len(shown) == len(without)
+    assert 'class="shown-medal"' not in before
+    assert 'class="shown-medal" href="/honour/medals/helper/" title="Helper"' in after
+
+
+def test_renaming_a_medal_renames_it_beside_the_names_of_those_who_show_it(client):
+    fan = UserFactory()
+    medal = Medal.objects.create(name="Helper", slug="helper")
+    award = MedalAward.objects.create(medal=medal, user=fan)
+    medals.choose_shown_medals(user=fan, award_ids=[award.pk])
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.post(
+        reverse("admin:honour_medal_change", args=[medal.pk]),
+        {"name": "Great helper", "slug": "helper", "description": "", "rule": "", "grant_to": ""},
+    )
+    assert [shown.name for shown in medals.shown_medals(Standing.objects.get(pk=fan.pk).shown_medals)] == [
+        "Great helper"
+    ]

@@ -1,5 +1,5 @@
 """A fan earns the first-post medal from the beat job, is told of it, picks it to show, and sees it beside
-their name on their profile, on a phone, in Chinese, without JavaScript."""
+their name on their profile and their posts, on a phone, in Chinese, without JavaScript."""
 
 from playwright.sync_api import expect
 
@@ -14,7 +14,7 @@ def test_a_fan_earns_a_medal_and_shows_it_beside_their_name(live_server, browser
     base = live_server.url
     Medal.objects.create(name="第一帖 First post", slug="first-post", rule=Medal.Rule.FIRST_POST)
     zhou = UserFactory(username="zhou")
-    make_thread(author=zhou, title="第一次发帖 My first thread")
+    thread = make_thread(author=zhou, title="第一次发帖 My first thread")
     medals.grant_automatic_medals()
 
     context = browser.new_context(
@@ -38,6 +38,11 @@ def test_a_fan_earns_a_medal_and_shows_it_beside_their_name(live_server, browser
     expect(phone.locator(".profile-head .level")).to_contain_text("新手")
     assert_fits_the_phone(phone)
 
+    phone.goto(base + thread.get_absolute_url())
+    expect(phone.locator("article.post .post-head .shown-medal")).to_have_count(1)
+    assert_fits_the_phone(phone)
+
+    phone.goto(base + "/u/zhou/")
     phone.locator(".profile-head .shown-medal").click()
     expect(phone.locator("h1")).to_contain_text("第一帖 First post")
     expect(phone.locator(".holders")).to_contain_text(zhou.shown_name)
