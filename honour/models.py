@@ -106,7 +106,7 @@ class PointEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user_id} {self.kind} {self.amount:+d}"
+        return f"{self.user_id} {self.get_kind_display()} {self.amount:+d}"
 
 
 class PeriodTotal(models.Model):

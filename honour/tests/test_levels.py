@@ -73,14 +73,14 @@ def test_the_level_is_shown_beside_the_name_on_posts(client):
     thread = make_thread()
     like_from_others(thread.posts.get(floor=1), 2)
     html = client.get(thread.get_absolute_url()).content.decode()
-    assert 'class="level"' in html and "Lv2" in html
+    assert '<span class="level" title="等级 2 · 常客">常客</span>' in html
 
 
 def test_the_level_is_shown_on_the_profile(client):
     thread = make_thread()
     like_from_others(thread.posts.get(floor=1), 2)
     html = client.get(f"/u/{thread.author.username}/").content.decode()
-    assert "Lv2" in html
+    assert "等级 2 · 常客" in html
 
 
 def test_a_young_account_at_the_trusted_level_is_no_longer_new():
