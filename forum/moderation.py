@@ -60,6 +60,9 @@ def set_thread_flag(*, thread: Thread, moderator, kind: str, reason: str = "") -
         ModerationAction.objects.create(moderator=moderator, kind=kind, thread=thread, reason=reason)
         if audience:
             indexing.hide_thread(thread_id=thread.pk, hidden=value)
+        if audience and value:
+            # A hidden thread's likes give no points (honour.points); shown again, it earns from new ones.
+            points.take_back_points_of(kind=points.Kind.LIKED, causes=Post.objects.filter(thread=thread.pk))
     return bool(changed)
 
 

@@ -23,8 +23,8 @@ Rules (every number in settings):
   receiver within ``HONOUR_SERIAL_WINDOW_SECONDS``): the entries beyond the
   limit are written with 0 points (withheld "serial") and listed for
   moderators (honour.pages.serial_voting).
-- Reversal deletes the entry (a withdrawn like, a withdrawn vote, a hidden
-  post's likes) and moves the total back by its amount: the ledger holds what
+- Reversal deletes the entry (a withdrawn like, a withdrawn vote, the likes of a
+  hidden post or thread) and moves the total back by its amount: the ledger holds what
   counts now, and a like given again later is a new cause for the cap.
 """
 
@@ -163,12 +163,23 @@ def grant_points(
 def take_back_points(*, kind: str, cause: Model, giver_id: int | None = None, now: datetime | None = None) -> int:
     """Delete the entries ``cause`` gave (from ``giver_id``, or from everyone when None) and move
     each receiver's total back; returns the points taken back. Call inside the writing transaction."""
-    now = now or timezone.now()
     entries = PointEntry.objects.filter(
         kind=kind, cause_type=ContentType.objects.get_for_model(cause), cause_id=cause.pk
     )
     if giver_id is not None:
         entries = entries.filter(giver_id=giver_id)
+    return _take_back(entries, now or timezone.now())
+
+
+def take_back_points_of(*, kind: str, causes: QuerySet, now: datetime | None = None) -> int:
+    """``take_back_points`` for every cause in ``causes`` (a hidden thread's posts)."""
+    entries = PointEntry.objects.filter(
+        kind=kind, cause_type=ContentType.objects.get_for_model(causes.model), cause_id__in=causes.values("pk")
+    )
+    return _take_back(entries, now or timezone.now())
+
+
+def _take_back(entries: QuerySet, now: datetime) -> int:
     taken = 0
     for user_id in sorted(set(entries.values_list("user_id", flat=True))):
         standing = _hold_standing(user_id)

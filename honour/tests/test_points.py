@@ -228,3 +228,14 @@ def test_an_idea_shipped_gives_its_author_points_once(settings, django_capture_o
     assert statuses.ship_released_ideas() == 1
     assert statuses.ship_released_ideas() == 0
     assert ledger(author) == [(Kind.IDEA_SHIPPED, settings.HONOUR_POINTS["idea_shipped"], "")]
+
+
+def test_hiding_a_thread_takes_back_the_points_of_its_posts_likes(settings):
+    thread = make_thread(replies=1)
+    for post in thread.posts.all():
+        liking.toggle_like(post=post, user=UserFactory())
+    other = make_thread(author=thread.author, source="Another first post")
+    liking.toggle_like(post=first_post(other), user=UserFactory())
+    assert total(thread.author) == 3 * settings.HONOUR_POINTS["liked"]
+    moderation.set_thread_flag(thread=thread, moderator=UserFactory(roles=[Role.MODERATOR]), kind="hide_thread")
+    assert total(thread.author) == settings.HONOUR_POINTS["liked"]  # the other thread's like stays
