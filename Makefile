@@ -13,7 +13,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= 2
 MO := locale/zh_Hans/LC_MESSAGES/django.mo
 
-.PHONY: run test install messages compilemessages check lint format bench bench-storm bench-growth bench-releases bench-ideas bench-reports bench-summary clean
+.PHONY: run test install messages compilemessages check lint format bench bench-storm bench-growth bench-releases bench-ideas bench-reports bench-summary bench-honour clean
 
 # The demo has five reporters: a lower Popcorn Award minimum than production's lets it show a winner.
 run: export VOTING_AWARD_MIN_REPORTS ?= 3
@@ -102,3 +102,7 @@ format: install
 
 clean:
 	rm -rf $(VENV) var $(MO) .mypy_cache .ruff_cache
+
+# Points, levels and medals: recount of a large ledger, leaderboards of many fans (PostgreSQL): bench/README.md.
+bench-honour: install
+	$(BIN)/python bench/honour_bench.py $(BENCH_ARGS)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "ideas",
     "polls",
     "feedback",
+    "honour",
     # History only: the migrations that created the tables of ideas, polls and feedback (voting/apps.py).
     "voting",
     "community",
@@ -224,6 +225,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(),
         "options": {"expires": 55},
     },
+    # Points and levels rebuilt from the ledger (honour.points); automatic medals granted (honour.medals).
+    "recount-standings": {"task": "honour.tasks.recount_standings", "schedule": crontab(minute=50, hour=3)},
+    "grant-medals": {
+        "task": "honour.tasks.grant_medals",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 840},
+    },
     "recount-anticipation": {"task": "feedback.tasks.recount_anticipation", "schedule": crontab(minute=40, hour=3)},
     # Polls whose closing time is up close (once each, however many beats) and post their result.
     "close-due-polls": {
@@ -368,6 +376,40 @@ VOTING_AWARD_MIN_REPORTS = env_int("VOTING_AWARD_MIN_REPORTS", 20, minimum=1)
 # While a report window is open, the feedback summaries count the reports at most once per this many
 # seconds per release (and group), and every product manager reads that count (feedback.summaries).
 VOTING_LIVE_SUMMARY_SECONDS = env_int("VOTING_LIVE_SUMMARY_SECONDS", 60, minimum=0)
+
+# Points, levels and medals (honour/). Points per cause: a post of yours liked by someone else, an idea of
+# yours voted for, an idea of yours shipped, a four-cell report filed, a poll answered.
+HONOUR_POINTS = {
+    "liked": env_int("HONOUR_POINTS_LIKED", 2),
+    "idea_voted": env_int("HONOUR_POINTS_IDEA_VOTED", 2),
+    "idea_shipped": env_int("HONOUR_POINTS_IDEA_SHIPPED", 50),
+    "report_filed": env_int("HONOUR_POINTS_REPORT_FILED", 5),
+    "ballot_cast": env_int("HONOUR_POINTS_BALLOT_CAST", 1),
+}
+# At most this many points of each kind per person and day (Asia/Shanghai days): beyond it the cause is
+# recorded with 0 points (honour.points).
+HONOUR_DAILY_CAPS = {
+    "liked": env_int("HONOUR_DAILY_CAP_LIKED", 40),
+    "idea_voted": env_int("HONOUR_DAILY_CAP_IDEA_VOTED", 40),
+    "idea_shipped": env_int("HONOUR_DAILY_CAP_IDEA_SHIPPED", 500),
+    "report_filed": env_int("HONOUR_DAILY_CAP_REPORT_FILED", 20),
+    "ballot_cast": env_int("HONOUR_DAILY_CAP_BALLOT_CAST", 10),
+}
+# Serial voting: past this many likes or idea votes from one account to another within the window,
+# the next ones give no points and are listed for moderators (honour.points, /honour/serial/).
+HONOUR_SERIAL_LIMIT = env_int("HONOUR_SERIAL_LIMIT", 5, minimum=1)
+HONOUR_SERIAL_WINDOW_SECONDS = env_int("HONOUR_SERIAL_WINDOW_SECONDS", 60 * 60, minimum=1)
+# Levels 1, 2, ...: (points, days since the account was made) each needs; names in honour/levels.py.
+HONOUR_LEVELS = [(0, 0), (20, 0), (100, 7), (400, 30), (1500, 180), (5000, 365)]
+# From this level on, the limits of new accounts (first-day caps and bursts, links, images, mentions)
+# no longer apply, however young the account (honour.levels.is_trusted): by default, a first-day account
+# whose posts others liked ten times.
+HONOUR_TRUSTED_LEVEL = env_int("HONOUR_TRUSTED_LEVEL", 2, minimum=1)
+# Medal pictures: at most this many bytes and pixels (canyu.images decodes them safely).
+HONOUR_MEDAL_MAX_BYTES = 2 * 1024 * 1024
+HONOUR_MEDAL_MAX_PIXELS = 4_000_000
+# The Orange Friday streak medal: four-cell reports this many weeks running.
+HONOUR_STREAK_WEEKS = env_int("HONOUR_STREAK_WEEKS", 4, minimum=2)
 
 # --- Language and time ----------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

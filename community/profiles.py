@@ -32,6 +32,7 @@ from accounts.roles import Role
 from feedback import pages
 from feedback.models import Report
 from forum.models import Board, Post, Thread
+from honour import pages as honour_pages
 from ideas.models import Idea
 from releases import pages as release_pages
 from releases.models import Release
@@ -168,7 +169,7 @@ READS = {"threads": threads_tab, "posts": posts_tab, "ideas": ideas_tab, "report
 
 
 def profile_page(*, fan: User, viewer, tab: str | None, page: str | None) -> dict:
-    """Everything the profile template shows. ``fan`` comes with its groups prefetched."""
+    """Everything the profile template shows. ``fan`` comes with its standing and groups."""
     tabs = tabs_of(fan)
     slugs = [each.slug for each in tabs]
     if tab not in slugs:
@@ -184,6 +185,8 @@ def profile_page(*, fan: User, viewer, tab: str | None, page: str | None) -> dic
         "has_previous": number > 1,
         "has_next": more,
         "own": viewer.pk == fan.pk,
+        # Points and level (read with the fan), medals: one query (honour.pages).
+        "honours": honour_pages.profile_honours(fan),
     }
     if tab == "shipped" and number == 1:
         context["record"] = pages.popcorn_record(fan)

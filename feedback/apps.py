@@ -16,3 +16,12 @@ class FeedbackConfig(AppConfig):
         release_panels.register(loop.release_panel)
         release_steps.register(loop.next_step)
         panels.register(loop.announcement_panel, concerns=loop.concerns_announcement, shared=True)
+
+        # The medal rules that read reports and awards (honour does not import feedback).
+        from feedback import honours
+        from honour import medals
+        from honour.models import Medal
+
+        medals.register_rule(Medal.Rule.TEN_REPORTS, honours.ten_reports)
+        medals.register_rule(Medal.Rule.REPORT_STREAK, honours.report_streak)
+        medals.register_rule(Medal.Rule.POPCORN_WINNER, honours.popcorn_winner)

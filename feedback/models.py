@@ -16,7 +16,7 @@ AWAITABLE = [Idea.Status.UNDER_REVIEW, Idea.Status.PLANNED]
 class Report(models.Model):
     """A fan's four-cell report (四格体验报告) on one release: one per fan, editable while the window is open.
 
-    ``device`` and ``level`` are the fan's phone model and level (feedback.levels)
+    ``device`` and ``level`` are the fan's phone model and level (honour.levels)
     as they were when the report was last saved: the summaries split by them.
     That the items belong to the release and the idea to its product is checked
     by feedback.reports.submit_report (a check constraint cannot look at another table).

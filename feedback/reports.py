@@ -31,9 +31,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _, ngettext
 
 import outbox
-from feedback import levels
 from feedback.models import AWAITABLE, WHY_MAX, ReleaseTally, Report
 from forum import pagecache
+from honour import points
+from honour.models import Standing
 from ideas.models import Idea
 from releases.models import ChangelogItem, Product, Release
 from releases.scheduling import SHANGHAI, in_shanghai
@@ -258,7 +259,7 @@ def submit_report(
         "awaited": awaited,
         **whys,
         "device": fan.phone_model[:60],
-        "level": levels.fan_level(fan, now),
+        "level": facts["level"],
         "updated_at": now,
     }
     return _write_report(release=release, fan=fan, fields=fields, now=now)
@@ -268,11 +269,11 @@ def _facts(*, release: Release, fan, items: list[ChangelogItem], awaited: Idea) 
     """Everything the rules ask the database, in one query: whether the fan's address is verified,
     whether the fan built either item, whether the idea is upcoming in the release's product (read
     afresh: it may have been planned, shipped or declined since the page was shown), whether the
-    window has been opened. Written out in SQL: it runs on every submission, and compiling five
+    window has been opened, and the fan's level. Written out in SQL: it runs on every submission, and compiling five
     EXISTS through the ORM cost more CPU than running them."""
     table = {
         model: connection.ops.quote_name(model._meta.db_table)
-        for model in (EmailAddress, ChangelogItem.owners.through, Idea, ReleaseTally)
+        for model in (EmailAddress, ChangelogItem.owners.through, Idea, ReleaseTally, Standing)
     }
     owners = table[ChangelogItem.owners.through]
     statuses = ", ".join(["%s"] * len(AWAITABLE))
@@ -281,16 +282,30 @@ def _facts(*, release: Release, fan, items: list[ChangelogItem], awaited: Idea) 
         f"EXISTS (SELECT 1 FROM {owners} WHERE changelogitem_id = %s AND user_id = %s), "
         f"EXISTS (SELECT 1 FROM {owners} WHERE changelogitem_id = %s AND user_id = %s), "
         f"EXISTS (SELECT 1 FROM {table[Idea]} WHERE id = %s AND product_id = %s AND status IN ({statuses})), "
-        f"EXISTS (SELECT 1 FROM {table[ReleaseTally]} WHERE release_id = %s)"
+        f"EXISTS (SELECT 1 FROM {table[ReleaseTally]} WHERE release_id = %s), "
+        f"(SELECT level FROM {table[Standing]} WHERE user_id = %s)"
     )
     loved, weakest = items
     with connection.cursor() as cursor:
         cursor.execute(
-            sql, [fan.pk, loved.pk, fan.pk, weakest.pk, fan.pk, awaited.pk, release.product_id, *AWAITABLE, release.pk]
+            sql,
+            [
+                fan.pk,
+                loved.pk,
+                fan.pk,
+                weakest.pk,
+                fan.pk,
+                awaited.pk,
+                release.product_id,
+                *AWAITABLE,
+                release.pk,
+                fan.pk,
+            ],
         )
-        row = cursor.fetchone()
+        *exists, level = cursor.fetchone()
     names = ("verified", "loved_own", "weakest_own", "upcoming", "has_window")
-    return dict(zip(names, map(bool, row), strict=True))
+    # The fan's level (honour.levels, kept on their standing; 1 without one), stored on the report.
+    return dict(zip(names, map(bool, exists), strict=True)) | {"level": level or 1}
 
 
 def _clean_whys(whys: dict[str, str]) -> dict[str, str]:
@@ -341,6 +356,8 @@ def _write_report(*, release: Release, fan, fields: dict, now: datetime) -> Repo
     Report.objects.bulk_create(
         [report], update_conflicts=True, unique_fields=["release", "fan"], update_fields=list(fields)
     )
+    # Points for taking part, once per release however often the report is changed (honour.points).
+    points.grant_points(user_id=fan.pk, kind=points.Kind.REPORT_FILED, cause=release, now=now)
     return report
 
 

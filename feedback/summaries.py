@@ -29,9 +29,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _, gettext_lazy, pgettext_lazy
 
 from accounts.models import User
-from feedback import levels, pages, tally
+from feedback import pages, tally
 from feedback.models import Award, IdeaTally, ItemTally, MoodTally, ReleaseTally, Report, SegmentTally
 from feedback.tally import Counts
+from honour import levels
 from ideas.models import Idea
 from releases.models import ChangelogItem, Product, Release
 
@@ -78,7 +79,7 @@ class Group:
         """From the query string; anything that is not a group means all reports (never an error)."""
         if by not in BY.values or segment is None or len(segment) > 60 or "\x00" in segment:
             return cls()  # (PostgreSQL refuses NUL in a string: no device model holds one)
-        if by == BY.LEVEL and segment not in {str(level.number) for level in levels.LEVELS}:
+        if by == BY.LEVEL and segment not in {str(level.number) for level in levels.levels()}:
             return cls()
         return cls(by, segment)
 

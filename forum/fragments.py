@@ -42,6 +42,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
 from accounts.roles import Role
+from honour.medals import shown_medals
 
 # Long enough that a thread read all day is rendered a few times, short enough
 # that fragments of posts nobody reads any more leave Redis soon (each post has
@@ -206,6 +207,8 @@ class AuthorCard:
     badge: Role | None
     phone_model: str
     post_count: int
+    level: int = 1  # honour.levels
+    medals: tuple = ()  # honour.medals.ShownMedal
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,6 +454,8 @@ def _post_card(inputs: tuple) -> PostCard:
         badge=Role(row["badge"]) if row["badge"] else None,
         phone_model=row["author__phone_model"],
         post_count=row["author__post_count"],
+        level=row.get("author__standing__level") or 1,
+        medals=shown_medals(row.get("author__standing__shown_medals")),
     )
     return PostCard(
         pk=row["id"],

@@ -9,6 +9,7 @@ from canyu import counters
 from forum import pagecache
 from forum.models import Like, Post, Thread
 from forum.ratelimits import hold_to_daily_cap
+from honour import points
 
 
 class LikeRefused(Exception):
@@ -41,6 +42,10 @@ def toggle_like(*, post: Post, user) -> bool:
         hold_to_daily_cap(user=user, kind="like", rows=Like.objects.filter(user=user).exclude(post=post))
         # The author hears of it once per post and liker (forum.notifying.notify_about_like).
         outbox.enqueue("forum.tasks.notify_about_like", post.pk, user.pk)
+        # The author's points for it, in this transaction (capped, once per liker: honour.points).
+        points.grant_points(user_id=post.author_id, kind=points.Kind.LIKED, cause=post, giver_id=user.pk)
+    else:
+        points.take_back_points(kind=points.Kind.LIKED, cause=post, giver_id=user.pk)
     return liked
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from forum import access
 from forum.models import Board, ModerationAction, Post, Report, Thread
+from honour import points
 from search import indexing
 
 Kind = ModerationAction.Kind
@@ -59,6 +60,9 @@ def set_thread_flag(*, thread: Thread, moderator, kind: str, reason: str = "") -
         ModerationAction.objects.create(moderator=moderator, kind=kind, thread=thread, reason=reason)
         if audience:
             indexing.hide_thread(thread_id=thread.pk, hidden=value)
+        if audience and value:
+            # A hidden thread's likes give no points (honour.points); shown again, it earns from new ones.
+            points.take_back_points_of(kind=points.Kind.LIKED, causes=Post.objects.filter(thread=thread.pk))
     return bool(changed)
 
 
@@ -121,6 +125,9 @@ def set_post_hidden(*, post: Post, moderator, hidden: bool, reason: str = "") ->
             reason=reason,
         )
         indexing.hide_post(thread_id=post.thread_id, post_id=post.pk, first=post.floor == 1, hidden=hidden)
+        if hidden:
+            # A hidden post's likes give no points (shown again, it earns from the likes given after).
+            points.take_back_points(kind=points.Kind.LIKED, cause=post)
     return bool(changed)
 
 

@@ -34,6 +34,8 @@ POST_COLUMNS = (
     "author__avatar",
     "author__phone_model",
     "author__post_count",
+    "author__standing__level",  # honour.levels: the level beside the name (a join, not a query)
+    "author__standing__shown_medals",  # and the medals they show (honour.medals.shown_medals)
 )
 # What a board row shows of its thread (forum/_thread_row.html via forum.fragments).
 THREAD_COLUMNS = (

@@ -18,7 +18,8 @@ Two kinds of limit, counted in two places:
   once cannot both take the last place. A like or vote taken back frees its
   place, as its row is gone.
 
-Staff and moderators are exempt from all of them (``is_exempt``).
+Staff and moderators are exempt from all of them (``is_exempt``). An account that reached
+settings.HONOUR_TRUSTED_LEVEL (honour.levels) is held to the limits of established accounts, however young.
 """
 
 import math
@@ -37,6 +38,7 @@ from django_ratelimit.core import get_usage
 from canyu import errorpages
 from canyu.durations import describe_wait
 from forum import access
+from honour import levels
 
 DAY = timedelta(days=1)
 
@@ -56,7 +58,10 @@ class LimitReached(Exception):
 
 
 def is_new_account(user) -> bool:
-    return timezone.now() - user.date_joined < timedelta(seconds=settings.FORUM_NEW_ACCOUNT_SECONDS)
+    """Younger than FORUM_NEW_ACCOUNT_SECONDS and below the trusted level (honour.levels.is_trusted).
+    Only a young account's level is read (one query, when its standing is not loaded)."""
+    young = timezone.now() - user.date_joined < timedelta(seconds=settings.FORUM_NEW_ACCOUNT_SECONDS)
+    return young and not levels.is_trusted(levels.standing_level(user))
 
 
 def is_exempt(user) -> bool:

@@ -12,3 +12,10 @@ class IdeasConfig(AppConfig):
         from ideas import panel
 
         panels.register(panel.idea_panel, concerns=panel.concerns, related=("idea",))
+
+        # The "first idea shipped" medal's rule (honour does not import ideas).
+        from honour import medals
+        from honour.models import Medal
+        from ideas import honours
+
+        medals.register_rule(Medal.Rule.FIRST_IDEA_SHIPPED, honours.first_idea_shipped)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 import outbox
 from forum import pagecache
 from forum.models import ThreadFollow
+from honour import points
 from ideas.models import OPEN, Idea, IdeaVote, StatusChange
 from ideas.proposing import IdeaRefused
 from ideas.voting import recount_votes
@@ -240,6 +241,9 @@ def ship_idea(*, idea_id: int, changelog_item_id: int, thread_id: int, now: date
     )
     pagecache.changed(thread_ids=[thread_id])
     outbox.enqueue("ideas.tasks.notify_status_change", change.pk)
+    # "Your idea shipped": its author's points, once (honour.points).
+    author_id = Idea.objects.filter(pk=idea_id).values_list("thread__author_id", flat=True).get()
+    points.grant_points(user_id=author_id, kind=points.Kind.IDEA_SHIPPED, cause=Idea(pk=idea_id), now=now)
     logger.info("Idea %s shipped (changelog item %s)", idea_id, changelog_item_id)
     return True
 

@@ -6,7 +6,9 @@ from django.utils.translation import gettext as _
 
 from canyu import counters
 from forum import pagecache
+from forum.models import Thread
 from forum.ratelimits import hold_to_daily_cap
+from honour import points
 from ideas import trending
 from ideas.models import OPEN, Idea, IdeaVote
 from ideas.proposing import IdeaRefused
@@ -36,6 +38,11 @@ def toggle_vote(*, idea: Idea, user) -> bool:
     )
     if voted:
         hold_to_daily_cap(user=user, kind="idea_vote", rows=IdeaVote.objects.filter(user=user).exclude(idea=idea))
+        # The idea's author's points, in this transaction (none for a vote for one's own idea: honour.points).
+        author_id = Thread.objects.filter(pk=idea.thread_id).values_list("author_id", flat=True).get()
+        points.grant_points(user_id=author_id, kind=points.Kind.IDEA_VOTED, cause=idea, giver_id=user.pk)
+    else:
+        points.take_back_points(kind=points.Kind.IDEA_VOTED, cause=idea, giver_id=user.pk)
     trending.bump(idea.pk, voted=voted)
     pagecache.changed(thread_ids=[idea.thread_id])
     return voted

@@ -25,6 +25,8 @@ class Kind(models.TextChoices):
     REPORT = "report", _("Invitations and reminders to fill the weekly report")
     AWARD = "award", _("Popcorn Awards for my work")
     LIKE = "like", _("Likes of my posts")
+    MEDAL = "medal", _("Medals I receive")
+    LEVEL = "level", _("Levels I reach")
 
 
 class EmailChoice(models.TextChoices):
@@ -48,6 +50,8 @@ DEFAULT_EMAIL: dict[str, str] = {
     Kind.AWARD: EmailChoice.IMMEDIATE,
     # A popular post would mean a mail per like: the page is enough unless asked.
     Kind.LIKE: EmailChoice.OFF,
+    Kind.MEDAL: EmailChoice.DAILY,
+    Kind.LEVEL: EmailChoice.OFF,
 }
 
 # The sentence for each kind; filled with the notification's params when shown.
@@ -60,6 +64,8 @@ MESSAGES: dict[str, Promise] = {
     Kind.REPORT: _("Tell us how %(product)s %(version)s landed: fill the four-cell report by %(closes)s"),
     Kind.AWARD: _("Your work “%(item)s” won the Popcorn Award for %(product)s %(version)s"),
     Kind.LIKE: _("%(actor)s liked your post in “%(thread)s”"),
+    Kind.MEDAL: _("You received the medal “%(medal)s”"),
+    Kind.LEVEL: _("You reached level %(level)s"),
 }
 
 

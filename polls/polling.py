@@ -32,6 +32,7 @@ import outbox
 from canyu import counters
 from forum import access, pagecache, posting
 from forum.models import Thread, ThreadFollow
+from honour import points
 from ideas.models import Idea, IdeaVote
 from ideas.statuses import MANAGE_IDEAS, notify_audience
 from notifications.models import Kind as NotificationKind
@@ -231,6 +232,7 @@ def cast_ballot(*, poll: Poll, user, option_ids) -> Ballot:
         raise PollRefused(_("You have already answered this poll.")) from None
     BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, option_id=option_id) for option_id in chosen])
     PollOption.objects.filter(pk__in=chosen).update(vote_count=F("vote_count") + 1)
+    points.grant_points(user_id=user.pk, kind=points.Kind.BALLOT_CAST, cause=poll, now=now)
     if poll.results == Poll.Results.LIVE:
         pagecache.changed(thread_ids=[poll.thread_id])
     return ballot

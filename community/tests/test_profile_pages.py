@@ -273,10 +273,11 @@ def fill(tab, fan, count):
             builders.make_item(release, owners=[fan])
 
 
-# profile user, their groups (prefetched), then one query for the tab: a page of rows and one more
-# (threads with boards; replies with threads; ideas with threads and products; reports with releases and
-# products), or for "shipped" items with releases and products, then voting's items received and awards
-@pytest.mark.parametrize("tab, queries", [("threads", 3), ("posts", 3), ("ideas", 3), ("reports", 3), ("shipped", 5)])
+# profile user (with their standing: points and level), their groups (prefetched), then one query for
+# the tab: a page of rows and one more (threads with boards; replies with threads; ideas with threads and
+# products; reports with releases and products), or for "shipped" items with releases and products, then
+# voting's items received and awards; and their medals (honour.pages.profile_honours)
+@pytest.mark.parametrize("tab, queries", [("threads", 4), ("posts", 4), ("ideas", 4), ("reports", 4), ("shipped", 6)])
 @pytest.mark.parametrize("count", [1, 30])
 def test_each_tab_costs_the_same_queries_however_much_activity(client, django_assert_num_queries, tab, queries, count):
     fan = UserFactory(username="zhou", roles=[Role.ENGINEER])
@@ -293,7 +294,7 @@ def test_the_fans_own_reports_cost_the_same_queries_however_many(
     make_reports(zhou, count)
     client.force_login(zhou)
     # (the session), signed-in user, then as above: profile user, groups, reports with releases, products
-    # and picks; and the header's count of unread notifications
-    with django_assert_num_queries(5 + session_queries(settings)):
+    # and picks; their medals; and the header's count of unread notifications
+    with django_assert_num_queries(6 + session_queries(settings)):
         html = profile(client, tab="reports")
     assert html.count("Loved most") == min(count, 20)

@@ -160,8 +160,8 @@ def test_the_profile_record_costs_two_queries_however_many_weeks(client, weeks, 
     zhou = make_engineer(username="zhou")
     for week in range(weeks):
         frozen_week(engineers=[zhou], publish_at=FRIDAY - timedelta(weeks=week))
-    # user + groups, shipped items (releases), items received + awards (voting)
-    with django_assert_num_queries(5):
+    # user (with standing) + groups, shipped items (releases), items received + awards (voting), medals (honour)
+    with django_assert_num_queries(6):
         html = client.get(reverse("profile", args=["zhou"])).content.decode()
     assert html.count("🍿 <a") == 2 * weeks  # each award, and its item among those received
 

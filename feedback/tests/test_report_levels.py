@@ -1,32 +1,30 @@
-"""A fan's level: both the posts and the days of a level, stored on each report when it is saved."""
+"""A fan's level on their report: the honour level (points and account age) as it stood when saved."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
+import time_machine
 
-from feedback.levels import level_of
+from accounts.tests.factories import UserFactory
+from feedback.models import Report
+from feedback.tests.reporting import SATURDAY, published_release, submit
+from honour.models import Standing
 
-NOW = datetime.fromisoformat("2026-11-21T12:00:00+08:00")
-
-
-@pytest.mark.parametrize(
-    ("posts", "days", "level"),
-    [
-        (0, 0, 1),
-        (5, 7, 2),
-        (4, 400, 1),  # an old account that never posts stays a newcomer
-        (500, 6, 1),  # a week-old account that posts a lot is not a veteran yet
-        (30, 30, 3),
-        (29, 30, 2),
-        (100, 90, 4),
-        (300, 180, 5),
-        (1000, 365, 6),
-        (999, 3650, 5),
-    ],
-)
-def test_the_level_needs_both_the_posts_and_the_days(posts, days, level):
-    assert level_of(post_count=posts, date_joined=NOW - timedelta(days=days), now=NOW) == level
+pytestmark = pytest.mark.django_db
 
 
-def test_an_account_from_the_future_is_a_newcomer():
-    assert level_of(post_count=50, date_joined=NOW + timedelta(hours=1), now=NOW) == 1
+@time_machine.travel(SATURDAY, tick=False)
+def test_a_report_stores_the_fans_honour_level():
+    release = published_release()
+    fan = UserFactory(date_joined=SATURDAY - timedelta(days=400))
+    Standing.objects.create(user=fan, points=500, level=4)
+    submit(release, fan)
+    assert Report.objects.get(fan=fan).level == 4
+
+
+@time_machine.travel(SATURDAY, tick=False)
+def test_a_fan_without_points_reports_at_level_one():
+    release = published_release()
+    fan = UserFactory(date_joined=SATURDAY - timedelta(days=400))
+    submit(release, fan)
+    assert Report.objects.get(fan=fan).level == 1

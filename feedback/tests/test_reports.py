@@ -12,6 +12,7 @@ from feedback import reports
 from feedback.models import WHY_MAX, ReleaseTally, Report
 from feedback.reports import ReportRefused
 from feedback.tests.reporting import CLOSES, FRIDAY, HAPPY, SATURDAY, items_of, published_release, submit, upcoming_idea
+from honour.models import Standing
 from ideas import statuses
 from ideas.models import Idea
 from ideas.tests.factories import make_pm
@@ -125,7 +126,8 @@ def test_a_stable_release_takes_no_report():
 
 def test_a_report_keeps_the_four_cells_the_whys_the_device_and_the_level():
     release = published_release()
-    fan = UserFactory(phone_model="Xiaomi 14", post_count=40, date_joined=SATURDAY - timedelta(days=45))
+    fan = UserFactory(phone_model="Xiaomi 14", date_joined=SATURDAY - timedelta(days=45))
+    Standing.objects.create(user=fan, points=150, level=3)
     idea = upcoming_idea(release.product)
     report = submit(release, fan, mood=Report.Mood.LOVE_IT, loved=2, weakest=0, idea=idea, why_loved=" So fast! ")
     stored = Report.objects.get(pk=report.pk)

@@ -26,6 +26,7 @@ from feedback.tests.reporting import (
     submit,
     upcoming_idea,
 )
+from honour.models import Standing
 from ideas.tests.factories import make_pm
 from releases.models import Release
 from releases.tests.factories import make_engineer
@@ -196,8 +197,7 @@ def test_a_device_group_narrows_every_count_and_ranks_within_it(client, pm):
 
 def test_levels_are_listed_in_order_and_small_device_models_folded(client, pm, settings):
     fans = [UserFactory(phone_model=f"Phone {i:02}") for i in range(summaries.DEVICES_SHOWN + 2)]
-    fans[0].post_count, fans[0].date_joined = 40, FRIDAY - timedelta(days=40)
-    fans[0].save(update_fields=["post_count", "date_joined"])
+    Standing.objects.create(user=fans[0], points=150, level=3)
     release = frozen_week(picks=[(1, 0)] * len(fans), fans=fans)
     result = summaries.summary(release, AFTER)
     assert len(result.devices) == summaries.DEVICES_SHOWN + 1

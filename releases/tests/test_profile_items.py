@@ -67,7 +67,7 @@ def test_the_shipped_items_cost_one_query_however_many(client, django_assert_num
     zhou = make_engineer(username="zhou")
     for week in range(5):
         make_item(make_release(version=f"v{week}"), owners=[zhou, make_engineer()])
-    # profile user + groups, then the shipped tab (community.profiles): items with releases and products,
-    # and voting's popcorn_record: items received (frozen tallies), Popcorn Awards
-    with django_assert_num_queries(5):
+    # profile user (with standing) + groups, then the shipped tab (community.profiles): items with releases
+    # and products, and voting's popcorn_record: items received (frozen tallies), Popcorn Awards; medals (honour)
+    with django_assert_num_queries(6):
         profile(client, zhou)

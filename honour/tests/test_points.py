@@ -1,0 +1,241 @@
+"""Points: each source gives them once, in its own transaction; reversals take them back; daily caps,
+serial voting and self-votes give nothing; the total is the ledger's sum, and the recount says so."""
+
+from datetime import datetime, timedelta
+
+import pytest
+import time_machine
+from django.db import transaction
+
+from accounts.roles import Role
+from accounts.tests.factories import UserFactory
+from feedback.tests.reporting import SATURDAY, published_release, submit
+from feedback.tests.test_loop import plan_and_build
+from forum import liking, moderation
+from forum.tests.factories import make_thread
+from honour import points
+from honour.models import PointEntry, Standing
+from ideas import statuses, voting
+from ideas.tests.factories import make_idea
+from polls.tests.test_polls import answer, open_test_poll
+from releases import publishing
+from releases.tests.factories import announcements_board
+from tests.concurrency import run_at_once
+
+pytestmark = pytest.mark.django_db
+Kind = PointEntry.Kind
+
+
+def total(user) -> int:
+    return Standing.objects.filter(pk=user.pk).values_list("points", flat=True).first() or 0
+
+
+def ledger(user) -> list[tuple[str, int, str]]:
+    return list(PointEntry.objects.filter(user=user).order_by("pk").values_list("kind", "amount", "withheld"))
+
+
+def first_post(thread):
+    return thread.posts.get(floor=1)
+
+
+# --- Likes ------------------------------------------------------------------------
+
+
+def test_a_like_from_someone_else_gives_the_author_points(settings):
+    thread = make_thread()
+    liker = UserFactory()
+    liking.toggle_like(post=first_post(thread), user=liker)
+    assert total(thread.author) == settings.HONOUR_POINTS["liked"]
+    assert ledger(thread.author) == [(Kind.LIKED, settings.HONOUR_POINTS["liked"], "")]
+    assert total(liker) == 0
+
+
+def test_taking_a_like_back_takes_its_points_back():
+    thread = make_thread()
+    liker = UserFactory()
+    liking.toggle_like(post=first_post(thread), user=liker)
+    liking.toggle_like(post=first_post(thread), user=liker)
+    assert total(thread.author) == 0
+    assert ledger(thread.author) == []
+
+
+def test_liking_again_after_taking_it_back_gives_the_points_once(settings):
+    thread = make_thread()
+    liker = UserFactory()
+    for _ in range(3):
+        liking.toggle_like(post=first_post(thread), user=liker)
+    assert total(thread.author) == settings.HONOUR_POINTS["liked"]
+
+
+def test_hiding_a_post_takes_back_the_points_of_its_likes(settings):
+    thread = make_thread(replies=1)
+    reply = thread.posts.get(floor=2)
+    for _ in range(2):
+        liking.toggle_like(post=reply, user=UserFactory())
+    assert total(thread.author) == 2 * settings.HONOUR_POINTS["liked"]
+    moderation.set_post_hidden(post=reply, moderator=UserFactory(roles=[Role.MODERATOR]), hidden=True)
+    assert total(thread.author) == 0
+    assert not PointEntry.objects.exists()
+
+
+def test_a_cause_granted_twice_gives_its_points_once(settings):
+    thread = make_thread()
+    giver = UserFactory()
+    post = first_post(thread)
+    with transaction.atomic():
+        assert points.grant_points(user_id=thread.author_id, kind=Kind.LIKED, cause=post, giver_id=giver.pk)
+        assert points.grant_points(user_id=thread.author_id, kind=Kind.LIKED, cause=post, giver_id=giver.pk) is None
+    assert total(thread.author) == settings.HONOUR_POINTS["liked"]
+
+
+def test_points_from_oneself_are_nothing():
+    thread = make_thread()
+    with transaction.atomic():
+        assert (
+            points.grant_points(
+                user_id=thread.author_id, kind=Kind.LIKED, cause=first_post(thread), giver_id=thread.author_id
+            )
+            is None
+        )
+    assert not PointEntry.objects.exists()
+
+
+# --- Idea votes, shipping ----------------------------------------------------------
+
+
+def test_a_vote_for_an_idea_gives_its_author_points_and_taking_it_back_takes_them(settings):
+    author, voter = UserFactory(), UserFactory()
+    idea = make_idea(author=author, votes=[voter])
+    assert total(author) == settings.HONOUR_POINTS["idea_voted"]
+    voting.toggle_vote(idea=idea, user=voter)
+    assert total(author) == 0
+
+
+def test_a_vote_for_ones_own_idea_gives_no_points():
+    author = UserFactory()
+    make_idea(author=author, votes=[author])
+    assert total(author) == 0
+    assert not PointEntry.objects.exists()
+
+
+# --- Taking part: reports and ballots ----------------------------------------------
+
+
+@time_machine.travel(SATURDAY, tick=False)
+def test_a_four_cell_report_gives_points_once_however_often_it_is_changed(settings):
+    release = published_release()
+    fan = UserFactory(date_joined=SATURDAY - timedelta(days=400))
+    submit(release, fan)
+    submit(release, fan, loved=1, weakest=2)
+    assert ledger(fan) == [(Kind.REPORT_FILED, settings.HONOUR_POINTS["report_filed"], "")]
+
+
+def test_a_ballot_gives_points(settings):
+    poll = open_test_poll()
+    fan = UserFactory()
+    answer(poll, fan, "Dark mode")
+    assert total(fan) == settings.HONOUR_POINTS["ballot_cast"]
+
+
+# --- Caps and serial voting --------------------------------------------------------
+
+
+def test_past_the_daily_cap_a_cause_is_recorded_with_no_points(settings):
+    settings.HONOUR_DAILY_CAPS = {**settings.HONOUR_DAILY_CAPS, "liked": 4}
+    settings.HONOUR_POINTS = {**settings.HONOUR_POINTS, "liked": 2}
+    thread = make_thread(replies=2)
+    for post in thread.posts.order_by("floor"):
+        liking.toggle_like(post=post, user=UserFactory())
+    assert total(thread.author) == 4
+    assert [row[1:] for row in ledger(thread.author)] == [(2, ""), (2, ""), (0, "cap")]
+
+
+def test_the_cap_is_reckoned_in_shanghai_days(settings):
+    settings.HONOUR_DAILY_CAPS = {**settings.HONOUR_DAILY_CAPS, "liked": 2}
+    settings.HONOUR_POINTS = {**settings.HONOUR_POINTS, "liked": 2}
+    thread = make_thread(replies=2)
+    posts = list(thread.posts.order_by("floor"))
+    with time_machine.travel(datetime.fromisoformat("2026-12-04T23:59:59+08:00"), tick=False):
+        liking.toggle_like(post=posts[0], user=UserFactory())
+        liking.toggle_like(post=posts[1], user=UserFactory())  # the same Shanghai day: capped
+    with time_machine.travel(datetime.fromisoformat("2026-12-05T00:00:00+08:00"), tick=False):
+        liking.toggle_like(post=posts[2], user=UserFactory())  # the next one
+    assert [row[1:] for row in ledger(thread.author)] == [(2, ""), (0, "cap"), (2, "")]
+
+
+def test_serial_likes_beyond_the_limit_give_no_points(settings):
+    settings.HONOUR_SERIAL_LIMIT = 2
+    thread = make_thread(replies=3)
+    fan = UserFactory()
+    for post in thread.posts.order_by("floor"):
+        liking.toggle_like(post=post, user=fan)
+    assert [row[2] for row in ledger(thread.author)] == ["", "", "serial", "serial"]
+    assert total(thread.author) == 2 * settings.HONOUR_POINTS["liked"]
+
+
+def test_serial_likes_spread_beyond_the_window_count(settings):
+    settings.HONOUR_SERIAL_LIMIT = 2
+    thread = make_thread(replies=2)
+    fan = UserFactory()
+    start = datetime.fromisoformat("2026-12-01T10:00:00+08:00")
+    for hours, post in enumerate(thread.posts.order_by("floor")):
+        with time_machine.travel(start + timedelta(hours=hours), tick=False):
+            liking.toggle_like(post=post, user=fan)
+    assert [row[2] for row in ledger(thread.author)] == ["", "", ""]
+
+
+# --- The counter and its recount -----------------------------------------------------
+
+
+def test_the_recount_rebuilds_points_from_the_ledger(settings):
+    thread = make_thread()
+    liking.toggle_like(post=first_post(thread), user=UserFactory())
+    Standing.objects.filter(pk=thread.author_id).update(points=999, level=6)
+    assert points.recount_standings() == 2  # points, then the level
+    assert total(thread.author) == settings.HONOUR_POINTS["liked"]
+    assert Standing.objects.get(pk=thread.author_id).level == 1
+    assert points.recount_standings() == 0
+
+
+def test_the_recount_makes_missing_standings(settings):
+    thread = make_thread()
+    liking.toggle_like(post=first_post(thread), user=UserFactory())
+    Standing.objects.all().delete()
+    points.recount_standings()
+    assert total(thread.author) == settings.HONOUR_POINTS["liked"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_likes_at_once_count_every_point_and_hold_to_the_cap(settings):
+    settings.HONOUR_DAILY_CAPS = {**settings.HONOUR_DAILY_CAPS, "liked": 6}
+    settings.HONOUR_POINTS = {**settings.HONOUR_POINTS, "liked": 2}
+    thread = make_thread(replies=4)
+    posts = list(thread.posts.order_by("floor"))
+    fans = [UserFactory() for _ in posts]
+    run_at_once(
+        [lambda p=post, f=fan: liking.toggle_like(post=p, user=f) for post, fan in zip(posts, fans, strict=True)]
+    )
+    assert total(thread.author) == 6
+    assert sum(amount for _kind, amount, _w in ledger(thread.author)) == 6
+
+
+def test_an_idea_shipped_gives_its_author_points_once(settings, django_capture_on_commit_callbacks):
+    author = UserFactory()
+    idea = make_idea(author=author)
+    release = plan_and_build(idea, django_capture_on_commit_callbacks)
+    announcements_board()
+    publishing.publish_release(release=release, immediately=True)
+    assert statuses.ship_released_ideas() == 1
+    assert statuses.ship_released_ideas() == 0
+    assert ledger(author) == [(Kind.IDEA_SHIPPED, settings.HONOUR_POINTS["idea_shipped"], "")]
+
+
+def test_hiding_a_thread_takes_back_the_points_of_its_posts_likes(settings):
+    thread = make_thread(replies=1)
+    for post in thread.posts.all():
+        liking.toggle_like(post=post, user=UserFactory())
+    other = make_thread(author=thread.author, source="Another first post")
+    liking.toggle_like(post=first_post(other), user=UserFactory())
+    assert total(thread.author) == 3 * settings.HONOUR_POINTS["liked"]
+    moderation.set_thread_flag(thread=thread, moderator=UserFactory(roles=[Role.MODERATOR]), kind="hide_thread")
+    assert total(thread.author) == settings.HONOUR_POINTS["liked"]  # the other thread's like stays
