@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "ideas",
     "polls",
     "feedback",
+    "quiz",
     # History only: the migrations that created the tables of ideas, polls and feedback (voting/apps.py).
     "voting",
     "community",
@@ -231,6 +232,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(),
         "options": {"expires": 55},
     },
+    # Quizzes whose closing time (plus the submission grace and a margin) has passed have their result
+    # frozen and posted, once each however many beats run (quiz.freezing).
+    "freeze-due-quizzes": {
+        "task": "quiz.tasks.freeze_due_quizzes",
+        "schedule": crontab(),
+        "options": {"expires": 55},
+    },
     # The "trending" order of ideas (ideas.trending): votes decayed by age, every ten minutes.
     "refresh-trending-ideas": {
         "task": "ideas.tasks.refresh_trending",
@@ -310,6 +318,10 @@ INSTALLED_APPS += [f"allauth.socialaccount.providers.{provider}" for provider in
 # Forum posting limits per user (django-ratelimit syntax: 1/5s, 10/h). Accounts
 # younger than FORUM_NEW_ACCOUNT_SECONDS also obey the new_account_* rules and
 # may put at most FORUM_NEW_ACCOUNT_MAX_LINKS links and _IMAGES images in a post.
+# Quizzes (quiz.attempts): a submission is accepted up to this many seconds after the attempt's
+# deadline, for the request's trip from a slow phone; the time taken counts at most up to the deadline.
+QUIZ_SUBMIT_GRACE_SECONDS = env_int("QUIZ_SUBMIT_GRACE_SECONDS", 5)
+
 # Searches per minute by one client address, for visitors not signed in (search.ratelimits): a search
 # costs a full-text query, and robots would otherwise page through the whole forum with it.
 SEARCH_RATE_ANONYMOUS = env_rate("SEARCH_RATE_ANONYMOUS", "30/m")

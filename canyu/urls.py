@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("ideas.urls")),
     path("", include("polls.urls")),
     path("", include("feedback.urls")),
+    path("", include("quiz.urls")),
     path("admin/", admin.site.urls),
 ]
 # Django's own 400 is bare English, and its 500 cannot tell a database outage (503) from a bug.
