@@ -9,6 +9,7 @@ from feedback.demo import create_demo_reports, create_past_reports
 from forum.demo import create_demo_forum
 from forum.demo_photos import create_demo_photos
 from ideas.demo import create_demo_ideas
+from quiz.demo import create_demo_quizzes
 from releases.demo import create_demo_releases, create_past_releases
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         ideas = create_demo_ideas()
         reports = create_demo_reports()
         past_reports = create_past_reports()
+        quizzes = create_demo_quizzes()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {users} new accounts"
@@ -39,6 +41,7 @@ class Command(BaseCommand):
                 + (", demo ideas created" if ideas else "")
                 + (", demo reports created" if reports else "")
                 + (f", reports on {past_reports} earlier builds" if past_reports else "")
+                + (", demo quizzes created" if quizzes else "")
                 + "."
             )
         )
