@@ -20,7 +20,11 @@ def test_a_quiz_taken_on_a_phone_without_javascript(live_server, browser, tmp_pa
         ]
     )
     context = browser.new_context(
-        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="en-US", java_script_enabled=False
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        locale="en-US",
+        java_script_enabled=False,
     )
     plain = context.new_page()
     sign_in(plain, base, "ada")
