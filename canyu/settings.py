@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "polls",
     "feedback",
     "quiz",
+    "guesses",
     # History only: the migrations that created the tables of ideas, polls and feedback (voting/apps.py).
     "voting",
     "community",
@@ -236,6 +237,12 @@ CELERY_BEAT_SCHEDULE = {
     # frozen and posted, once each however many beats run (quiz.freezing).
     "freeze-due-quizzes": {
         "task": "quiz.tasks.freeze_due_quizzes",
+        "schedule": crontab(),
+        "options": {"expires": 55},
+    },
+    # Teasers whose closing time has passed have their answer revealed, once each (guesses.revealing).
+    "reveal-due-teasers": {
+        "task": "guesses.tasks.reveal_due_teasers",
         "schedule": crontab(),
         "options": {"expires": 55},
     },

@@ -16,7 +16,6 @@ Winners get no points here: ``honoured_at`` stays null for the honour app to gra
 """
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _, ngettext
 
+from canyu.text import plain_markdown
 from forum import pagecache, posting
 from quiz.attempts import grace
 from quiz.models import Attempt, Quiz, QuizWinner
@@ -119,18 +119,10 @@ def seconds(ms: int) -> str:
     return f"{ms / 1000:.1f}"
 
 
-_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-
-
-def _plain(text: str) -> str:
-    """Names and titles shown as typed in Markdown: every ASCII punctuation mark escaped."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
-
-
 def result_markdown(quiz: Quiz, winners: list[QuizWinner]) -> str:
     """The result post, in the site's language (a post has one text for everyone)."""
     with translation.override(settings.LANGUAGE_CODE):
-        lines = [_("**Quiz result:** %(title)s") % {"title": _plain(quiz.title)}, ""]
+        lines = [_("**Quiz result:** %(title)s") % {"title": plain_markdown(quiz.title)}, ""]
         lines.append(
             ngettext(
                 "%(count)d fan submitted an attempt.", "%(count)d fans submitted an attempt.", quiz.submitted_count

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from canyu.windows import by_window
 from quiz.attempts import access_quiz, is_open
 from quiz.freezing import Standing, standing_of
 from quiz.models import Answer, Attempt, Question, Quiz, QuizWinner
@@ -29,16 +30,7 @@ def quiz_list(user, *, now: datetime | None = None) -> QuizList:
     """Published quizzes, open ones first (one query), and which of them the reader has started (one)."""
     now = now or timezone.now()
     quizzes = list(Quiz.objects.filter(published=True).order_by("-closes_at", "-pk")[:LISTED])
-    page = QuizList()
-    for quiz in quizzes:
-        if is_open(quiz, now):
-            page.open.append(quiz)
-        elif now < quiz.opens_at:
-            page.upcoming.append(quiz)
-        else:
-            page.past.append(quiz)
-    page.open.sort(key=lambda quiz: quiz.closes_at)
-    page.upcoming.sort(key=lambda quiz: quiz.opens_at)
+    page = QuizList(*by_window(quizzes, now=now, is_open=is_open))
     if user.is_authenticated and quizzes:
         page.taken = set(
             Attempt.objects.filter(fan=user, quiz__in=[quiz.pk for quiz in quizzes]).values_list("quiz_id", flat=True)
