@@ -8,6 +8,7 @@ from accounts.demo import DEMO_PASSWORD, DEMO_USERS, create_demo_users
 from feedback.demo import create_demo_reports, create_past_reports
 from forum.demo import create_demo_forum
 from forum.demo_photos import create_demo_photos
+from guesses.demo import create_demo_teasers
 from ideas.demo import create_demo_ideas
 from quiz.demo import create_demo_quizzes
 from releases.demo import create_demo_releases, create_past_releases
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         reports = create_demo_reports()
         past_reports = create_past_reports()
         quizzes = create_demo_quizzes()
+        teasers = create_demo_teasers()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {users} new accounts"
@@ -42,6 +44,7 @@ class Command(BaseCommand):
                 + (", demo reports created" if reports else "")
                 + (f", reports on {past_reports} earlier builds" if past_reports else "")
                 + (", demo quizzes created" if quizzes else "")
+                + (", demo teasers created" if teasers else "")
                 + "."
             )
         )

@@ -1,0 +1,35 @@
+"""The activities page: open and upcoming quizzes and teasers, linked from the header, in a constant
+number of queries."""
+
+import pytest
+from django.urls import reverse
+
+from guesses.tests.factories import make_teaser
+from quiz.tests.factories import make_quiz
+from tests.queries import session_queries
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_header_links_to_the_activities_page(client, fan):
+    assert f'href="{reverse("activities")}"' in client.get(reverse("home")).content.decode()
+
+
+def test_open_quizzes_and_teasers_are_listed_but_not_drafts(client, fan, in_english):
+    make_quiz(title="Know your Nova")
+    make_quiz(title="Draft quiz", published=False)
+    make_teaser(title="What folds?")
+    html = client.get(reverse("activities")).content.decode()
+    assert "Know your Nova" in html and "What folds?" in html
+    assert "Draft quiz" not in html
+
+
+@pytest.mark.parametrize("each", [1, 5])
+def test_the_page_makes_a_constant_number_of_queries(client, fan, django_assert_num_queries, settings, each):
+    for _ in range(each):
+        make_quiz()
+        make_teaser()
+    client.get(reverse("activities"))
+    # (session,) quizzes, the reader's attempts, teasers, the reader's guesses
+    with django_assert_num_queries(4 + session_queries(settings)):
+        assert client.get(reverse("activities")).status_code == 200
