@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "feedback",
     "quiz",
     "guesses",
+    "meetups",
     # History only: the migrations that created the tables of ideas, polls and feedback (voting/apps.py).
     "voting",
     "community",
@@ -246,6 +247,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(),
         "options": {"expires": 55},
     },
+    # Meetups starting within a day: their reminder, once each (meetups.reminders); seats recounted daily.
+    "remind-due-meetups": {
+        "task": "meetups.tasks.remind_due_meetups",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 540},
+    },
+    "recount-meetup-seats": {"task": "meetups.tasks.recount_seats", "schedule": crontab(minute=50, hour=3)},
     # The "trending" order of ideas (ideas.trending): votes decayed by age, every ten minutes.
     "refresh-trending-ideas": {
         "task": "ideas.tasks.refresh_trending",
@@ -328,6 +336,11 @@ INSTALLED_APPS += [f"allauth.socialaccount.providers.{provider}" for provider in
 # Quizzes (quiz.attempts): a submission is accepted up to this many seconds after the attempt's
 # deadline, for the request's trip from a slow phone; the time taken counts at most up to the deadline.
 QUIZ_SUBMIT_GRACE_SECONDS = env_int("QUIZ_SUBMIT_GRACE_SECONDS", 5)
+
+# Meetups (meetups.organisers.may_organise): besides staff, fans whose account is at least this many
+# days old and who have written at least this many posts may organise meetups (approved by moderators).
+MEETUPS_ORGANISER_MIN_DAYS = env_int("MEETUPS_ORGANISER_MIN_DAYS", 90)
+MEETUPS_ORGANISER_MIN_POSTS = env_int("MEETUPS_ORGANISER_MIN_POSTS", 20)
 
 # Searches per minute by one client address, for visitors not signed in (search.ratelimits): a search
 # costs a full-text query, and robots would otherwise page through the whole forum with it.

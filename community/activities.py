@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from guesses.pages import TeaserList, teaser_list
+from meetups.pages import MeetupList, meetup_list
 from quiz.pages import QuizList, quiz_list
 
 
@@ -14,8 +15,11 @@ from quiz.pages import QuizList, quiz_list
 class ActivitiesPage:
     quizzes: QuizList
     teasers: TeaserList
+    meetups: MeetupList
 
 
 def activities_page(user) -> ActivitiesPage:
     now = timezone.now()
-    return ActivitiesPage(quizzes=quiz_list(user, now=now), teasers=teaser_list(user, now=now))
+    return ActivitiesPage(
+        quizzes=quiz_list(user, now=now), teasers=teaser_list(user, now=now), meetups=meetup_list(user, now=now)
+    )

@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     REPORT = "report", _("Invitations and reminders to fill the weekly report")
     AWARD = "award", _("Popcorn Awards for my work")
     LIKE = "like", _("Likes of my posts")
+    MEETUP = "meetup", _("Meetups I am going to: reminders and seats freed for me")
 
 
 class EmailChoice(models.TextChoices):
@@ -48,6 +49,8 @@ DEFAULT_EMAIL: dict[str, str] = {
     Kind.AWARD: EmailChoice.IMMEDIATE,
     # A popular post would mean a mail per like: the page is enough unless asked.
     Kind.LIKE: EmailChoice.OFF,
+    # A reminder the day before, or a seat that came free: worth a mail at once.
+    Kind.MEETUP: EmailChoice.IMMEDIATE,
 }
 
 # The sentence for each kind; filled with the notification's params when shown.
@@ -60,6 +63,7 @@ MESSAGES: dict[str, Promise] = {
     Kind.REPORT: _("Tell us how %(product)s %(version)s landed: fill the four-cell report by %(closes)s"),
     Kind.AWARD: _("Your work “%(item)s” won the Popcorn Award for %(product)s %(version)s"),
     Kind.LIKE: _("%(actor)s liked your post in “%(thread)s”"),
+    Kind.MEETUP: _("“%(title)s”: %(news)s"),
 }
 
 

@@ -30,6 +30,7 @@ def test_the_page_makes_a_constant_number_of_queries(client, fan, django_assert_
         make_quiz()
         make_teaser()
     client.get(reverse("activities"))
-    # (session,) quizzes, the reader's attempts, teasers, the reader's guesses
-    with django_assert_num_queries(4 + session_queries(settings)):
+    # (session,) quizzes, the reader's attempts, teasers, the reader's guesses, meetups + cities
+    # (none yet: no answers query)
+    with django_assert_num_queries(5 + session_queries(settings)):
         assert client.get(reverse("activities")).status_code == 200

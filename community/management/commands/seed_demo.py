@@ -10,6 +10,7 @@ from forum.demo import create_demo_forum
 from forum.demo_photos import create_demo_photos
 from guesses.demo import create_demo_teasers
 from ideas.demo import create_demo_ideas
+from meetups.demo import create_demo_meetups
 from quiz.demo import create_demo_quizzes
 from releases.demo import create_demo_releases, create_past_releases
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         past_reports = create_past_reports()
         quizzes = create_demo_quizzes()
         teasers = create_demo_teasers()
+        meetups = create_demo_meetups()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {users} new accounts"
@@ -45,6 +47,7 @@ class Command(BaseCommand):
                 + (f", reports on {past_reports} earlier builds" if past_reports else "")
                 + (", demo quizzes created" if quizzes else "")
                 + (", demo teasers created" if teasers else "")
+                + (", demo meetups created" if meetups else "")
                 + "."
             )
         )
