@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "quiz",
     "guesses",
     "meetups",
+    "samples",
     # History only: the migrations that created the tables of ideas, polls and feedback (voting/apps.py).
     "voting",
     "community",

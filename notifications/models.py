@@ -26,6 +26,7 @@ class Kind(models.TextChoices):
     AWARD = "award", _("Popcorn Awards for my work")
     LIKE = "like", _("Likes of my posts")
     MEETUP = "meetup", _("Meetups I am going to: reminders and seats freed for me")
+    SAMPLE = "sample", _("Engineering-sample programmes I applied to: whether I was selected")
 
 
 class EmailChoice(models.TextChoices):
@@ -51,6 +52,7 @@ DEFAULT_EMAIL: dict[str, str] = {
     Kind.LIKE: EmailChoice.OFF,
     # A reminder the day before, or a seat that came free: worth a mail at once.
     Kind.MEETUP: EmailChoice.IMMEDIATE,
+    Kind.SAMPLE: EmailChoice.IMMEDIATE,
 }
 
 # The sentence for each kind; filled with the notification's params when shown.
@@ -64,6 +66,7 @@ MESSAGES: dict[str, Promise] = {
     Kind.AWARD: _("Your work “%(item)s” won the Popcorn Award for %(product)s %(version)s"),
     Kind.LIKE: _("%(actor)s liked your post in “%(thread)s”"),
     Kind.MEETUP: _("“%(title)s”: %(news)s"),
+    Kind.SAMPLE: _("“%(title)s”: %(news)s"),
 }
 
 

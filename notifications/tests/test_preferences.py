@@ -21,6 +21,8 @@ def test_the_page_shows_the_defaults_until_chosen(client, fan):
         Kind.REPORT: EmailChoice.OFF,
         Kind.AWARD: EmailChoice.IMMEDIATE,
         Kind.LIKE: EmailChoice.OFF,
+        Kind.MEETUP: EmailChoice.IMMEDIATE,
+        Kind.SAMPLE: EmailChoice.IMMEDIATE,
     }
 
 

@@ -13,6 +13,7 @@ from ideas.demo import create_demo_ideas
 from meetups.demo import create_demo_meetups
 from quiz.demo import create_demo_quizzes
 from releases.demo import create_demo_releases, create_past_releases
+from samples.demo import create_demo_programme
 
 
 class Command(BaseCommand):
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         quizzes = create_demo_quizzes()
         teasers = create_demo_teasers()
         meetups = create_demo_meetups()
+        programme = create_demo_programme()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {users} new accounts"
@@ -48,6 +50,7 @@ class Command(BaseCommand):
                 + (", demo quizzes created" if quizzes else "")
                 + (", demo teasers created" if teasers else "")
                 + (", demo meetups created" if meetups else "")
+                + (", a demo sample programme created" if programme else "")
                 + "."
             )
         )
