@@ -13,7 +13,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= 2
 MO := locale/zh_Hans/LC_MESSAGES/django.mo
 
-.PHONY: run test install messages compilemessages check lint format bench bench-storm bench-growth bench-releases bench-ideas bench-reports bench-summary bench-honour clean
+.PHONY: run test install messages compilemessages check lint format bench bench-storm bench-growth bench-releases bench-ideas bench-reports bench-summary bench-honour bench-quiz clean
 
 # The demo has five reporters: a lower Popcorn Award minimum than production's lets it show a winner.
 run: export VOTING_AWARD_MIN_REPORTS ?= 3
@@ -80,6 +80,12 @@ bench-reports: install
 # The product managers' summary of a release with 100 000 reports, live and frozen (PostgreSQL, Redis).
 bench-summary: install compilemessages
 	$(BIN)/python bench/summary_bench.py $(BENCH_ARGS)
+
+# 100 000 quiz attempts, the live ones by 50 concurrent fans, then the freeze (PostgreSQL, Redis):
+# `make bench-quiz ATTEMPTS=1000000` for a million.
+ATTEMPTS ?= 100000
+bench-quiz: install
+	$(BIN)/python bench/quiz_bench.py --attempts $(ATTEMPTS) $(BENCH_ARGS)
 
 check: install
 	$(BIN)/python manage.py check

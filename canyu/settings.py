@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "polls",
     "feedback",
     "honour",
+    "quiz",
+    "guesses",
+    "meetups",
+    "samples",
     # History only: the migrations that created the tables of ideas, polls and feedback (voting/apps.py).
     "voting",
     "community",
@@ -239,6 +243,26 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(),
         "options": {"expires": 55},
     },
+    # Quizzes whose closing time (plus the submission grace and a margin) has passed have their result
+    # frozen and posted, once each however many beats run (quiz.freezing).
+    "freeze-due-quizzes": {
+        "task": "quiz.tasks.freeze_due_quizzes",
+        "schedule": crontab(),
+        "options": {"expires": 55},
+    },
+    # Teasers whose closing time has passed have their answer revealed, once each (guesses.revealing).
+    "reveal-due-teasers": {
+        "task": "guesses.tasks.reveal_due_teasers",
+        "schedule": crontab(),
+        "options": {"expires": 55},
+    },
+    # Meetups starting within a day: their reminder, once each (meetups.reminders); seats recounted daily.
+    "remind-due-meetups": {
+        "task": "meetups.tasks.remind_due_meetups",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 540},
+    },
+    "recount-meetup-seats": {"task": "meetups.tasks.recount_seats", "schedule": crontab(minute=50, hour=3)},
     # The "trending" order of ideas (ideas.trending): votes decayed by age, every ten minutes.
     "refresh-trending-ideas": {
         "task": "ideas.tasks.refresh_trending",
@@ -318,6 +342,15 @@ INSTALLED_APPS += [f"allauth.socialaccount.providers.{provider}" for provider in
 # Forum posting limits per user (django-ratelimit syntax: 1/5s, 10/h). Accounts
 # younger than FORUM_NEW_ACCOUNT_SECONDS also obey the new_account_* rules and
 # may put at most FORUM_NEW_ACCOUNT_MAX_LINKS links and _IMAGES images in a post.
+# Quizzes (quiz.attempts): a submission is accepted up to this many seconds after the attempt's
+# deadline, for the request's trip from a slow phone; the time taken counts at most up to the deadline.
+QUIZ_SUBMIT_GRACE_SECONDS = env_int("QUIZ_SUBMIT_GRACE_SECONDS", 5)
+
+# Meetups (meetups.organisers.may_organise): besides staff, fans whose account is at least this many
+# days old and who have written at least this many posts may organise meetups (approved by moderators).
+MEETUPS_ORGANISER_MIN_DAYS = env_int("MEETUPS_ORGANISER_MIN_DAYS", 90)
+MEETUPS_ORGANISER_MIN_POSTS = env_int("MEETUPS_ORGANISER_MIN_POSTS", 20)
+
 # Searches per minute by one client address, for visitors not signed in (search.ratelimits): a search
 # costs a full-text query, and robots would otherwise page through the whole forum with it.
 SEARCH_RATE_ANONYMOUS = env_rate("SEARCH_RATE_ANONYMOUS", "30/m")

@@ -114,3 +114,14 @@ def clean_title(value: str, *, min_length: int = 1, max_length: int) -> str:
 def isolate(value) -> SafeString:
     """Visitors' text, escaped, in a ``<bdi>``: its direction cannot spill into the text around it."""
     return format_html("<bdi>{}</bdi>", value)
+
+
+# Every ASCII punctuation character can be backslash-escaped in CommonMark; escaped, none of them can
+# start a link, an image, emphasis, code or a heading.
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def plain_markdown(text: str) -> str:
+    """Visitors' or staff's text put into a post Canyu writes (a result post), shown as typed:
+    every ASCII punctuation mark escaped, so it cannot become a link or markup."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)

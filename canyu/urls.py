@@ -29,6 +29,10 @@ urlpatterns = [
     path("", include("polls.urls")),
     path("", include("feedback.urls")),
     path("", include("honour.urls")),
+    path("", include("quiz.urls")),
+    path("", include("guesses.urls")),
+    path("", include("meetups.urls")),
+    path("", include("samples.urls")),
     path("admin/", admin.site.urls),
 ]
 # Django's own 400 is bare English, and its 500 cannot tell a database outage (503) from a bug.

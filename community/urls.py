@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("u/<str:username>/", views.profile, name="profile"),
     path("search/", views.search, name="search"),
+    path("activities/", views.activities, name="activities"),
 ]

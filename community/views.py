@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from canyu import errorpages
 from canyu.durations import describe_wait
+from community.activities import activities_page
 from community.home import home_page
 from community.profiles import profile_page
 from community.search_page import search_page
@@ -39,3 +40,7 @@ def search(request):
                 wait,
             )
     return render(request, "community/search.html", search_page(user=request.user, params=request.GET))
+
+
+def activities(request):
+    return render(request, "community/activities.html", {"page": activities_page(request.user)})

@@ -27,6 +27,8 @@ class Kind(models.TextChoices):
     LIKE = "like", _("Likes of my posts")
     MEDAL = "medal", _("Medals I receive")
     LEVEL = "level", _("Levels I reach")
+    MEETUP = "meetup", _("Meetups I am going to: reminders and seats freed for me")
+    SAMPLE = "sample", _("Engineering-sample programmes I applied to: whether I was selected")
 
 
 class EmailChoice(models.TextChoices):
@@ -52,6 +54,9 @@ DEFAULT_EMAIL: dict[str, str] = {
     Kind.LIKE: EmailChoice.OFF,
     Kind.MEDAL: EmailChoice.DAILY,
     Kind.LEVEL: EmailChoice.OFF,
+    # A reminder the day before, or a seat that came free: worth a mail at once.
+    Kind.MEETUP: EmailChoice.IMMEDIATE,
+    Kind.SAMPLE: EmailChoice.IMMEDIATE,
 }
 
 # The sentence for each kind; filled with the notification's params when shown.
@@ -66,6 +71,8 @@ MESSAGES: dict[str, Promise] = {
     Kind.LIKE: _("%(actor)s liked your post in “%(thread)s”"),
     Kind.MEDAL: _("You received the medal “%(medal)s”"),
     Kind.LEVEL: _("You reached level %(level)s"),
+    Kind.MEETUP: _("“%(title)s”: %(news)s"),
+    Kind.SAMPLE: _("“%(title)s”: %(news)s"),
 }
 
 

@@ -23,6 +23,8 @@ def test_the_page_shows_the_defaults_until_chosen(client, fan):
         Kind.LIKE: EmailChoice.OFF,
         Kind.MEDAL: EmailChoice.DAILY,
         Kind.LEVEL: EmailChoice.OFF,
+        Kind.MEETUP: EmailChoice.IMMEDIATE,
+        Kind.SAMPLE: EmailChoice.IMMEDIATE,
     }
 
 

@@ -8,9 +8,13 @@ from accounts.demo import DEMO_PASSWORD, DEMO_USERS, create_demo_users
 from feedback.demo import create_demo_reports, create_past_reports
 from forum.demo import create_demo_forum
 from forum.demo_photos import create_demo_photos
+from guesses.demo import create_demo_teasers
 from honour.demo import create_demo_medals
 from ideas.demo import create_demo_ideas
+from meetups.demo import create_demo_meetups
+from quiz.demo import create_demo_quizzes
 from releases.demo import create_demo_releases, create_past_releases
+from samples.demo import create_demo_programme
 
 
 class Command(BaseCommand):
@@ -31,6 +35,10 @@ class Command(BaseCommand):
         reports = create_demo_reports()
         past_reports = create_past_reports()
         medals = create_demo_medals()
+        quizzes = create_demo_quizzes()
+        teasers = create_demo_teasers()
+        meetups = create_demo_meetups()
+        programme = create_demo_programme()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {users} new accounts"
@@ -42,6 +50,10 @@ class Command(BaseCommand):
                 + (", demo reports created" if reports else "")
                 + (f", reports on {past_reports} earlier builds" if past_reports else "")
                 + (", demo medals granted" if medals else "")
+                + (", demo quizzes created" if quizzes else "")
+                + (", demo teasers created" if teasers else "")
+                + (", demo meetups created" if meetups else "")
+                + (", a demo sample programme created" if programme else "")
                 + "."
             )
         )

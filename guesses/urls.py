@@ -1,0 +1,11 @@
+from django.urls import path
+
+from guesses import views
+
+app_name = "guesses"
+
+urlpatterns = [
+    path("guess/", views.teaser_list, name="list"),
+    path("guess/<int:teaser_id>/", views.detail, name="detail"),
+    path("guess/<int:teaser_id>/guess/", views.guess, name="guess"),
+]
