@@ -346,10 +346,9 @@ INSTALLED_APPS += [f"allauth.socialaccount.providers.{provider}" for provider in
 # deadline, for the request's trip from a slow phone; the time taken counts at most up to the deadline.
 QUIZ_SUBMIT_GRACE_SECONDS = env_int("QUIZ_SUBMIT_GRACE_SECONDS", 5)
 
-# Meetups (meetups.organisers.may_organise): besides staff, fans whose account is at least this many
-# days old and who have written at least this many posts may organise meetups (approved by moderators).
-MEETUPS_ORGANISER_MIN_DAYS = env_int("MEETUPS_ORGANISER_MIN_DAYS", 90)
-MEETUPS_ORGANISER_MIN_POSTS = env_int("MEETUPS_ORGANISER_MIN_POSTS", 20)
+# Meetups (meetups.organisers.may_organise): besides staff, fans at this honour level or above (HONOUR_LEVELS;
+# 4, 发烧友: 400 points and an account 30 days old) may organise meetups (approved by moderators).
+MEETUPS_ORGANISER_MIN_LEVEL = env_int("MEETUPS_ORGANISER_MIN_LEVEL", 4, minimum=1)
 
 # Searches per minute by one client address, for visitors not signed in (search.ratelimits): a search
 # costs a full-text query, and robots would otherwise page through the whole forum with it.
@@ -418,6 +417,8 @@ HONOUR_POINTS = {
     "idea_shipped": env_int("HONOUR_POINTS_IDEA_SHIPPED", 50),
     "report_filed": env_int("HONOUR_POINTS_REPORT_FILED", 5),
     "ballot_cast": env_int("HONOUR_POINTS_BALLOT_CAST", 1),
+    "quiz_won": env_int("HONOUR_POINTS_QUIZ_WON", 30),
+    "guessed_right": env_int("HONOUR_POINTS_GUESSED_RIGHT", 5),
 }
 # At most this many points of each kind per person and day (Asia/Shanghai days): beyond it the cause is
 # recorded with 0 points (honour.points).
@@ -427,6 +428,8 @@ HONOUR_DAILY_CAPS = {
     "idea_shipped": env_int("HONOUR_DAILY_CAP_IDEA_SHIPPED", 500),
     "report_filed": env_int("HONOUR_DAILY_CAP_REPORT_FILED", 20),
     "ballot_cast": env_int("HONOUR_DAILY_CAP_BALLOT_CAST", 10),
+    "quiz_won": env_int("HONOUR_DAILY_CAP_QUIZ_WON", 300),
+    "guessed_right": env_int("HONOUR_DAILY_CAP_GUESSED_RIGHT", 50),
 }
 # Serial voting: past this many likes or idea votes from one account to another within the window,
 # the next ones give no points and are listed for moderators (honour.points, /honour/serial/).

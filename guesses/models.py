@@ -110,7 +110,7 @@ class Choice(models.Model):
 
 class Guess(models.Model):
     """A fan's one guess, changed in place until the close. ``right`` is set by the reveal;
-    ``honoured_at`` by whatever grants the points (the honour app, wired by the coordinator)."""
+    ``honoured_at`` when its points are granted (guesses.honours)."""
 
     teaser = models.ForeignKey(Teaser, verbose_name=_("teaser"), on_delete=models.CASCADE, related_name="guesses")
     fan = models.ForeignKey(

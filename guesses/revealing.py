@@ -5,7 +5,8 @@ The claim is a conditional UPDATE, ``state: open → revealed WHERE state = 'ope
 now - REVEAL_MARGIN``: however many beats run ``reveal_due_teasers``, one call reveals each teaser.
 The counts, the ``right`` marks and the result post commit with the claim. The margin lets a guess
 accepted just before the close (guesses.guessing checks the time before its statement) be written
-first. Right guessers get no points here: ``Guess.honoured_at`` stays null for the honour app.
+first. Right guessers get their points after the reveal's commit, in batches (guesses.honours),
+which sets ``Guess.honoured_at``.
 """
 
 import logging

@@ -2,10 +2,13 @@
 
 from celery import shared_task
 
-from guesses import revealing
+from guesses import honours, revealing
 
 
 @shared_task
 def reveal_due_teasers() -> int:
-    """Every minute (CELERY_BEAT_SCHEDULE): closed teasers have their answer revealed, each once."""
-    return revealing.reveal_due_teasers()
+    """Every minute (CELERY_BEAT_SCHEDULE): closed teasers have their answer revealed, each once; then
+    the right guessers get their points, in batches."""
+    revealed = revealing.reveal_due_teasers()
+    honours.honour_right_guessers()
+    return revealed

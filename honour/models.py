@@ -55,6 +55,8 @@ class PointEntry(models.Model):
         IDEA_SHIPPED = "idea_shipped", _("Idea shipped")
         REPORT_FILED = "report_filed", _("Four-cell report filed")
         BALLOT_CAST = "ballot_cast", _("Poll answered")
+        QUIZ_WON = "quiz_won", _("Quiz won")
+        GUESSED_RIGHT = "guessed_right", _("Product guessed right")
 
     class Withheld(models.TextChoices):
         NO = "", _("Counted")
@@ -144,6 +146,7 @@ class Medal(models.Model):
         TEN_REPORTS = "ten_reports", _("Ten four-cell reports")
         REPORT_STREAK = "report_streak", _("Reported several weeks running")
         POPCORN_WINNER = "popcorn_winner", _("Popcorn Award winner")
+        QUIZ_WINNER = "quiz_winner", _("Quiz winner")
 
     name = models.CharField(_("name"), max_length=60)
     slug = models.SlugField(_("address"), max_length=60, unique=True)

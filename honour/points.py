@@ -194,6 +194,34 @@ def _take_back(entries: QuerySet, now: datetime) -> int:
     return taken
 
 
+def grant_pending(
+    pending: QuerySet, *, kind: str, user_field: str, batch: int = 500, now: datetime | None = None
+) -> int:
+    """Points of ``kind`` for every row of ``pending`` whose ``honoured_at`` is still null (a quiz's
+    winners, a teaser's right guessers), each row its own cause, paid to the user in ``user_field``.
+
+    Rows the process that decided them left for later: a reveal with 100 000 right guessers commits
+    at once and the points follow in batches, one transaction each, the rows marked honoured in it.
+    Safe to run twice or at once: rows are claimed FOR UPDATE SKIP LOCKED and the ledger's unique
+    cause key pays each once. Returns the entries written."""
+    written = 0
+    while True:
+        with transaction.atomic():
+            # Ordered by receiver: standings are locked in one order by every batch.
+            rows = list(
+                pending.filter(honoured_at__isnull=True)
+                .select_for_update(skip_locked=True)
+                .order_by(user_field, "pk")[:batch]
+            )
+            if not rows:
+                return written
+            moment = now or timezone.now()
+            for row in rows:
+                if grant_points(user_id=getattr(row, f"{user_field}_id"), kind=kind, cause=row, now=moment):
+                    written += 1
+            pending.model.objects.filter(pk__in=[row.pk for row in rows]).update(honoured_at=moment)
+
+
 # --- Recounts -------------------------------------------------------------------
 
 

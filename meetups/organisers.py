@@ -1,15 +1,13 @@
 """Who may organise a meetup: the one rule, in one function.
 
-For now: staff, or a fan whose account is at least ``MEETUPS_ORGANISER_MIN_DAYS`` days old and who has
-written at least ``MEETUPS_ORGANISER_MIN_POSTS`` posts (threads and replies: ``User.post_count``).
-The coordinator will switch this to honour levels when that app lands; nothing else decides it.
+Staff, or a fan at honour level ``MEETUPS_ORGANISER_MIN_LEVEL`` or above (honour.levels: points others
+gave them and the account's age), so organising is earned from the community, not only waited for.
 Fans' meetups still wait for a moderator's approval (meetups.organising).
 """
 
-from datetime import timedelta
-
 from django.conf import settings
-from django.utils import timezone
+
+from honour import levels
 
 
 def may_organise(user) -> bool:
@@ -17,8 +15,7 @@ def may_organise(user) -> bool:
         return False
     if user.is_staff:
         return True
-    old_enough = user.date_joined <= timezone.now() - timedelta(days=settings.MEETUPS_ORGANISER_MIN_DAYS)
-    return old_enough and user.post_count >= settings.MEETUPS_ORGANISER_MIN_POSTS
+    return levels.standing_level(user) >= settings.MEETUPS_ORGANISER_MIN_LEVEL
 
 
 def is_official_organiser(user) -> bool:

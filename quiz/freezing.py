@@ -12,7 +12,7 @@ still be written; the delay leaves a margin for a request already on its way to 
 Ranking: submitted attempts by score (higher first), then time taken (shorter first), then who
 submitted first (the attempt's id, as a last tie-break): served by the index
 ``quiz_attempt_ranking``, so freezing reads ``winner_count`` rows, however many fans took part.
-Winners get no points here: ``honoured_at`` stays null for the honour app to grant them.
+Winners get their points after the freeze's commit (quiz.honours, in the same beat task), which sets ``honoured_at``.
 """
 
 import logging

@@ -174,8 +174,8 @@ class Attempt(models.Model):
 
 
 class QuizWinner(models.Model):
-    """A place in a frozen quiz's ranking. ``honoured_at`` is set by whatever grants the points and
-    medal (the honour app, wired by the coordinator): null means not granted yet."""
+    """A place in a frozen quiz's ranking. ``honoured_at`` is set when its points are granted
+    (quiz.honours): null means not granted yet."""
 
     quiz = models.ForeignKey(Quiz, verbose_name=_("quiz"), on_delete=models.CASCADE, related_name="winners")
     fan = models.ForeignKey(

@@ -3,8 +3,16 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from honour.models import Standing
 from meetups import organising
 from meetups.models import City
+
+
+def fan_at_level(level: int, **fields):
+    """A fan whose honour standing is at ``level`` (what may_organise reads)."""
+    fan = UserFactory(**fields)
+    Standing.objects.create(user=fan, level=level)
+    return fan
 
 
 def make_city(name="Shenzhen", time_zone="Asia/Shanghai") -> City:

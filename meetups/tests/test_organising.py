@@ -14,7 +14,7 @@ from meetups import ics, organising, reminders, rsvps
 from meetups.forms import city_time
 from meetups.models import Meetup
 from meetups.organisers import may_organise
-from meetups.tests.factories import make_city, make_meetup
+from meetups.tests.factories import fan_at_level, make_city, make_meetup
 from notifications.models import Notification
 from tests.concurrency import run_at_once
 
@@ -26,17 +26,18 @@ def test_staff_may_organise_and_their_meetups_are_official_and_approved():
     assert (meetup.official, meetup.status) == (True, Meetup.Status.APPROVED)
 
 
-def test_an_established_fan_may_organise_and_waits_for_a_moderator(settings):
-    settings.MEETUPS_ORGANISER_MIN_DAYS, settings.MEETUPS_ORGANISER_MIN_POSTS = 20, 5
-    fan = UserFactory(post_count=5, date_joined=timezone.now() - timedelta(days=20))
+def test_a_fan_at_the_level_may_organise_and_waits_for_a_moderator(settings):
+    settings.MEETUPS_ORGANISER_MIN_LEVEL = 3
+    fan = fan_at_level(3)
     meetup = make_meetup(organiser=fan)
     assert (meetup.official, meetup.status) == (False, Meetup.Status.PENDING)
 
 
-@pytest.mark.parametrize(("days", "posts"), [(19, 5), (20, 4)])
-def test_a_new_or_quiet_fan_may_not_organise(settings, days, posts):
-    settings.MEETUPS_ORGANISER_MIN_DAYS, settings.MEETUPS_ORGANISER_MIN_POSTS = 20, 5
-    fan = UserFactory(post_count=posts, date_joined=timezone.now() - timedelta(days=days))
+@pytest.mark.parametrize("fan_level", [None, 1, 2])
+def test_a_fan_below_the_level_may_not_organise_however_old_or_busy(settings, fan_level):
+    settings.MEETUPS_ORGANISER_MIN_LEVEL = 3
+    old_and_busy = {"post_count": 500, "date_joined": timezone.now() - timedelta(days=900)}
+    fan = UserFactory(**old_and_busy) if fan_level is None else fan_at_level(fan_level, **old_and_busy)
     assert not may_organise(fan)
     with pytest.raises(organising.MeetupRefused):
         make_meetup(organiser=fan)
@@ -49,7 +50,7 @@ def test_a_meetup_in_the_past_is_refused():
 
 
 def test_a_moderator_approves_once():
-    fan = UserFactory(post_count=100, date_joined=timezone.now() - timedelta(days=400))
+    fan = fan_at_level(4)
     meetup = make_meetup(organiser=fan)
     moderator = UserFactory(roles=[Role.MODERATOR])
     assert organising.review_meetup(meetup=meetup, moderator=moderator, approve=True)
@@ -59,7 +60,7 @@ def test_a_moderator_approves_once():
 
 
 def test_a_fan_may_not_review():
-    fan = UserFactory(post_count=100, date_joined=timezone.now() - timedelta(days=400))
+    fan = fan_at_level(4)
     meetup = make_meetup(organiser=fan)
     with pytest.raises(organising.MeetupRefused):
         organising.review_meetup(meetup=meetup, moderator=UserFactory(), approve=True)
