@@ -176,11 +176,18 @@ def _results(hits: list[finding.Hit], query: Query, boards: dict) -> list[Result
     by_post, by_thread, items, people = {}, {}, {}, {}
     if post_ids or thread_ids:
         posts = (
+            # Checked on the primary again, as the page shows it (the index may be read from a replica a
+            # moment behind, search/routing.py): not hidden, not deleted, in a thread shown in a board the
+            # reader may read.
             Post.objects.filter(
-                Q(pk__in=post_ids) | Q(thread_id__in=thread_ids, floor=1), hidden=False, deleted_at=None
+                Q(pk__in=post_ids) | Q(thread_id__in=thread_ids, floor=1),
+                hidden=False,
+                deleted_at=None,
+                thread__hidden=False,
+                thread__board_id__in=list(boards),
             )
-            .select_related("author")
-            .only("pk", "thread_id", "floor", "source", "author__username", "author__display_name")
+            .select_related("author", "thread")
+            .only("pk", "thread_id", "floor", "source", "author__username", "author__display_name", "thread__board_id")
         )
         by_post = {post.pk: post for post in posts}
         by_thread = {post.thread_id: post for post in by_post.values() if post.floor == 1}
@@ -208,7 +215,7 @@ def _results(hits: list[finding.Hit], query: Query, boards: dict) -> list[Result
         else:
             post = by_thread.get(hit.thread_id)
             url = reverse("forum:thread", args=[hit.thread_id])
-        if post is None or hit.board_id not in boards:
+        if post is None:
             continue
         results.append(
             Result(
@@ -217,7 +224,7 @@ def _results(hits: list[finding.Hit], query: Query, boards: dict) -> list[Result
                 url=url,
                 title=snippets.highlight(hit.title, query),
                 snippet=snippets.snippet(post.source, query),
-                board=boards[hit.board_id],
+                board=boards[post.thread.board_id],
                 author=post.author,
                 created_at=hit.created_at,
             )
