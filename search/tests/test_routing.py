@@ -42,9 +42,11 @@ def searched(captured) -> bool:
 
 
 def search_through(client, **params):
-    with CaptureQueriesContext(connections["replica"]) as on_replica:
-        with CaptureQueriesContext(connections["default"]) as on_primary:
-            response = client.get(URL, params)
+    with (
+        CaptureQueriesContext(connections["replica"]) as on_replica,
+        CaptureQueriesContext(connections["default"]) as on_primary,
+    ):
+        response = client.get(URL, params)
     assert response.status_code == 200
     return response.content.decode(), searched(on_replica), searched(on_primary)
 
