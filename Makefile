@@ -13,7 +13,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= 2
 MO := locale/zh_Hans/LC_MESSAGES/django.mo
 
-.PHONY: run test install messages compilemessages check lint format bench bench-storm bench-growth bench-releases bench-ideas bench-reports bench-summary clean
+.PHONY: run test install messages compilemessages check lint format bench bench-storm bench-growth bench-releases bench-ideas bench-reports bench-summary bench-search clean
 
 # The demo has five reporters: a lower Popcorn Award minimum than production's lets it show a winner.
 run: export VOTING_AWARD_MIN_REPORTS ?= 3
@@ -80,6 +80,10 @@ bench-reports: install
 # The product managers' summary of a release with 100 000 reports, live and frozen (PostgreSQL, Redis).
 bench-summary: install compilemessages
 	$(BIN)/python bench/summary_bench.py $(BENCH_ARGS)
+
+# Search over 1 000 000 posts of Chinese and English (PostgreSQL, Redis, wrk): see bench/README.md.
+bench-search: install compilemessages
+	$(BIN)/python bench/search_bench.py $(BENCH_ARGS)
 
 check: install
 	$(BIN)/python manage.py check

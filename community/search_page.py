@@ -14,9 +14,10 @@ the author filter's name, one for the changelog items and one for the people on
 the page, only when there are.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.db.models import Q
 from django.urls import reverse
@@ -51,8 +52,24 @@ class Result:
     title: SafeString
     snippet: SafeString
     board: Board | None
-    author: User
+    board_url: str
+    author: User | None
+    author_url: str
     created_at: datetime
+
+
+# A page links 60 things (each result, its board, its author): reverse() for each cost more than finding
+# them, so each kind of link is reversed once per process and filled in (``_link``).
+_PLACEHOLDER = "987654321"
+
+
+@functools.cache
+def _pattern(name: str) -> str:
+    return reverse(name, args=[_PLACEHOLDER]).replace(_PLACEHOLDER, "{}")
+
+
+def _link(name: str, value) -> str:
+    return _pattern(name).format(quote(str(value), safe="!$&'()*+,;=~:@"))  # as reverse() quotes, "/" too
 
 
 def _page_number(value) -> int:
@@ -211,10 +228,10 @@ def _results(hits: list[finding.Hit], query: Query, boards: dict) -> list[Result
             continue
         if hit.kind == Kind.POST:
             post = by_post.get(hit.object_id)
-            url = reverse("forum:post", args=[hit.object_id])
+            url = _link("forum:post", hit.object_id)
         else:
             post = by_thread.get(hit.thread_id)
-            url = reverse("forum:thread", args=[hit.thread_id])
+            url = _link("forum:thread", hit.thread_id)
         if post is None:
             continue
         results.append(
@@ -225,7 +242,9 @@ def _results(hits: list[finding.Hit], query: Query, boards: dict) -> list[Result
                 title=snippets.highlight(hit.title, query),
                 snippet=snippets.snippet(post.source, query),
                 board=boards[post.thread.board_id],
+                board_url=_link("forum:board", boards[post.thread.board_id].slug),
                 author=post.author,
+                author_url=_link("profile", post.author.username),
                 created_at=hit.created_at,
             )
         )
@@ -245,7 +264,9 @@ def _other_result(hit: finding.Hit, query: Query, items: dict, people: dict) -> 
             title=snippets.highlight(f"{item.title} · {item.release.product.name} {item.release.version}", query),
             snippet=snippets.snippet(item.description, query),
             board=None,
+            board_url="",
             author=item.release.created_by,
+            author_url=_link("profile", item.release.created_by.username) if item.release.created_by else "",
             created_at=hit.created_at,
         )
     person = people.get(hit.object_id)
@@ -254,10 +275,12 @@ def _other_result(hit: finding.Hit, query: Query, items: dict, people: dict) -> 
     return Result(
         kind=hit.kind,
         kind_label=str(KIND_LABELS[hit.kind]),
-        url=reverse("profile", args=[person.username]),
+        url=_link("profile", person.username),
         title=snippets.highlight(person.shown_name, query),
         snippet=snippets.highlight(f"@{person.username}", query),
         board=None,
+        board_url="",
         author=person,
+        author_url=_link("profile", person.username),
         created_at=hit.created_at,
     )
