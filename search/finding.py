@@ -20,7 +20,7 @@ match costs as much as reading them all. So a search reads a *pool*, at most
   density: the query's terms close together rank higher; title terms weigh
   1.0, text terms 0.1) and ``bm25`` on SQLite (title 5, text 1): the best of
   the newest ``POOL`` matches, not of every match ever written;
-- the count is the pool's size: "more than 1 000 results" when it is full,
+- the count is the pool's size: "more than 200 results" when it is full,
   and pages end there (a reader narrows the search with a filter instead).
 
 Hidden documents, other boards and filtered-out rows never enter the pool, so
@@ -40,8 +40,10 @@ from django.utils.dateparse import parse_datetime
 from search.models import PUBLIC_BOARD, Document
 from search.terms import Query
 
-# The most matches read and ranked by one search; counts stop here ("more than 1 000 results").
-POOL = 1000
+# The most matches read and ranked by one search; counts stop here ("more than 200 results"). At a million
+# posts, a common word fills it after some 2 000 rows of the newest-first walk, two common words after 20 000
+# (bench/search_bench.py); a pool of 1 000 took five times as long.
+POOL = 200
 COUNT_CAP = POOL
 
 
