@@ -267,9 +267,11 @@ def ensure_index(posts: int, *, rebuild: bool) -> float | None:
     from django.db import connection
 
     from forum.models import Post
+    from search import indexing
     from search.models import Document
 
-    if not rebuild and Document.objects.count() == Post.objects.filter(deleted_at=None).count():
+    in_threads = Document.objects.filter(kind__in=indexing.IN_THREADS).count()
+    if not rebuild and in_threads == Post.objects.filter(deleted_at=None).count():
         print("Reusing the complete search index (--rebuild-index to time its build).")
         return None
     print(f"Building the search index of {posts} posts (manage.py reindex)...")
