@@ -10,8 +10,9 @@ The full-text index itself is per database and not a model field (migration 0002
 on PostgreSQL a ``vector`` tsvector column generated from the terms with the
 'simple' configuration, under a GIN index; on SQLite an FTS5 table
 ``search_document_fts`` kept in step by triggers. A later migration that makes
-Django rebuild this table on SQLite (most AlterField) drops the triggers: add
-them again in that migration.
+Django rebuild this table on SQLite (most AlterField) drops the triggers and
+loses the FTS5 entries of the rows already there: end that migration with
+``search.migrations._full_text.restore_sqlite_index``, as 0003 does.
 """
 
 from django.conf import settings

@@ -14,8 +14,8 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
-    # Making author nullable rebuilds search_document on SQLite, which drops its FTS5 triggers: they are
-    # created again at the end (the rows keep their ids, so the FTS5 table stays right).
+    # Making author nullable rebuilds search_document on SQLite, which drops its FTS5 triggers and loses the
+    # index's entries of the rows already there: both are made again at the end.
     operations = [
         migrations.AlterField(
             model_name='document',
@@ -31,5 +31,5 @@ class Migration(migrations.Migration):
             model_name='document',
             index=models.Index(condition=models.Q(('hidden', False), ('thread_hidden', False)), fields=['-created_at', '-id'], name='search_document_new'),
         ),
-        migrations.RunPython(_full_text.add_sqlite_triggers, migrations.RunPython.noop),
+        migrations.RunPython(_full_text.restore_sqlite_index, migrations.RunPython.noop),
     ]
