@@ -13,7 +13,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= 2
 MO := locale/zh_Hans/LC_MESSAGES/django.mo
 
-.PHONY: run test install messages compilemessages check lint format bench bench-storm bench-growth bench-releases bench-ideas bench-reports bench-summary bench-honour bench-quiz clean
+.PHONY: run test install messages compilemessages check lint format bench bench-storm bench-growth bench-releases bench-ideas bench-reports bench-summary bench-honour bench-quiz bench-search clean
 
 # The demo has five reporters: a lower Popcorn Award minimum than production's lets it show a winner.
 run: export VOTING_AWARD_MIN_REPORTS ?= 3
@@ -86,6 +86,10 @@ bench-summary: install compilemessages
 ATTEMPTS ?= 100000
 bench-quiz: install
 	$(BIN)/python bench/quiz_bench.py --attempts $(ATTEMPTS) $(BENCH_ARGS)
+
+# Search over 1 000 000 posts of Chinese and English (PostgreSQL, Redis, wrk): see bench/README.md.
+bench-search: install compilemessages
+	$(BIN)/python bench/search_bench.py $(BENCH_ARGS)
 
 check: install
 	$(BIN)/python manage.py check

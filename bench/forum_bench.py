@@ -299,7 +299,7 @@ def free_port() -> int:
 @contextlib.contextmanager
 def gunicorn(args):
     """Run gunicorn on a free port of 127.0.0.1 until the block ends, however it ends."""
-    port = free_port()
+    port = getattr(args, "port", 0) or free_port()
     command = [
         str(REPO_DIR / ".venv/bin/gunicorn"),
         "canyu.wsgi",

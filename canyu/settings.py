@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After a POST that wrote, this visitor's searches read the primary for a while (search/routing.py).
+    "search.routing.PrimaryAfterWriteMiddleware",
     # Last: a database outage raised in a view becomes the 503 page (canyu/outages.py).
     "canyu.outages.OutageMiddleware",
 ]
@@ -135,6 +137,19 @@ else:
             },
         }
     }
+# A read replica for search queries (search/routing.py): a PostgreSQL URL like DATABASE_URL's, a copy of the
+# primary kept by streaming replication. Unset: everything reads the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+SEARCH_REPLICA_ALIAS = "replica" if DATABASE_REPLICA_URL else ""
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 600), conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["search.routing.SearchRouter"]
+# Seconds a visitor's searches read the primary after they wrote something (their post is found at once,
+# however far the replica is behind; make it longer than the replica's usual lag).
+SEARCH_PRIMARY_AFTER_WRITE = env_int("SEARCH_PRIMARY_AFTER_WRITE", 30, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Retry-After of the 503 page shown while the database is down, restarting or read-only (canyu.outages).
 OUTAGE_RETRY_AFTER_SECONDS = env_int("OUTAGE_RETRY_AFTER_SECONDS", 30, minimum=1)

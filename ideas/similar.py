@@ -7,15 +7,19 @@ match "深色模式" against "希望增加深色模式" without a dictionary. Wo
 every idea title has ("add", "support", 希望, 功能 …) are left out.
 
 Two titles are compared by their shared terms over all their terms (Jaccard).
-``IdeaTerm`` rows, indexed by term, find the candidates with one query.
+The candidates come from the search index (search.finding), as every finder's
+do: an idea hidden or moved out of sight is never suggested. ``IdeaTerm`` rows
+(and ``Idea.term_count``) are still written with each title but no longer read.
 """
 
 import re
 import unicodedata
 
-from django.db.models import Count
-
 from ideas.models import Idea, IdeaTerm
+from releases.models import Product
+from search import finding
+from search.models import Document
+from search.terms import parse_query
 
 _WORD = re.compile(r"[^\W_]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -59,30 +63,47 @@ def index_title(idea: Idea, title: str) -> None:
 
 
 def similar_ideas(
-    *, product, title: str, exclude_id: int | None = None, limit: int = SUGGESTIONS, threshold: float = THRESHOLD
+    *,
+    product: Product,
+    title: str,
+    exclude_id: int | None = None,
+    limit: int = SUGGESTIONS,
+    threshold: float = THRESHOLD,
 ) -> list[Idea]:
     """Ideas of ``product`` whose titles share the most terms with ``title``, most similar first.
-    Merged duplicates are left out (their target is shown instead). Two queries. ``threshold``: the least
-    share of terms shown (0 for a search, where one shared word is enough)."""
+
+    Found in the search index (search.finding, the one index of every finder): ideas of the product in its
+    ideas board that share any term with ``title``, never a hidden one, best ranked first; then scored by
+    the share of title terms they have in common (Jaccard over ``terms``). Merged duplicates are left out
+    (their target is shown instead). Two queries. ``threshold``: the least share of terms shown (0 for a
+    search, where one shared word is enough)."""
     wanted = terms(title)
-    if not wanted:
+    query = parse_query(title).loose()
+    if not wanted or not query:
         return []
-    shared = (
-        IdeaTerm.objects.filter(term__in=wanted, idea__product=product)
-        .exclude(idea__status=Idea.Status.DUPLICATE)
-        .values("idea_id")
-        .annotate(shared=Count("*"))
-        .order_by("-shared", "-idea_id")
+    if product.ideas_board_id is None:
+        return []
+    found = finding.find(
+        query=query,
+        board_ids=[product.ideas_board_id],
+        public=False,
+        filters=finding.Filters(kinds=(Document.Kind.IDEA,), product_id=product.pk),
+        limit=CANDIDATES,
+    )
+    titles = {hit.object_id: hit.title for hit in found.hits}
+    if not titles:
+        return []
+    ideas = (
+        Idea.objects.filter(thread_id__in=titles, product_id=product.pk)
+        .exclude(status=Idea.Status.DUPLICATE)
+        .select_related("thread")
     )
     if exclude_id is not None:
-        shared = shared.exclude(idea_id=exclude_id)
-    counts = {row["idea_id"]: row["shared"] for row in shared[:CANDIDATES]}
-    if not counts:
-        return []
-    ideas = Idea.objects.filter(pk__in=counts).select_related("thread")
+        ideas = ideas.exclude(pk=exclude_id)
     scored: list[tuple[float, Idea]] = []
     for idea in ideas:
-        score = counts[idea.pk] / (len(wanted) + idea.term_count - counts[idea.pk])
+        theirs = terms(titles[idea.thread_id])
+        score = len(wanted & theirs) / len(wanted | theirs) if theirs else 0.0
         if score >= threshold:
             scored.append((score, idea))
     scored.sort(key=lambda pair: (-pair[0], -pair[1].vote_count, -pair[1].pk))
@@ -96,7 +117,7 @@ SEARCH_RESULTS = 10
 def search_ideas(*, idea: Idea, query: str) -> list[Idea]:
     """Ideas of ``idea``'s product, not itself nor merged ones, matching ``query``: by shared title terms,
     most similar first, and by number when the query is one ("#12" or "12"). At most three queries."""
-    found = similar_ideas(product=idea.product_id, title=query, exclude_id=idea.pk, limit=SEARCH_RESULTS, threshold=0)
+    found = similar_ideas(product=idea.product, title=query, exclude_id=idea.pk, limit=SEARCH_RESULTS, threshold=0)
     number = query.strip().lstrip("#")
     if number.isdigit() and len(number) < 12 and int(number) != idea.pk:
         by_number = (

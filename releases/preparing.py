@@ -20,6 +20,7 @@ from forum.posting import existing_usernames
 from forum.rendering import render_post
 from releases.models import Build, ChangelogItem, Product, Release
 from releases.scheduling import default_version, next_free_orange_friday
+from search import indexing
 
 State = Release.State
 # The states in which an admin may still change a release's text, time, builds and changelog.
@@ -228,6 +229,7 @@ def withdraw_release(*, release: Release, now: datetime | None = None) -> Releas
     current = Release.objects.get(pk=release.pk)
     if claimed != 1:
         raise _explain_state(current)
+    indexing.hide_changelog(release_id=release.pk)  # not found from the same commit on
     if current.announcement_id and Thread.objects.filter(pk=current.announcement_id, pinned=True).update(pinned=False):
         board_id = Thread.objects.values_list("board_id", flat=True).get(pk=current.announcement_id)
         pagecache.changed(thread_ids=[current.announcement_id], board_ids=[board_id])

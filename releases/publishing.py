@@ -40,6 +40,7 @@ from notifications.models import Kind as NotificationKind
 from releases.models import ChangelogItem, ProductFollow, Release
 from releases.preparing import ReleaseRefused, has_items_and_builds, require_publishable
 from releases.scheduling import due_releases, in_shanghai
+from search import indexing
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,15 @@ def publish_release(*, release: Release, now: datetime | None = None, immediatel
         return False  # not due, or another worker published it first
 
     release = Release.objects.select_related("product", "created_by").get(pk=release.pk)
+    # Found by search from the same commit as the release is published (the items are edited only before).
+    indexing.put_changelog(
+        release_id=release.pk,
+        product_id=release.product_id,
+        author_id=release.created_by_id,
+        release_title=f"{release.product.name} {release.version}",
+        items=list(ChangelogItem.objects.filter(release=release).values_list("pk", "title", "description")),
+        published_at=now,
+    )
     thread = announce_release(release=release, board=board)
     Release.objects.filter(pk=release.pk).update(announcement=thread)
 

@@ -14,11 +14,12 @@ from datetime import datetime
 
 from django.db import transaction
 
-from search.models import Document
+from search.models import PUBLIC_BOARD, Document
 from search.terms import document_terms
 
 Kind = Document.Kind
 TOPICS = (Kind.THREAD, Kind.IDEA)  # the document of a thread itself (its title and first post)
+IN_THREADS = (*TOPICS, Kind.POST)  # what a thread_id is a thread's id of (a changelog item's is its release's)
 
 
 def _in_transaction() -> None:
@@ -127,10 +128,65 @@ def remove_post(*, post_id: int) -> None:
 def hide_thread(*, thread_id: int, hidden: bool) -> None:
     """The thread and every post in it hidden or shown (each post's own hidden flag stays)."""
     _in_transaction()
-    Document.objects.filter(thread_id=thread_id).update(thread_hidden=hidden)
+    Document.objects.filter(kind__in=IN_THREADS, thread_id=thread_id).update(thread_hidden=hidden)
 
 
 def move_thread(*, thread_id: int, board_id: int) -> None:
     """The thread's documents follow it to ``board_id``: only that board's readers find them from now on."""
     _in_transaction()
-    Document.objects.filter(thread_id=thread_id).update(board_id=board_id)
+    Document.objects.filter(kind__in=IN_THREADS, thread_id=thread_id).update(board_id=board_id)
+
+
+def put_changelog(
+    *,
+    release_id: int,
+    product_id: int,
+    author_id: int | None,
+    release_title: str,
+    items: list[tuple[int, str, str]],
+    published_at: datetime,
+) -> None:
+    """A release's changelog items ((id, title, description) each), found from now on: called by
+    releases.publishing in the transaction that publishes the release (items are edited only before)."""
+    _in_transaction()
+    Document.objects.filter(kind=Kind.CHANGE, thread_id=release_id).delete()
+    Document.objects.bulk_create(
+        [
+            Document(
+                kind=Kind.CHANGE,
+                object_id=item_id,
+                thread_id=release_id,
+                board_id=PUBLIC_BOARD,
+                product_id=product_id,
+                author_id=author_id,
+                title=release_title[:200],
+                title_terms=document_terms(title),
+                body_terms=document_terms(description),
+                created_at=published_at,
+            )
+            for item_id, title, description in items
+        ]
+    )
+
+
+def hide_changelog(*, release_id: int) -> None:
+    """A release withdrawn: its changelog items are never found again (until it is published again)."""
+    _in_transaction()
+    Document.objects.filter(kind=Kind.CHANGE, thread_id=release_id).update(hidden=True)
+
+
+def put_person(*, user_id: int, username: str, display_name: str, active: bool, joined_at: datetime) -> None:
+    """A person, found by username and display name; an inactive account is never found."""
+    _in_transaction()
+    Document.objects.filter(kind=Kind.PERSON, object_id=user_id).delete()
+    Document.objects.create(
+        kind=Kind.PERSON,
+        object_id=user_id,
+        thread_id=0,
+        board_id=PUBLIC_BOARD,
+        author_id=user_id,
+        title=(display_name or username)[:200],
+        title_terms=document_terms(f"{username} {display_name}"),
+        hidden=not active,
+        created_at=joined_at,
+    )

@@ -35,9 +35,11 @@ def plain(source: str) -> str:
 
 def _spans(text: str, query: Query) -> list[tuple[int, int]]:
     spans = []
-    for match in _WORD.finditer(text):
+    # A stem is the start of its word: only words starting like one of the query's stems are stemmed.
+    starts = tuple(query.latin_marks)
+    for match in _WORD.finditer(text) if starts else ():
         word = unicodedata.normalize("NFKC", match.group()).casefold()
-        if stem(word) in query.latin_marks:
+        if word.startswith(starts) and stem(word) in query.latin_marks:
             spans.append(match.span())
     if query.han_marks:
         strings = sorted(query.han_marks, key=len, reverse=True)

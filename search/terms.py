@@ -102,6 +102,17 @@ class Query:
     def __bool__(self) -> bool:
         return bool(self.groups)
 
+    def loose(self) -> "Query":
+        """The same terms, any one of them enough (similar titles share some words, not all)."""
+        terms = dict.fromkeys(term for group in self.groups for alternative in group for term in alternative)
+        return Query(
+            groups=(tuple((term,) for term in terms),) if terms else (),
+            latin_marks=self.latin_marks,
+            han_marks=self.han_marks,
+            cut=self.cut,
+            only_stop_words=self.only_stop_words,
+        )
+
     def tsquery(self) -> str:
         """PostgreSQL's to_tsquery('simple', ...) text: terms quoted, joined by & and |."""
         return " & ".join(

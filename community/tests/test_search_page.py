@@ -175,8 +175,8 @@ def test_operators_and_punctuation_give_a_page(client, board, q):
 
 
 def test_an_empty_query_shows_the_form(client):
-    assert "Search threads, replies and ideas" in search(client, q="")
-    assert "Search threads, replies and ideas" in search(client)
+    assert "Search threads, replies, ideas" in search(client, q="")
+    assert "Search threads, replies, ideas" in search(client)
 
 
 def test_only_stop_words_say_so(client):

@@ -2,6 +2,9 @@
 
 import pytest
 
+from accounts.roles import Role
+from accounts.tests.factories import UserFactory
+from forum import moderation
 from ideas import similar
 from ideas.models import IdeaTerm
 from ideas.tests.factories import ideas_product, propose
@@ -65,3 +68,21 @@ def test_suggestions_cost_two_queries(django_assert_num_queries):
         propose(product, title=f"Dark mode variant {number}")
     with django_assert_num_queries(2):
         assert len(similar.similar_ideas(product=product, title="dark mode")) == 5
+
+
+def test_a_hidden_idea_is_never_suggested():
+    """The suggestions come from the search index, which a moderator's hide updates in its transaction."""
+    product = ideas_product()
+    hidden = propose(product, title="Dark mode for messages")
+    assert similar.similar_ideas(product=product, title="dark mode") == [hidden]
+    moderator = UserFactory(roles=[Role.MODERATOR])
+    moderation.set_thread_flag(thread=hidden.thread, moderator=moderator, kind="hide_thread")
+    assert similar.similar_ideas(product=product, title="dark mode") == []
+
+
+def test_a_title_is_found_by_a_word_inside_a_longer_chinese_title():
+    """ "充电" finds "充电到 80% 自动停止" (issue 19): Chinese words and pairs from the index, not whole titles."""
+    product = ideas_product()
+    wanted = propose(product, title="充电到 80% 自动停止 Stop charging at 80%")
+    assert similar.similar_ideas(product=product, title="充电", threshold=0) == [wanted]
+    assert similar.similar_ideas(product=product, title="charging", threshold=0) == [wanted]

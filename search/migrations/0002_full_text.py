@@ -8,6 +8,8 @@ is stored once), kept in step by triggers.
 
 from django.db import migrations
 
+from search.migrations._full_text import SQLITE_TRIGGERS
+
 POSTGRESQL = [
     """ALTER TABLE search_document ADD COLUMN vector tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('simple'::regconfig, title_terms), 'A')
@@ -19,17 +21,7 @@ POSTGRESQL_BACK = ["DROP INDEX search_document_vector", "ALTER TABLE search_docu
 SQLITE = [
     """CREATE VIRTUAL TABLE search_document_fts USING fts5(
         title_terms, body_terms, content='search_document', content_rowid='id', tokenize='unicode61')""",
-    """CREATE TRIGGER search_document_fts_insert AFTER INSERT ON search_document BEGIN
-        INSERT INTO search_document_fts (rowid, title_terms, body_terms)
-        VALUES (new.id, new.title_terms, new.body_terms); END""",
-    """CREATE TRIGGER search_document_fts_delete AFTER DELETE ON search_document BEGIN
-        INSERT INTO search_document_fts (search_document_fts, rowid, title_terms, body_terms)
-        VALUES ('delete', old.id, old.title_terms, old.body_terms); END""",
-    """CREATE TRIGGER search_document_fts_update AFTER UPDATE OF title_terms, body_terms ON search_document BEGIN
-        INSERT INTO search_document_fts (search_document_fts, rowid, title_terms, body_terms)
-        VALUES ('delete', old.id, old.title_terms, old.body_terms);
-        INSERT INTO search_document_fts (rowid, title_terms, body_terms)
-        VALUES (new.id, new.title_terms, new.body_terms); END""",
+    *SQLITE_TRIGGERS,
     "INSERT INTO search_document_fts (search_document_fts) VALUES ('rebuild')",
 ]
 SQLITE_BACK = [

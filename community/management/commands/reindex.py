@@ -1,4 +1,5 @@
-"""manage.py reindex: rebuild the search index (search.Document) from the forum's and ideas' rows.
+"""manage.py reindex: rebuild the search index (search.Document) from the forum's, ideas', people's and
+releases' rows.
 
 Threads are read in batches by id; each batch's documents are replaced in one
 transaction, so while it runs search keeps finding what it found before (a
@@ -18,13 +19,15 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts.models import User
 from forum.models import Post, Thread
-from search import indexing
+from releases.models import ChangelogItem, Release
+from search import indexing, people
 from search.models import Document
 
 
 class Command(BaseCommand):
-    help = "Rebuild the search index from the threads, posts and ideas, in batches, with progress."
+    help = "Rebuild the search index from the threads, posts, ideas, people and changelogs, in batches, with progress."
 
     def add_arguments(self, parser):
         parser.add_argument("--batch", type=int, default=500, help="Threads per transaction (default 500).")
@@ -33,7 +36,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, batch: int, if_empty: bool, **options):
-        if if_empty and (Document.objects.exists() or not Thread.objects.exists()):
+        # People are indexed as they sign up: "empty" is no thread's document.
+        indexed = Document.objects.filter(kind__in=indexing.IN_THREADS).exists()
+        if if_empty and (indexed or not Thread.objects.exists()):
             return
         total = Thread.objects.count()
         done = documents = 0
@@ -55,12 +60,48 @@ class Command(BaseCommand):
             line = f"{done}/{total} threads ({done * 100 // max(total, 1)} %), {documents} documents, {elapsed:.1f} s"
             self.stdout.write(line, ending="\r" if live else "\n")
             self.stdout.flush()
-        removed, _ = Document.objects.exclude(thread_id__in=Thread.objects.values("pk")).delete()
+        people = index_people()
+        changes = index_changelogs()
+        self.stdout.write(f"\n{people} people, {changes} changelog items of published releases.")
+        in_threads = Document.objects.filter(kind__in=indexing.IN_THREADS)
+        removed, _ = in_threads.exclude(thread_id__in=Thread.objects.values("pk")).delete()
         self.stdout.write(
             f"\nIndexed {documents} documents of {done} threads"
             + (f"; removed {removed} of threads that no longer exist" if removed else "")
             + "."
         )
+
+
+def index_people() -> int:
+    """Every account's document (in batches of 1 000 by id, one transaction each); how many."""
+    done, last_id = 0, 0
+    while batch := list(User.objects.filter(pk__gt=last_id).order_by("pk")[:1000]):
+        with transaction.atomic():
+            for user in batch:
+                people.index_person(user)
+        done, last_id = done + len(batch), batch[-1].pk
+    return done
+
+
+def index_changelogs() -> int:
+    """The changelog items of published releases (withdrawn ones' are hidden); how many."""
+    done = 0
+    for release in Release.objects.exclude(state=Release.State.DRAFT).select_related("product"):
+        with transaction.atomic():
+            items = list(ChangelogItem.objects.filter(release=release).values_list("pk", "title", "description"))
+            if release.state == Release.State.PUBLISHED:
+                indexing.put_changelog(
+                    release_id=release.pk,
+                    product_id=release.product_id,
+                    author_id=release.created_by_id,
+                    release_title=f"{release.product.name} {release.version}",
+                    items=items,
+                    published_at=release.published_at or release.publish_at,
+                )
+                done += len(items)
+            else:
+                Document.objects.filter(kind=Document.Kind.CHANGE, thread_id=release.pk).delete()
+    return done
 
 
 @transaction.atomic
@@ -104,6 +145,6 @@ def index_threads(threads: list[dict]) -> int:
                     thread_hidden=thread["hidden"],
                 )
             )
-    Document.objects.filter(thread_id__in=ids).delete()
+    Document.objects.filter(kind__in=indexing.IN_THREADS, thread_id__in=ids).delete()
     Document.objects.bulk_create(made, batch_size=500)
     return len(made)
