@@ -4,7 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.db import transaction
 
-from accounts import usernames
+from accounts import networks, usernames
 from accounts.roles import DEFAULT_ROLE, grant_role
 
 
@@ -15,6 +15,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().clean_username(usernames.normalize_username(username), shallow=shallow)
 
     def save_user(self, request, user, form, commit=True):
+        user.signup_network = networks.signup_digest(request)
         with transaction.atomic():
             user = super().save_user(request, user, form, commit=commit)
             if commit:
@@ -31,6 +32,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return [app for app in apps if app.pk is None]
 
     def save_user(self, request, sociallogin, form=None):
+        sociallogin.user.signup_network = networks.signup_digest(request)
         with transaction.atomic():
             user = super().save_user(request, sociallogin, form=form)
             grant_role(user, DEFAULT_ROLE)

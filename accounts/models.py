@@ -74,6 +74,9 @@ class User(AbstractUser):
     # The last day (in the site's time zone) the user was signed in and asked for a page: set at most
     # once a day by accounts.activity. Counts the week's active fans for the feedback summaries.
     last_active_on = models.DateField(_("last active"), null=True, blank=True, db_index=True)
+    # A keyed digest of the address the account was made from (accounts.networks): accounts from one
+    # address giving each other points are flagged for moderators (honour).
+    signup_network = models.CharField(_("sign-up network"), max_length=24, blank=True, default="", editable=False)
 
     objects: ClassVar[CanyuUserManager] = CanyuUserManager()
 

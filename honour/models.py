@@ -80,6 +80,9 @@ class PointEntry(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("earned"), default=timezone.now)
+    # The giver's and the receiver's accounts were made from one address (accounts.networks): flagged
+    # for moderators, not withheld (many fans share an address behind a carrier's NAT).
+    same_network = models.BooleanField(_("from one address"), default=False)
 
     class Meta:
         verbose_name = _("point entry")

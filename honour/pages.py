@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 
 from accounts.models import User
 from accounts.roles import Role
@@ -101,12 +101,18 @@ def medal_list():
 
 
 def serial_voting(*, page: str | None, since: datetime) -> Page:
-    """Pairs (giver, receiver) with points withheld as serial voting since ``since``, most first."""
+    """Pairs (giver, receiver) with points withheld as serial voting, or given between accounts made
+    from one address, since ``since``, most first."""
+    serial = Q(withheld=PointEntry.Withheld.SERIAL)
     rows = (
-        PointEntry.objects.filter(withheld=PointEntry.Withheld.SERIAL, created_at__gte=since)
+        PointEntry.objects.filter(serial | Q(same_network=True), created_at__gte=since)
         .values("giver_id", "giver__username", "user_id", "user__username")
-        .annotate(withheld=Count("*"), last=Max("created_at"))
-        .order_by("-withheld", "-last")
+        .annotate(
+            withheld=Count("pk", filter=serial),
+            same_network=Count("pk", filter=Q(same_network=True)),
+            last=Max("created_at"),
+        )
+        .order_by("-withheld", "-same_network", "-last")
     )
     return Paginator(rows, PER_PAGE).get_page(page)
 

@@ -23,6 +23,9 @@ Rules (every number in settings):
   receiver within ``HONOUR_SERIAL_WINDOW_SECONDS``): the entries beyond the
   limit are written with 0 points (withheld "serial") and listed for
   moderators (honour.pages.serial_voting).
+- Accounts made from one address (accounts.networks) giving each other points:
+  the entry is flagged (``same_network``) and listed for moderators, not
+  withheld: many fans share an address behind a carrier's NAT.
 - Reversal deletes the entry (a withdrawn like, a withdrawn vote, the likes of a
   hidden post or thread) and moves the total back by its amount: the ledger holds what
   counts now, and a like given again later is a new cause for the cap.
@@ -39,6 +42,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 import outbox
+from accounts.models import User
 from canyu import counters
 from honour import levels
 from honour.models import PeriodTotal, PointEntry, Standing
@@ -114,6 +118,15 @@ def _withheld(*, standing: Standing, kind: str, giver_id: int | None, amount: in
     return PointEntry.Withheld.NO
 
 
+def _same_network(standing: Standing, giver_id: int) -> bool:
+    """Whether the giver's account was made from the receiver's address (a query only when the receiver's
+    address is known)."""
+    receiver_network = standing.user.signup_network
+    if not receiver_network:
+        return False
+    return User.objects.filter(pk=giver_id, signup_network=receiver_network).exists()
+
+
 def _move(standing: Standing, delta: int, now: datetime) -> None:
     """Move the standing's points by ``delta`` and its level with them; a level reached is announced."""
     if not delta:
@@ -144,6 +157,7 @@ def grant_points(
         kind=kind,
         amount=0 if withheld else amount,
         withheld=withheld,
+        same_network=giver_id is not None and _same_network(standing, giver_id),
         cause_type=ContentType.objects.get_for_model(cause),
         cause_id=cause.pk,
         giver_id=giver_id,

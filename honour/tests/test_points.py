@@ -239,3 +239,30 @@ def test_hiding_a_thread_takes_back_the_points_of_its_posts_likes(settings):
     assert total(thread.author) == 3 * settings.HONOUR_POINTS["liked"]
     moderation.set_thread_flag(thread=thread, moderator=UserFactory(roles=[Role.MODERATOR]), kind="hide_thread")
     assert total(thread.author) == settings.HONOUR_POINTS["liked"]  # the other thread's like stays
+
+
+# --- Accounts from one address ------------------------------------------------------
+
+
+def test_a_like_between_accounts_from_one_address_is_flagged_not_withheld(settings, client):
+    thread = make_thread()
+    User = type(thread.author)
+    User.objects.filter(pk=thread.author.pk).update(signup_network="net-a")
+    twin, stranger = UserFactory(), UserFactory()
+    User.objects.filter(pk=twin.pk).update(signup_network="net-a")
+    User.objects.filter(pk=stranger.pk).update(signup_network="net-b")
+    liking.toggle_like(post=first_post(thread), user=twin)
+    liking.toggle_like(post=first_post(thread), user=stranger)
+    flagged = dict(PointEntry.objects.filter(user=thread.author).values_list("giver_id", "same_network"))
+    assert flagged == {twin.pk: True, stranger.pk: False}
+    assert total(thread.author) == 2 * settings.HONOUR_POINTS["liked"]
+
+    client.force_login(UserFactory(roles=[Role.MODERATOR]))
+    html = client.get("/honour/serial/").content.decode()
+    assert f">{twin.username}</a>" in html and f">{stranger.username}</a>" not in html
+
+
+def test_accounts_with_no_known_address_are_never_flagged():
+    thread = make_thread()
+    liking.toggle_like(post=first_post(thread), user=UserFactory())
+    assert not PointEntry.objects.filter(same_network=True).exists()
