@@ -25,3 +25,4 @@ class FeedbackConfig(AppConfig):
         medals.register_rule(Medal.Rule.TEN_REPORTS, honours.ten_reports)
         medals.register_rule(Medal.Rule.REPORT_STREAK, honours.report_streak)
         medals.register_rule(Medal.Rule.POPCORN_WINNER, honours.popcorn_winner)
+        medals.register_rule(Medal.Rule.FEEDBACK_FIXED, honours.feedback_fixed)

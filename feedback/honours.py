@@ -1,5 +1,5 @@
 """The medal rules feedback knows the answers to (registered with honour.medals in FeedbackConfig.ready):
-ten four-cell reports, reports several Orange Fridays running, the Popcorn Award."""
+ten four-cell reports, reports several Orange Fridays running, the Popcorn Award, feedback that was fixed."""
 
 from datetime import datetime, timedelta
 
@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Count
 
 from feedback.models import Award, Report
+from releases.models import Release
 from releases.scheduling import in_shanghai
 
 TEN = 10
@@ -39,3 +40,13 @@ def report_streak(now: datetime):
 def popcorn_winner(now: datetime):
     """Engineers who won a Popcorn Award."""
     return Award.objects.values_list("engineer_id", flat=True).distinct()
+
+
+def feedback_fixed(now: datetime):
+    """Fans who rated an item the weakest that a published item of a later release follows up (fixes
+    or improves: ChangelogItem.follows_up, set by the release's editors)."""
+    return (
+        Report.objects.filter(weakest__follow_ups__release__state=Release.State.PUBLISHED)
+        .values_list("fan_id", flat=True)
+        .distinct()
+    )

@@ -15,6 +15,13 @@ MEDALS = [
     ("ten-reports", "十份报告 Ten reports", "Filed ten four-cell reports.", Medal.Rule.TEN_REPORTS),
     ("streak", "橙色星期五 Orange Friday streak", "Reported several weeks running.", Medal.Rule.REPORT_STREAK),
     ("popcorn", "爆米花 Popcorn winner", "Won a Popcorn Award.", Medal.Rule.POPCORN_WINNER),
+    (
+        "fixed",
+        "反馈被修复 Feedback fixed",
+        "An update you rated weakest was fixed in a later build.",
+        Medal.Rule.FEEDBACK_FIXED,
+    ),
+    ("quiz", "答题王 Quiz winner", "Placed among a quiz's winners.", Medal.Rule.QUIZ_WINNER),
     ("helper", "热心米粉 Community helper", "Granted by the moderators for helping others.", ""),
 ]
 

@@ -150,6 +150,7 @@ class Medal(models.Model):
         REPORT_STREAK = "report_streak", _("Reported several weeks running")
         POPCORN_WINNER = "popcorn_winner", _("Popcorn Award winner")
         QUIZ_WINNER = "quiz_winner", _("Quiz winner")
+        FEEDBACK_FIXED = "feedback_fixed", _("Your feedback was fixed")
 
     name = models.CharField(_("name"), max_length=60)
     slug = models.SlugField(_("address"), max_length=60, unique=True)

@@ -35,6 +35,8 @@ from releases.scheduling import SHANGHAI, default_version, next_free_orange_frid
 
 User = get_user_model()
 PUBLISH_PERMISSION = "accounts.publish_releases"
+# The releases whose changelog items a new item may follow up (the latest published, all products).
+FOLLOW_UP_RELEASES = 30
 State = Release.State
 
 
@@ -168,7 +170,7 @@ class ChangelogItemForm(forms.ModelForm):
 
     class Meta:
         model = ChangelogItem
-        fields = ["position", "kind", "title", "area", "owners", "description", "screenshot"]
+        fields = ["position", "kind", "title", "area", "owners", "description", "screenshot", "follows_up"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2, "cols": 40})}
 
     def __init__(self, *args, **kwargs):
@@ -183,6 +185,15 @@ class ChangelogItemForm(forms.ModelForm):
 
     def clean_title(self):
         return clean_title(self.cleaned_data["title"], max_length=ChangelogItem._meta.get_field("title").max_length)
+
+    def clean_follows_up(self):
+        earlier = self.cleaned_data.get("follows_up")
+        release = getattr(self.instance, "release", None)
+        if earlier is None or release is None:
+            return earlier
+        if earlier.release.product_id != release.product_id or earlier.release_id == release.pk:
+            raise forms.ValidationError(_("Choose an item of an earlier release of this product."), code="follows_up")
+        return earlier
 
     def clean_screenshot(self):
         screenshot = self.cleaned_data.get("screenshot")
@@ -213,6 +224,20 @@ class ChangelogItemInline(EditableWhileUnpublished, admin.StackedInline):
     ordering = ["position", "id"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "follows_up":
+            # The items of recently published releases, newest first (one list for every product: each
+            # option says whose it is; the form refuses another product's).
+            recent = Release.objects.published().order_by("-published_at").values("pk")[:FOLLOW_UP_RELEASES]
+            kwargs["queryset"] = (
+                ChangelogItem.objects.filter(release__in=recent)
+                .select_related("release__product")
+                .order_by("-release__published_at", "position", "id")
+            )
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.label_from_instance = lambda item: (
+                f"{item.release.product.name} {item.release.version} · {item.title}"
+            )
+            return field
         if db_field.name == "area":
             kwargs["queryset"] = FeatureArea.objects.select_related("product")
             field = super().formfield_for_foreignkey(db_field, request, **kwargs)

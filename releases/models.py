@@ -218,6 +218,17 @@ class ChangelogItem(models.Model):
     )
     screenshot = models.ImageField(_("screenshot"), upload_to="changelog/%Y/%m/", blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
+    # An earlier item of the product that this one fixes or improves (fans who rated that one the weakest
+    # earn the "your feedback was fixed" medal once this one is published: feedback.honours).
+    follows_up = models.ForeignKey(
+        "self",
+        verbose_name=_("follows up on"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        help_text=_("An earlier item of this product that this one fixes or improves."),
+    )
 
     class Meta:
         verbose_name = _("changelog item")

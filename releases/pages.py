@@ -69,7 +69,11 @@ class ChangelogGroup:
 def release_page(user, release: Release) -> dict:
     """The changelog grouped by kind (new, improved, fixed), each item with its
     area and engineers; the builds; the product's followers."""
-    items = list(release.changelog.select_related("area").prefetch_related("owners").order_by("position", "id"))
+    items = list(
+        release.changelog.select_related("area", "follows_up__release__product")
+        .prefetch_related("owners")
+        .order_by("position", "id")
+    )
     groups = [
         ChangelogGroup(kind=kind.value, label=kind.label, items=[item for item in items if item.kind == kind])
         for kind in ChangelogItem.Kind
