@@ -4,6 +4,8 @@ Each action is a conditional UPDATE: it logs only when it changed something,
 so two moderators pressing "lock" at once leave one log line.
 """
 
+from collections.abc import Callable
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -25,6 +27,15 @@ THREAD_FLAGS: dict[str, tuple[str, bool]] = {
     Kind.UNHIDE_THREAD: ("hidden", False),
 }
 POST_FLAGS: dict[str, bool] = {Kind.HIDE_POST: True, Kind.UNHIDE_POST: False}
+
+# What the apps above the forum undo when a thread is hidden, in the hiding transaction (ideas: the
+# points its votes gave); registered from their AppConfig.ready, each called with the thread's id.
+_on_thread_hidden: list[Callable[[int], object]] = []
+
+
+def on_thread_hidden(hook: Callable[[int], object]) -> Callable[[int], object]:
+    _on_thread_hidden.append(hook)
+    return hook
 
 
 class ModerationRefused(Exception):
@@ -63,6 +74,8 @@ def set_thread_flag(*, thread: Thread, moderator, kind: str, reason: str = "") -
         if audience and value:
             # A hidden thread's likes give no points (honour.points); shown again, it earns from new ones.
             points.take_back_points_of(kind=points.Kind.LIKED, causes=Post.objects.filter(thread=thread.pk))
+            for hook in _on_thread_hidden:
+                hook(thread.pk)
     return bool(changed)
 
 

@@ -19,3 +19,8 @@ class IdeasConfig(AppConfig):
         from ideas import honours
 
         medals.register_rule(Medal.Rule.FIRST_IDEA_SHIPPED, honours.first_idea_shipped)
+
+        # A hidden idea thread's votes give no points (forum.moderation does not import ideas).
+        from forum import moderation
+
+        moderation.on_thread_hidden(honours.take_back_vote_points)

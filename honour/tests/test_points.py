@@ -111,6 +111,17 @@ def test_a_vote_for_an_idea_gives_its_author_points_and_taking_it_back_takes_the
     assert total(author) == 0
 
 
+def test_hiding_an_idea_thread_takes_back_its_votes_points(settings):
+    settings.FORUM_DUPLICATE_SECONDS = 0  # two ideas by one author with the factory's same text
+    author = UserFactory()
+    idea = make_idea(author=author, votes=[UserFactory(), UserFactory()])
+    other = make_idea(author=author, votes=[UserFactory()])
+    assert total(author) == 3 * settings.HONOUR_POINTS["idea_voted"]
+    moderation.set_thread_flag(thread=idea.thread, moderator=UserFactory(roles=[Role.MODERATOR]), kind="hide_thread")
+    assert total(author) == settings.HONOUR_POINTS["idea_voted"]  # the other idea's vote stays
+    assert list(PointEntry.objects.filter(user=author).values_list("cause_id", flat=True)) == [other.pk]
+
+
 def test_a_vote_for_ones_own_idea_gives_no_points():
     author = UserFactory()
     make_idea(author=author, votes=[author])
