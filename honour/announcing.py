@@ -21,6 +21,7 @@ def announce_level(*, user_id: int, level: int) -> int:
         kind=Kind.LEVEL,
         key=f"level:{level}",
         params={"level": level},
+        group="levels",  # one line: the latest level reached
         url=reverse("profile", args=[username]),
     )
 
@@ -35,5 +36,6 @@ def announce_medal(*, award_id: int) -> int:
         kind=Kind.MEDAL,
         key=f"medal:{award.medal_id}",
         params={"medal": award.medal.name},
+        group="medals",  # one line: "3 medals received, the latest …" (notifications.pages)
         url=award.medal.get_absolute_url(),
     )

@@ -54,6 +54,15 @@ class NotificationGroup:
         if self.total == 1:
             return self.latest.message_html
         params = self.latest.params if isinstance(self.latest.params, dict) else {}
+        if self.kind == Kind.MEDAL:
+            sentence = ngettext(
+                "You received %(count)s medal, the latest “%(medal)s”",
+                "You received %(count)s medals, the latest “%(medal)s”",
+                self.total,
+            )
+            return mark_safe(
+                conditional_escape(sentence) % {"count": self.total, "medal": isolate(params.get("medal", ""))}
+            )
         thread = params.get("thread")
         if thread is None or self.kind not in (Kind.REPLY, Kind.MENTION, Kind.LIKE):
             return self.latest.message_html

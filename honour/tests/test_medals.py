@@ -162,3 +162,16 @@ def test_renaming_a_medal_renames_it_beside_the_names_of_those_who_show_it(clien
     assert [shown.name for shown in medals.shown_medals(Standing.objects.get(pk=fan.pk).shown_medals)] == [
         "Great helper"
     ]
+
+
+def test_medals_received_are_one_line_of_the_notifications_page(client, django_capture_on_commit_callbacks):
+    fan = UserFactory()
+    for n in range(3):
+        medal = Medal.objects.create(name=f"Medal {n}", slug=f"medal-{n}")
+        with django_capture_on_commit_callbacks(execute=True):
+            medals.grant_medal(medal=medal, user_ids=[fan.pk])
+    assert Notification.objects.filter(recipient=fan, kind=Kind.MEDAL).count() == 3
+    client.force_login(fan)
+    html = client.get(reverse("notifications:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert html.count("You received") == 1
+    assert "You received 3 medals, the latest “<bdi>Medal 2</bdi>”" in html
