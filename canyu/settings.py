@@ -364,6 +364,8 @@ QUIZ_SUBMIT_GRACE_SECONDS = env_int("QUIZ_SUBMIT_GRACE_SECONDS", 5)
 # Meetups (meetups.organisers.may_organise): besides staff, fans at this honour level or above (HONOUR_LEVELS;
 # 4, 发烧友: 400 points and an account 30 days old) may organise meetups (approved by moderators).
 MEETUPS_ORGANISER_MIN_LEVEL = env_int("MEETUPS_ORGANISER_MIN_LEVEL", 4, minimum=1)
+# The board (its slug) where a meetup's photo thread is started once it has ended (meetups.photos).
+MEETUPS_PHOTO_BOARD = env_str("MEETUPS_PHOTO_BOARD", "meetups")
 
 # Searches per minute by one client address, for visitors not signed in (search.ratelimits): a search
 # costs a full-text query, and robots would otherwise page through the whole forum with it.

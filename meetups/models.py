@@ -65,6 +65,15 @@ class Meetup(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     # Set once by the claim that sends the reminders (meetups.reminders).
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    # After the meetup: the thread where those who went share their photos (meetups.photos).
+    photo_thread = models.ForeignKey(
+        "forum.Thread",
+        verbose_name=_("photo thread"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("meetup")

@@ -2,13 +2,16 @@
 
 from celery import shared_task
 
-from meetups import reminders, rsvps
+from meetups import photos, reminders, rsvps
 
 
 @shared_task
 def remind_due_meetups() -> int:
-    """Every ten minutes (CELERY_BEAT_SCHEDULE): meetups starting within a day are reminded, each once."""
-    return reminders.remind_due_meetups()
+    """Every ten minutes (CELERY_BEAT_SCHEDULE): meetups starting within a day are reminded, each once;
+    meetups that have ended get their photo thread, each once."""
+    reminded = reminders.remind_due_meetups()
+    photos.open_due_photo_threads()
+    return reminded
 
 
 @shared_task
