@@ -27,6 +27,9 @@ class _Compiled(NamedTuple):
     sql: str
     names: tuple[str, ...]
     converters: list
+    # The type the ORM gave each parameter where it is not the value's own (psycopg's Int4 for an
+    # integer column on PostgreSQL): new values are passed as the ORM would pass them.
+    types: tuple
 
 
 _COMPILED: dict[tuple[str, str], _Compiled | None] = {}
@@ -37,7 +40,7 @@ def value_rows(name: str, model, make_queryset: Callable[..., QuerySet], values:
     alias = router.db_for_read(model)
     key = (name, alias)
     if key not in _COMPILED:
-        if len({repr(value) for value in values}) < len(values):
+        if any(value == other for index, value in enumerate(values) for other in values[index + 1 :]):
             # Equal values would not tell which parameter is which: compiled by a later call.
             return list(make_queryset(*values))
         _COMPILED[key] = _compile(make_queryset(*values), alias, values)
@@ -45,8 +48,9 @@ def value_rows(name: str, model, make_queryset: Callable[..., QuerySet], values:
     if compiled is None:
         return list(make_queryset(*values))
     connection = connections[alias]
+    params = [value if kind is None else kind(value) for value, kind in zip(values, compiled.types, strict=True)]
     with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, list(values))
+        cursor.execute(compiled.sql, params)
         rows = cursor.fetchall()
     return [dict(zip(compiled.names, converted(row, compiled.converters, connection), strict=True)) for row in rows]
 
@@ -55,14 +59,11 @@ def _compile(queryset: QuerySet, alias: str, values: Sequence[Any]) -> _Compiled
     compiler = queryset.query.get_compiler(alias)
     sql, params = compiler.as_sql()
     names = (*queryset.query.values_select, *queryset.query.annotation_select)
-    if (
-        [repr(param) for param in params] != [repr(value) for value in values]
-        or len(names) != len(compiler.select)
-        or queryset.query.extra_select
-    ):
+    if list(params) != list(values) or len(names) != len(compiler.select) or queryset.query.extra_select:
         return None  # its SQL depends on the values, or its columns are not its values' names
     columns = [expression for expression, _, _ in compiler.select]
-    return _Compiled(sql, tuple(names), list(compiler.get_converters(columns).items()))
+    types = tuple(None if type(param) is type(value) else type(param) for param, value in zip(params, values))
+    return _Compiled(sql, tuple(names), list(compiler.get_converters(columns).items()), types)
 
 
 def converted(row: tuple, converters: list, connection) -> tuple:
