@@ -62,7 +62,9 @@ def _compile(queryset: QuerySet, alias: str, values: Sequence[Any]) -> _Compiled
     if list(params) != list(values) or len(names) != len(compiler.select) or queryset.query.extra_select:
         return None  # its SQL depends on the values, or its columns are not its values' names
     columns = [expression for expression, _, _ in compiler.select]
-    types = tuple(None if type(param) is type(value) else type(param) for param, value in zip(params, values))
+    types = tuple(
+        None if type(param) is type(value) else type(param) for param, value in zip(params, values, strict=True)
+    )
     return _Compiled(sql, tuple(names), list(compiler.get_converters(columns).items()), types)
 
 
