@@ -23,26 +23,20 @@ MODERATE = ("accounts", "moderate_forum")
 
 
 def is_moderator(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    if not hasattr(user, "_forum_moderator"):
-        user._forum_moderator = user.has_perm(".".join(MODERATE))
-    return user._forum_moderator
+    """Whether the user may moderate the forum (the permission accounts.moderate_forum): read_roles."""
+    return read_roles(user)[1]
 
 
 def role_ids(user) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    if not hasattr(user, "_forum_role_ids"):
-        user._forum_role_ids = {group.pk for group in user.groups.all()}
-    return user._forum_role_ids
+    return read_roles(user)[0]
 
 
 def read_roles(user) -> tuple[set[int], bool]:
-    """role_ids(user) and is_moderator(user) in one query (they run three: the groups, the user's
-    permissions, the groups' permissions), kept on the user as they keep them. is_moderator's rule, as
-    Django's ModelBackend applies it: an active superuser, or an active user holding the permission
-    themselves or through a group (a test compares the two on every kind of user)."""
+    """The user's groups and whether they moderate, in one query kept on the user (Django's has_perm and
+    user.groups ran three: the groups, the user's permissions, the groups' permissions). Moderating is
+    Django's rule for user.has_perm("accounts.moderate_forum"), as its ModelBackend applies it: an active
+    superuser, or an active user holding the permission themselves or through a group (a test compares
+    the two on every kind of user)."""
     if not user.is_authenticated:
         return set(), False
     if not hasattr(user, "_forum_role_ids") or not hasattr(user, "_forum_moderator"):
