@@ -284,7 +284,13 @@ def _render_posts(inputs_list: list[tuple]) -> list[str]:
 # Where forum/_posts.html takes a post's actions, and where a post ends. Post texts cannot hold them
 # (nh3 drops comments and control characters), and the actions are looked for after the text anyway.
 _ACTIONS_HOLE = mark_safe("<!--post-actions-->")
-_POST_END = mark_safe("\x00post-end\x00")
+
+
+@functools.cache
+def _post_end() -> SafeString:
+    # A digest of SECRET_KEY (as forum.shells' holes): no text a user writes can hold it and cut a post in two.
+    token = hashlib.blake2b(settings.SECRET_KEY.encode(), digest_size=8, person=b"canyu-post-end").hexdigest()
+    return mark_safe(f"\x00post-end:{token}\x00")
 
 
 def _articles(posts: list[tuple[dict, dict]]) -> list[tuple[str, str]]:
@@ -292,9 +298,9 @@ def _articles(posts: list[tuple[dict, dict]]) -> list[tuple[str, str]]:
     if not posts:
         return []
     html = render_to_string(
-        "forum/_posts.html", {"posts": [post for post, _ in posts], "actions": _ACTIONS_HOLE, "end": _POST_END}
+        "forum/_posts.html", {"posts": [post for post, _ in posts], "actions": _ACTIONS_HOLE, "end": _post_end()}
     )
-    articles = html.split(_POST_END)[:-1]  # the loop ends each post with the marker
+    articles = html.split(_post_end())[:-1]  # the loop ends each post with the marker
     if len(articles) != len(posts):
         raise ValueError("forum/_posts.html must print {{ end }} once after each post")
     pieces = []
