@@ -21,6 +21,7 @@ from django.db import connections, router
 
 from accounts import usercache
 from accounts.models import User
+from canyu import compiledqueries
 
 
 def load_user(user_id) -> User | None:
@@ -47,13 +48,7 @@ def _read(alias: str, sql: str, converters, user_id) -> list | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    values = list(row)
-    for position, (functions, expression) in converters:
-        value = values[position]
-        for convert in functions:
-            value = convert(value, expression, connection)
-        values[position] = value
-    return values
+    return list(compiledqueries.converted(row, converters, connection))
 
 
 @functools.cache

@@ -7,6 +7,7 @@ release's changelog, an award's result), never on the reader: thread pages are s
 many readers (forum/shells.py), and a card is in their head.
 """
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -78,6 +79,9 @@ def share_card(
     )
 
 
+# A page's QR code is a function of its address alone, and making one costs about 3 ms (segno scores
+# eight masks in Python: most of a cold thread page's template time): each process keeps the last ones.
+@functools.lru_cache(maxsize=1024)
 def qr_svg(url: str) -> str:
     # Medium error correction: still read from a slightly smudged or reflective phone screen.
     # No XML declaration and no size in mm: it is drawn inside the page, sized by canyu.css.

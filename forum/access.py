@@ -10,6 +10,8 @@ looked up under versions older than the rules it was allowed by.
 
 from typing import NamedTuple, TypeGuard
 
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import connections, router
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -17,17 +19,58 @@ from django.shortcuts import get_object_or_404
 from forum import panels
 from forum.models import Board, Post, Thread
 
+MODERATE = ("accounts", "moderate_forum")
+
 
 def is_moderator(user) -> bool:
-    return user.is_authenticated and user.has_perm("accounts.moderate_forum")
+    """Whether the user may moderate the forum (the permission accounts.moderate_forum): read_roles."""
+    return read_roles(user)[1]
 
 
 def role_ids(user) -> set[int]:
+    return read_roles(user)[0]
+
+
+def read_roles(user) -> tuple[set[int], bool]:
+    """The user's groups and whether they moderate, in one query kept on the user (Django's has_perm and
+    user.groups ran three: the groups, the user's permissions, the groups' permissions). Moderating is
+    Django's rule for user.has_perm("accounts.moderate_forum"), as its ModelBackend applies it: an active
+    superuser, or an active user holding the permission themselves or through a group (a test compares
+    the two on every kind of user)."""
     if not user.is_authenticated:
-        return set()
-    if not hasattr(user, "_forum_role_ids"):
-        user._forum_role_ids = {group.pk for group in user.groups.all()}
-    return user._forum_role_ids
+        return set(), False
+    if not hasattr(user, "_forum_role_ids") or not hasattr(user, "_forum_moderator"):
+        quote = connections[router.db_for_read(Permission)].ops.quote_name
+        tables = {
+            name: quote(model._meta.db_table)
+            for name, model in (
+                ("member", user.groups.through),
+                ("group_perm", Group.permissions.through),
+                ("user_perm", user.user_permissions.through),
+                ("perm", Permission),
+                ("type", ContentType),
+            )
+        }
+        permission = (
+            f"SELECT {tables['perm']}.{quote('id')} FROM {tables['perm']} INNER JOIN {tables['type']}"
+            f" ON {tables['type']}.{quote('id')} = {tables['perm']}.{quote('content_type_id')}"
+            f" WHERE {tables['type']}.{quote('app_label')} = %s AND {tables['perm']}.{quote('codename')} = %s"
+        )
+        sql = (
+            f"SELECT {quote('group_id')}, EXISTS (SELECT 1 FROM {tables['group_perm']} WHERE"
+            f" {tables['group_perm']}.{quote('group_id')} = {tables['member']}.{quote('group_id')}"
+            f" AND {tables['group_perm']}.{quote('permission_id')} IN ({permission}))"
+            f" FROM {tables['member']} WHERE {tables['member']}.{quote('user_id')} = %s"
+            f" UNION ALL SELECT NULL, EXISTS (SELECT 1 FROM {tables['user_perm']} WHERE"
+            f" {tables['user_perm']}.{quote('user_id')} = %s AND {tables['user_perm']}.{quote('permission_id')}"
+            f" IN ({permission}))"
+        )
+        with connections[router.db_for_read(Permission)].cursor() as cursor:
+            cursor.execute(sql, [*MODERATE, user.pk, user.pk, *MODERATE])
+            rows = cursor.fetchall()
+        user._forum_role_ids = {group_id for group_id, _ in rows if group_id is not None}
+        user._forum_moderator = user.is_active and (user.is_superuser or any(bool(held) for _, held in rows))
+    return user._forum_role_ids, user._forum_moderator
 
 
 def may_read_roles(read_role_ids, *, superuser: bool, role_ids) -> bool:
@@ -165,6 +208,20 @@ def access_thread(user, thread_id: int) -> Thread:
     )
     if not may_read(user, thread.board) or (thread.hidden and not is_moderator(user)):
         raise Http404
+    return thread
+
+
+def thread_of_entry(user, entry: Entry) -> Thread:
+    """The thread of an ``entry`` its reader was allowed on (may_read_entry), with its board and what panels
+    look at: one query, where access_thread runs three. Its rules are not read again while its audience
+    versions are still the entry's, since every change of who may read it moves them in its own
+    transaction; if one committed since, access_thread decides again. For building a page: no board
+    roles are prefetched (may_read and may_start_thread would query)."""
+    thread = get_object_or_404(
+        Thread.objects.select_related("board", "board__parent", *panels.related()), pk=entry.object_id
+    )
+    if (thread.audience_version, thread.board.version) != entry.audience:
+        return access_thread(user, entry.object_id)
     return thread
 
 

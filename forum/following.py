@@ -21,9 +21,10 @@ def follow_thread(*, user, thread: Thread) -> None:
     Not durable: forum.posting calls it inside its own transaction, so the
     follow commits (or not) with the post.
     """
-    with transaction.atomic():
-        # INSERT ... ON CONFLICT DO NOTHING: one statement, no savepoint, and a
-        # double tap or a concurrent reply cannot raise IntegrityError.
+    with transaction.atomic(savepoint=False):
+        # INSERT ... ON CONFLICT DO NOTHING: one statement, no savepoint (it cannot fail on a duplicate, so
+        # nothing needs rolling back to one), and a double tap or a concurrent reply cannot raise
+        # IntegrityError.
         ThreadFollow.objects.bulk_create([ThreadFollow(thread=thread, user=user)], ignore_conflicts=True)
         pagecache.forget_reader(user.pk)
 

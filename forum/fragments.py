@@ -20,7 +20,6 @@ Fragments carry no CSRF token: their buttons submit the page's one
 fragment holds nothing personal.
 """
 
-import dataclasses
 import functools
 import hashlib
 import re
@@ -37,11 +36,14 @@ from django.template.base import render_value_in_context
 from django.template.loader import get_template, render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.roles import Role
+from honour import levels
 from honour.medals import shown_medals
 
 # Long enough that a thread read all day is rendered a few times, short enough
@@ -51,7 +53,7 @@ FRAGMENT_SECONDS = 60 * 60
 
 # Every template whose output is kept here, includes too (a test checks).
 FRAGMENT_TEMPLATES = (
-    "forum/_post.html",
+    "forum/_posts.html",
     "forum/_post_actions.html",
     "forum/_thread_row.html",
     "accounts/_avatar.html",
@@ -117,21 +119,16 @@ def _key(kind: str, inputs: tuple) -> str:
     return f"forum:frag:{kind}:{code_version()}:{digest}"
 
 
-def _cached(kind: str, inputs_list: list[tuple], render) -> SafeString:
-    """The fragments for ``inputs_list``, joined in order."""
-    return mark_safe("".join(_cached_each(kind, inputs_list, render)))
-
-
-def _cached_each(kind: str, inputs_list: list[tuple], render) -> list[str]:
-    """The fragments for ``inputs_list``, in order: fetched together, the missing ones rendered and stored."""
+def _cached_each(kind: str, inputs_list: list[tuple], render_many) -> list:
+    """The fragments for ``inputs_list``, in order: fetched together, the missing ones rendered together
+    (``render_many(inputs of each missing one)`` gives theirs, in order) and stored."""
     keys = [_key(kind, inputs) for inputs in inputs_list]
     found = cache.get_many(keys)
-    missing = {}
-    for key, inputs in zip(keys, inputs_list, strict=True):
-        if key not in found:
-            found[key] = missing[key] = render(inputs)
-    if missing:
+    waiting = {key: inputs for key, inputs in zip(keys, inputs_list, strict=True) if key not in found}
+    if waiting:
+        missing = dict(zip(waiting, render_many(list(waiting.values())), strict=True))
         cache.set_many(missing, FRAGMENT_SECONDS)
+        found.update(missing)
     return [found[key] for key in keys]
 
 
@@ -179,6 +176,13 @@ def _zone_and_language() -> tuple[str, str]:
 
 
 # --- Posts -------------------------------------------------------------------
+#
+# The posts of a page are rendered together: forum/_posts.html is one loop over
+# plain dicts whose values are ready to print (links joined, times formatted,
+# the author's badge and post count worded here), with no include, {% url %} or
+# translation per post. The output is cut into one fragment per post, and only
+# the posts missing from the cache are rendered. A cold signed-in page rendered
+# _post.html twenty times, with two includes and a plural translation in each.
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,63 +195,6 @@ class Reader:
     page_number: int
 
 
-@dataclass(frozen=True, slots=True)
-class Avatar:
-    url: str
-
-
-@dataclass(frozen=True, slots=True)
-class AuthorCard:
-    """What a post shows of its author (accounts/_avatar.html and _badge.html read it as they read a User)."""
-
-    username: str
-    url: str
-    shown_name: str
-    avatar: Avatar | None
-    badge: Role | None
-    phone_model: str
-    post_count: int
-    level: int = 1  # honour.levels
-    medals: tuple = ()  # honour.medals.ShownMedal
-
-
-@dataclass(frozen=True, slots=True)
-class PostCard:
-    """Everything forum/_post.html shows: the post, its author and the reader's relation to it."""
-
-    pk: int
-    html: str
-    hidden: bool
-    deleted: bool
-    created_iso: str
-    created_ago: str
-    edited_iso: str
-    edited_ago: str
-    like_count: int
-    author: AuthorCard
-    signed_in: bool
-    own: bool
-    liked: bool
-    moderator: bool
-    may_reply: bool
-    page_number: int
-    deletable: bool
-    urls: "PostUrls"
-
-
-@dataclass(frozen=True, slots=True)
-class PostUrls:
-    """Where a post's links and buttons lead (forum/_post.html)."""
-
-    post: str
-    like: str
-    report: str
-    moderate: str
-    revisions: str
-    edit: str
-    delete: str
-
-
 def render_posts(rows: list[dict], reader: Reader) -> SafeString:
     """The <article> of each post row (forum.pages.thread_page), from the cache where it can be."""
     signed_in = reader.user_id is not None
@@ -255,7 +202,7 @@ def render_posts(rows: list[dict], reader: Reader) -> SafeString:
         (index, row, signed_in, signed_in and row["author_id"] == reader.user_id, row["liked"])
         for index, row in enumerate(rows)
     ]
-    return _cached("post", _post_inputs(posts, reader), _post_renderer())
+    return mark_safe("".join(_cached_each("post", _post_inputs(posts, reader), _render_posts)))
 
 
 # How a signed-in reader can stand to a post: (own, liked). Liking your own
@@ -288,30 +235,17 @@ def render_post_relations(rows: list[dict], reader: Reader) -> list[tuple[str, t
     return _cached_each("post-relations", inputs_list, _render_relations)
 
 
-def _render_relations(inputs: tuple) -> tuple[str, tuple[str, ...], str]:
-    items, created_ago, edited_ago, zone, language, moderator, may_reply, page_number, deletable = inputs
-    card = _post_card(
-        (
-            items + (("liked", False),),
-            created_ago,
-            edited_ago,
-            zone,
-            language,
-            True,
-            False,
-            moderator,
-            may_reply,
-            page_number,
-            deletable,
-        )
-    )
-    frame = render_to_string("forum/_post.html", {"post": card, "actions": _ACTIONS_HOLE})
-    before, _, after = frame.rpartition(_ACTIONS_HOLE)
-    values = _action_values(card)  # the same in every relation
-    actions = tuple(
-        render_actions(dataclasses.replace(card, own=own, liked=liked), values) for own, liked in POST_RELATIONS
-    )
-    return before, actions, after
+def _render_relations(inputs_list: list[tuple]) -> list[tuple[str, tuple[str, ...], str]]:
+    posts = [
+        _post_values((items + (("liked", False),), created_ago, edited_ago, zone, language, True, False, *rest))
+        for items, created_ago, edited_ago, zone, language, *rest in inputs_list
+    ]
+    rendered = []
+    for (before, after), (_, actions) in zip(_articles(posts), posts, strict=True):
+        values = _action_values(actions)  # the same in every relation
+        each = tuple(render_actions({**actions, "own": own, "liked": liked}, values) for own, liked in POST_RELATIONS)
+        rendered.append((before, each, after))
+    return rendered
 
 
 def _post_inputs(posts: list[tuple[int, dict, bool, bool, bool]], reader: Reader) -> list[tuple]:
@@ -340,22 +274,148 @@ def _post_inputs(posts: list[tuple[int, dict, bool, bool, bool]], reader: Reader
     return inputs_list
 
 
-# Where forum/_post.html takes the post's actions. Post texts cannot hold it (nh3 drops comments),
-# and it is looked for after them anyway.
+def _render_posts(inputs_list: list[tuple]) -> list[str]:
+    """Whole <article>s, each with its actions as its reader stands to it."""
+    posts = [_post_values(inputs) for inputs in inputs_list]
+    return [
+        f"{before}{render_actions(actions)}{after}"
+        for (before, after), (_, actions) in zip(_articles(posts), posts, strict=True)
+    ]
+
+
+# Where forum/_posts.html takes a post's actions, and where a post ends. Post texts cannot hold them
+# (nh3 drops comments and control characters), and the actions are looked for after the text anyway.
 _ACTIONS_HOLE = mark_safe("<!--post-actions-->")
 
 
-def _post_renderer():
-    """Renders a post from its key inputs: forum/_post.html with its actions (render_actions) in it."""
+@functools.cache
+def _post_end() -> SafeString:
+    # A digest of SECRET_KEY (as forum.shells' holes): no text a user writes can hold it and cut a post in two.
+    token = hashlib.blake2b(settings.SECRET_KEY.encode(), digest_size=8, person=b"canyu-post-end").hexdigest()
+    return mark_safe(f"\x00post-end:{token}\x00")
 
-    def render(inputs: tuple) -> str:
-        card = _post_card(inputs)
-        before, _, after = render_to_string("forum/_post.html", {"post": card, "actions": _ACTIONS_HOLE}).rpartition(
-            _ACTIONS_HOLE
-        )
-        return f"{before}{render_actions(card)}{after}"
 
-    return render
+def _articles(posts: list[tuple[dict, dict]]) -> list[tuple[str, str]]:
+    """Each post's <article> as (before its actions, after them): forum/_posts.html rendered once for all."""
+    if not posts:
+        return []
+    html = render_to_string(
+        "forum/_posts.html", {"posts": [post for post, _ in posts], "actions": _ACTIONS_HOLE, "end": _post_end()}
+    )
+    articles = html.split(_post_end())[:-1]  # the loop ends each post with the marker
+    if len(articles) != len(posts):
+        raise ValueError("forum/_posts.html must print {{ end }} once after each post")
+    pieces = []
+    for article in articles:
+        before, hole, after = article.rpartition(_ACTIONS_HOLE)
+        if not hole:
+            raise ValueError("forum/_posts.html must print {{ actions }} in each post")
+        pieces.append((before, after))
+    return pieces
+
+
+def _post_values(inputs: tuple) -> tuple[dict, dict]:
+    """What forum/_posts.html prints of a post, and what forum/_post_actions.html reads of it, from its key's
+    inputs only (so that equal keys mean equal HTML).
+
+    The reader appears only as relations (signed in, own post, liked...), never
+    by id, so every reader in the same relation to a post shares its fragment.
+    """
+    items, created_ago, edited_ago, _zone, _language, signed_in, own, moderator, may_reply, page_number, deletable = (
+        inputs
+    )
+    row = dict(items)
+    pk, url = row["id"], _url_builder()
+    deleted = row["deleted_at"] is not None
+    urls = {
+        "post": url("forum:post", pk),
+        "like": url("forum:like", pk),
+        "report": url("forum:report_post", pk),
+        "moderate": url("forum:moderate_post", pk),
+        "revisions": url("forum:post_revisions", pk),
+        "edit": url("forum:edit_post", pk),
+        "delete": url("forum:delete_post", pk),
+    }
+    post = {
+        "pk": pk,
+        "html": mark_safe(row["html"]),  # made safe by forum.rendering when it was stored
+        "hidden": row["hidden"],
+        "deleted": deleted,
+        "created_iso": _iso(row["created_at"]),
+        "created_ago": created_ago,
+        "edited_iso": _iso(row["edited_at"]),
+        "edited_ago": edited_ago,
+        "urls": urls,
+        "author": _author(row, url),
+    }
+    actions = {
+        "signed_in": signed_in,
+        "own": own,
+        "liked": row["liked"],
+        "moderator": moderator,
+        "may_reply": may_reply,
+        "hidden": row["hidden"],
+        "edited_iso": post["edited_iso"],
+        "deleted": deleted,
+        "deletable": deletable,
+        "pk": pk,
+        "like_count": row["like_count"],
+        "page_number": page_number,
+        "urls": urls,
+    }
+    return post, actions
+
+
+def _author(row: dict, url) -> dict:
+    """What a post shows of its author (``post.author`` in forum/_posts.html): the one place to add to it,
+    with its column in forum.pages.POST_COLUMNS."""
+    shown_name = row["author__display_name"] or row["author__username"]
+    return {
+        "username": row["author__username"],
+        "url": url("profile", row["author__username"]),
+        "shown_name": shown_name,
+        "initial": shown_name[:1].upper(),  # the blank avatar's letter, as accounts/_avatar.html draws it
+        "avatar_url": _avatar_url(row["author__avatar"]) if row["author__avatar"] else "",
+        "badge": _badge(row["badge"]) if row["badge"] else None,
+        "phone_model": row["author__phone_model"],
+        "post_count": row["author__post_count"],
+        "posts": _post_count(row["author__post_count"]),
+        "level": _level(row.get("author__standing__level") or 1, translation.get_language()),  # honour.levels
+        "medals": shown_medals(row.get("author__standing__shown_medals")),  # those they chose to show
+    }
+
+
+@functools.lru_cache(maxsize=64)
+def _level(number: int, language: str) -> dict:
+    """A level as a post shows it beside the name: its name, and "Level 2 · 常客" as its title."""
+    name = levels.level_name(number)
+    return {
+        "name": name,
+        "title": translation.gettext("Level %(number)s · %(name)s") % {"number": number, "name": name},
+    }
+
+
+def _badge(name: str) -> dict:
+    """A role's badge as accounts/_badge.html shows it: its CSS name and its label in the reader's language."""
+    return _badge_in(name, translation.get_language())
+
+
+@functools.lru_cache(maxsize=64)
+def _badge_in(name: str, language: str) -> dict:
+    role = Role(name)
+    return {"name": role.name.lower(), "label": str(role.label)}
+
+
+def _post_count(count: int) -> SafeString:
+    """ "12 posts" in the reader's language: the words forum/index.html has, printed as {% blocktranslate %}
+    prints them (the number formatted and escaped, the words as translated)."""
+    return _post_count_in(count, translation.get_language(), code_version())
+
+
+@functools.lru_cache(maxsize=2048)
+def _post_count_in(count: int, language: str, code: str) -> SafeString:
+    counter = render_value_in_context(count, _FORMAT_CONTEXT)
+    return mark_safe(ngettext("%(counter)s post", "%(counter)s posts", count) % {"counter": counter})
 
 
 # --- A post's actions ---------------------------------------------------------
@@ -371,31 +431,39 @@ def _post_renderer():
 
 ACTION_FLAGS = ("signed_in", "own", "liked", "moderator", "may_reply", "hidden", "edited_iso", "deleted", "deletable")
 ACTION_VALUES = ("pk", "like_count", "page_number")  # and every one of post.urls
+URL_NAMES = ("post", "like", "report", "moderate", "revisions", "edit", "delete")
 
 
-def render_actions(card: "PostCard", values: dict[str, str] | None = None) -> str:
-    """forum/_post_actions.html for ``card``: the same HTML as rendering it (a test says so). ``values``:
-    _action_values(card), when the caller fills the same post's actions in several shapes."""
-    values = values or _action_values(card)
-    shape = tuple(bool(getattr(card, flag)) for flag in ACTION_FLAGS)
+def render_actions(post: dict, values: dict[str, str] | None = None) -> str:
+    """forum/_post_actions.html for ``post`` (a dict of ACTION_FLAGS, ACTION_VALUES and ``urls``): the same
+    HTML as rendering it (a test says so). ``values``: _action_values(post), when the caller fills the same
+    post's actions in several shapes."""
+    values = values or _action_values(post)
+    shape = tuple(bool(post[flag]) for flag in ACTION_FLAGS)
     pieces = _actions_pieces(shape, translation.get_language(), code_version())
     return "".join(piece if index % 2 == 0 else values[piece] for index, piece in enumerate(pieces))
 
 
-def _action_values(card: "PostCard") -> dict[str, str]:
+def _action_values(post: dict) -> dict[str, str]:
     """Each of ACTION_VALUES and post.urls as {{ }} prints it."""
-    urls = card.urls
-    return {
-        name: render_value_in_context(
-            getattr(urls, name[5:]) if name.startswith("urls.") else getattr(card, name), _FORMAT_CONTEXT
-        )
-        for name in _ACTION_NAMES
-    }
+    urls = post["urls"]
+    values = {name: _printed(post[name]) for name in ACTION_VALUES}
+    values.update((f"urls.{name}", _printed(urls[name])) for name in URL_NAMES)
+    return values
+
+
+def _printed(value) -> str:
+    """``value`` as {{ value }} prints it (render_value_in_context), the common cases without its detours:
+    a whole number with no thousands separator, and text escaped."""
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
+    if type(value) is str:
+        return escape(value)
+    return render_value_in_context(value, _FORMAT_CONTEXT)
 
 
 _FORMAT_CONTEXT = Context()  # as render_to_string's: autoescape on, localization as the settings say
 _ACTION_MARKER = re.compile("\x00action:([a-z_.]+)\x00")
-_ACTION_NAMES = (*ACTION_VALUES, *(f"urls.{name}" for name in PostUrls.__dataclass_fields__))
 
 
 @functools.lru_cache(maxsize=256)
@@ -409,82 +477,13 @@ def _actions_pieces(shape: tuple[bool, ...], language: str, code: str) -> tuple[
         flag: ("edited" if flag == "edited_iso" else True) if on else ("" if flag == "edited_iso" else False)
         for flag, on in zip(ACTION_FLAGS, shape, strict=True)
     }
-    urls = PostUrls(**{name[5:]: marker(name) for name in _ACTION_NAMES if name.startswith("urls.")})
-    stand_in = _ActionsStandIn(**flags, **{name: marker(name) for name in ACTION_VALUES}, urls=urls)
+    stand_in = {
+        **flags,
+        **{name: marker(name) for name in ACTION_VALUES},
+        "urls": {name: marker(f"urls.{name}") for name in URL_NAMES},
+    }
     html = render_to_string("forum/_post_actions.html", {"post": stand_in})
     return tuple(_ACTION_MARKER.split(html))
-
-
-@dataclass(frozen=True, slots=True)
-class _ActionsStandIn:
-    """What forum/_post_actions.html may read of a post: ACTION_FLAGS in {% if %}, and prints of
-    ACTION_VALUES and of post.urls (a test renders every shape both ways and compares)."""
-
-    signed_in: bool
-    own: bool
-    liked: bool
-    moderator: bool
-    may_reply: bool
-    hidden: bool
-    edited_iso: str
-    deleted: bool
-    deletable: bool
-    pk: str
-    like_count: str
-    page_number: str
-    urls: "PostUrls"
-
-
-def _post_card(inputs: tuple) -> PostCard:
-    """The card of a post, from its key's inputs only (so that equal keys mean equal HTML).
-
-    The reader appears only as relations (signed in, own post, liked...), never
-    by id, so every reader in the same relation to a post shares its fragment.
-    """
-    items, created_ago, edited_ago, _zone, _language, signed_in, own, moderator, may_reply, page_number, deletable = (
-        inputs
-    )
-    row = dict(items)
-    pk, url = row["id"], _url_builder()
-    author = AuthorCard(
-        username=row["author__username"],
-        url=url("profile", row["author__username"]),
-        shown_name=row["author__display_name"] or row["author__username"],
-        avatar=Avatar(_avatar_url(row["author__avatar"])) if row["author__avatar"] else None,
-        badge=Role(row["badge"]) if row["badge"] else None,
-        phone_model=row["author__phone_model"],
-        post_count=row["author__post_count"],
-        level=row.get("author__standing__level") or 1,
-        medals=shown_medals(row.get("author__standing__shown_medals")),
-    )
-    return PostCard(
-        pk=row["id"],
-        html=row["html"],
-        hidden=row["hidden"],
-        deleted=row["deleted_at"] is not None,
-        created_iso=_iso(row["created_at"]),
-        created_ago=created_ago,
-        edited_iso=_iso(row["edited_at"]),
-        edited_ago=edited_ago,
-        like_count=row["like_count"],
-        author=author,
-        signed_in=signed_in,
-        own=own,
-        liked=row["liked"],
-        moderator=moderator,
-        may_reply=may_reply,
-        page_number=page_number,
-        deletable=deletable,
-        urls=PostUrls(
-            post=url("forum:post", pk),
-            like=url("forum:like", pk),
-            report=url("forum:report_post", pk),
-            moderate=url("forum:moderate_post", pk),
-            revisions=url("forum:post_revisions", pk),
-            edit=url("forum:edit_post", pk),
-            delete=url("forum:delete_post", pk),
-        ),
-    )
 
 
 def _iso(value) -> str:
@@ -522,19 +521,23 @@ class ThreadCard:
 
 def render_thread_rows(rows: list[dict]) -> SafeString:
     """The <li> of each thread row (forum.pages.board_page), from the cache where it can be."""
-    return _cached("thread-row", _thread_row_inputs(rows), _render_thread_row)
+    return mark_safe("".join(_cached_each("thread-row", _thread_row_inputs(rows), _render_thread_rows)))
 
 
 def render_thread_row_states(rows: list[dict]) -> list[tuple[str, str]]:
     """Each thread row's <li> read and unread, whatever its ``unread`` says (forum.shells)."""
     both = [{**row, "unread": unread} for row in rows for unread in (False, True)]
-    html = _cached_each("thread-row", _thread_row_inputs(both), _render_thread_row)
+    html = _cached_each("thread-row", _thread_row_inputs(both), _render_thread_rows)
     return [(html[start], html[start + 1]) for start in range(0, len(html), 2)]
 
 
 def _thread_row_inputs(rows: list[dict]) -> list[tuple]:
     zone, language = _zone_and_language()
     return [(tuple(row.items()), _ago(row["last_activity_at"]), zone, language) for row in rows]
+
+
+def _render_thread_rows(inputs_list: list[tuple]) -> list[str]:
+    return [_render_thread_row(inputs) for inputs in inputs_list]
 
 
 def _render_thread_row(inputs: tuple) -> str:

@@ -19,7 +19,7 @@ from django.utils.text import Truncator
 
 from forum import posting
 from forum.models import Like, Post, ThreadFollow
-from forum.rendering import render_post
+from forum.rendering import may_mention, render_post
 from notifications.delivery import notify
 from notifications.models import Kind
 
@@ -53,7 +53,7 @@ def notify_about_post(*, post_id: int) -> int:
             group=f"mention:thread:{thread.pk}",
             actor_id=post.author_id,
         )
-    if not Post.objects.filter(thread_id=thread.pk, id__lt=post.pk).exists():
+    if post.floor == 1:
         return offered  # a thread's first post is not a reply; its only follower is its author
 
     # Keyset walk over the unique (thread, user) index: one batch in memory.
@@ -127,6 +127,8 @@ def _readers(role_ids: list[int], prefix: str = "") -> Q:
 def _mentioned_user_ids(post: Post, may_read: Q) -> set[int]:
     """The accounts @named in the post as it is now (rendered again: the stored
     HTML keeps no list), minus its author and anyone who cannot read the thread."""
+    if not may_mention(post.source):
+        return set()  # no @ at all: not rendered again (most replies)
     names = render_post(post.source, mention_exists=posting.existing_usernames).mentions
     if not names:
         return set()

@@ -12,6 +12,7 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery
 
 from accounts.models import User
 from accounts.roles import Role
+from canyu import compiledqueries
 from forum import access
 from forum.models import Board, Like, Post, Thread, ThreadRead
 
@@ -114,35 +115,42 @@ def unseen_floors(thread_id: int):
     return Post.objects.filter(Q(hidden=True) | Q(deleted_at__isnull=False), thread_id=thread_id)
 
 
-def thread_page(user, thread: Thread, page_number):
+def thread_page(user, thread: Thread, page_number, *, likes: bool = True):
     """A page of the thread's posts as rows of POST_COLUMNS plus the author's ``badge`` (a role name or None)
-    and whether the reader ``liked`` it.
+    and whether the reader ``liked`` it (always False without ``likes``: a shell shared by many readers
+    fills each one's likes itself).
 
     Page N holds the visible posts N·20-19 to N·20 in floor order, as an OFFSET over them would, but
     read as a range of floors: moderators see every post, so their page N starts at floor N·20-19;
     fans' page starts that many visible posts in, found from the floors they do not see
-    (``first_floor``, one query reading that short list, which stands in for a COUNT). Either way the
-    posts come from the forum_post_one_per_floor index from that floor on, at the cost of page 1.
+    (``first_floor``, one query reading that short list, which stands in for a COUNT, and none when the
+    thread's counters say there are none). Either way the posts come from the forum_post_one_per_floor
+    index from that floor on, at the cost of page 1.
 
-    Then three plain queries (posts with authors, the authors' roles, the reader's likes): cheaper
-    to build and run than one with a subquery per row.
+    Then plain queries (posts with authors, compiled once: canyu.compiledqueries; the authors' roles;
+    the reader's likes): cheaper to build and run than one with a subquery per row.
     """
+    moderator = access.is_moderator(user)
     unseen = (
         []
-        if access.is_moderator(user)
+        if moderator or not has_unseen_posts(thread)
         else list(unseen_floors(thread.pk).order_by("floor").values_list("floor", flat=True))
     )
     page = Paginator(range(thread.last_floor - len(unseen)), POSTS_PER_PAGE).get_page(page_number)
     start = first_floor(seen_before=(page.number - 1) * POSTS_PER_PAGE, unseen=unseen)
-    rows = list(
-        visible_posts(user, thread).filter(floor__gte=start).order_by("floor").values(*POST_COLUMNS)[:POSTS_PER_PAGE]
+    rows = compiledqueries.value_rows(
+        # The page's size is in its SQL (LIMIT), and its filters depend on the reader.
+        f"forum.pages.thread_page:{POSTS_PER_PAGE}:{'moderator' if moderator else 'fan'}",
+        Post,
+        lambda thread_id, floor: _posts_from(thread_id, floor, moderator=moderator),
+        [thread.pk, start],
     )
     page.object_list = rows
     if not rows:
         return page
     badges = _badges({row["author_id"] for row in rows})
     liked = set()
-    if user.is_authenticated:
+    if likes and user.is_authenticated:
         liked = set(
             Like.objects.filter(user=user, post__in=[row["id"] for row in rows]).values_list("post_id", flat=True)
         )
@@ -150,6 +158,22 @@ def thread_page(user, thread: Thread, page_number):
         row["badge"] = badges.get(row["author_id"])
         row["liked"] = row["id"] in liked
     return page
+
+
+def _posts_from(thread_id: int, floor: int, *, moderator: bool):
+    """A page of posts from ``floor`` on, as fans or moderators see them."""
+    # One filter() each, in the order of their values (a filter() sorts its keywords).
+    posts = Post.objects.filter(thread_id=thread_id).filter(floor__gte=floor)
+    if not moderator:
+        posts = posts.filter(hidden=False, deleted_at=None)
+    return posts.order_by("floor").values(*POST_COLUMNS)[:POSTS_PER_PAGE]
+
+
+def has_unseen_posts(thread: Thread) -> bool:
+    """Whether fans miss any of the thread's posts, by its counters: every floor ever taken (last_floor) is a
+    post shown (reply_count + 1), deleted or hidden. Kept in the transactions that change them, rebuilt by
+    the nightly recount (forum.recounting)."""
+    return thread.last_floor != thread.reply_count + 1 or thread.hidden_posts > 0
 
 
 def first_floor(*, seen_before: int, unseen: list[int]) -> int:

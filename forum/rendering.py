@@ -116,6 +116,11 @@ class RenderedPost:
     image_count: int
 
 
+def may_mention(source: str) -> bool:
+    """Whether ``source`` has anything an @mention could be made of (render_post finds which exist)."""
+    return _MENTION_RE.search(source) is not None
+
+
 def render_post(source: str, *, mention_exists: MentionLookup | None = None) -> RenderedPost:
     """Render post Markdown to sanitised HTML.
 

@@ -145,7 +145,8 @@ def _roles_of(user, found: dict) -> Roles:
         pagecache.token(found, ROLES_GENERATION_KEY),
         pagecache.token(found, _user_roles_generation_key(user.pk)),
     )
-    roles = Roles(generation, user.is_superuser, frozenset(access.role_ids(user)), access.is_moderator(user))
+    role_ids, moderator = access.read_roles(user)
+    roles = Roles(generation, user.is_superuser, frozenset(role_ids), moderator)
     cache.set(_roles_key(user.pk), roles, pagecache.GENERATION_SECONDS)
     return roles
 
@@ -351,7 +352,7 @@ def serve_thread(
     request: HttpRequest,
     thread_id: int,
     *,
-    build: Callable[[Roles], ThreadShell],
+    build: Callable[[Roles, access.Entry], ThreadShell],
     render_panels: Callable[[], list[str]],
 ) -> HttpResponse:
     """The thread page for a signed-in reader, from its shell (built by ``build`` when missing or stale).
@@ -361,7 +362,8 @@ def serve_thread(
     yet, and a write only when the read mark moves; on a thread with panels,
     what ``render_panels`` costs.
     """
-    _roles, shell, found = _serve(request, "thread", access.thread_entry(thread_id), build)
+    entry = access.thread_entry(thread_id)
+    _roles, shell, found = _serve(request, "thread", entry, lambda roles: build(roles, entry))
     user_id = request.user.pk
     liked, following, mark = _reader_state(
         request, found, shell, lambda: _thread_state(user_id, thread_id, [post[0] for post in shell.posts])

@@ -94,7 +94,7 @@ def thread(request, thread_id):
         response = shells.serve_thread(
             request,
             thread_id,
-            build=lambda roles: _thread_shell(request, thread_id, roles),
+            build=lambda roles, entry: _thread_shell(request, entry, roles),
             render_panels=lambda: _reader_panels(request, thread_id),
         )
     elif pagecache.is_cacheable(request):
@@ -145,11 +145,11 @@ def _render_thread(request, thread_id):
     )
 
 
-def _thread_shell(request, thread_id, roles) -> shells.ThreadShell:
+def _thread_shell(request, entry, roles) -> shells.ThreadShell:
     """The thread page for readers with ``roles``, with holes for what each sees of their own."""
-    thread = access.access_thread(request.user, thread_id)
+    thread = access.thread_of_entry(request.user, entry)
     has_panels = panels.concern(thread)
-    page = pages.thread_page(request.user, thread, request.GET.get("page"))
+    page = pages.thread_page(request.user, thread, request.GET.get("page"), likes=False)
     rows = page.object_list
     # What the shell's kind of reader may do, not its builder: every reader of the kind gets this shell.
     may_reply = access.may_reply_to(thread, moderator=roles.moderator)

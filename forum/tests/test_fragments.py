@@ -57,8 +57,8 @@ def test_a_second_reader_gets_the_posts_from_the_cache():
     thread = make_thread(replies=2)
     first = signed_in(UserFactory()).get(thread.get_absolute_url())
     second = signed_in(UserFactory()).get(thread.get_absolute_url())
-    assert "forum/_post.html" in [t.name for t in first.templates]
-    assert "forum/_post.html" not in [t.name for t in second.templates]
+    assert "forum/_posts.html" in [t.name for t in first.templates]
+    assert "forum/_posts.html" not in [t.name for t in second.templates]
     assert second.status_code == 200 and "Reply 2" in second.content.decode()
 
 
@@ -290,7 +290,7 @@ def test_every_template_a_fragment_includes_is_in_its_code_version():
 
 def test_fragment_templates_read_nothing_but_their_card():
     # user, request, csrf_token or perms would make a fragment personal, and its key would not know.
-    for name in ("forum/_post.html", "forum/_thread_row.html"):
+    for name in ("forum/_posts.html", "forum/_thread_row.html"):
         source = get_template(name).template.source
         assert not re.search(r"{[{%][^}]*\b(user|request|csrf_token|perms|page|forloop)\b", source), name
 
@@ -331,7 +331,7 @@ def test_post_and_row_templates_build_no_url_with_reverse():
     # A {% url %} is a reverse() per link and fragment, 60 posts a shell; forum.fragments builds the cards'
     # URLs by joining strings.
     for name in (
-        "forum/_post.html",
+        "forum/_posts.html",
         "forum/_post_actions.html",
         "forum/_thread_row.html",
         "accounts/_avatar.html",
@@ -356,23 +356,32 @@ def test_fragment_links_are_the_urls_reverse_gives(client, fan):
 
 
 def test_the_shared_part_of_a_post_reads_no_relation_to_the_reader():
-    # forum/_post.html is rendered once for every relation to a post (forum.fragments._post_renderer):
+    # forum/_posts.html is rendered once for every relation to a post (forum.fragments._render_relations):
     # what depends on it belongs in forum/_post_actions.html.
-    source = get_template("forum/_post.html").template.source
+    source = get_template("forum/_posts.html").template.source
     assert not re.search(r"\bpost\.(signed_in|own|liked)\b", source)
+
+
+def test_the_post_loop_includes_nothing_and_translates_nothing_per_post():
+    # The loop runs twenty times a page: an include, a {% url %} or a translation in it costs twenty.
+    source = get_template("forum/_posts.html").template.source
+    loop = source[source.index("{% for post in posts %}") :]
+    assert not re.search(r"{%\s*(include|url|translate|blocktranslate|trans|blocktrans)\b", loop)
 
 
 # --- What a cold page renders --------------------------------------------------
 
 
-def test_a_cold_signed_in_page_renders_each_post_once_and_its_actions_once_per_shape():
+def test_a_cold_signed_in_page_renders_its_posts_once_and_their_actions_once_per_shape():
     # A shell used to render every post three times over (one <article> per relation to the reader)
-    # and _post_actions.html once per post and relation: 60 renders for a page of 20 posts.
+    # and _post_actions.html once per post and relation: 60 renders for a page of 20 posts; then
+    # _post.html once per post. Now the posts are one loop.
     thread = make_thread(replies=9)
     fragments._actions_pieces.cache_clear()
     response = signed_in(UserFactory()).get(thread.get_absolute_url())
     names = [template.name for template in response.templates]
-    assert names.count("forum/_post.html") == 10
+    assert names.count("forum/_posts.html") == 1
+    assert response.content.decode().count("<article ") == 10
     # Own, liked, other; the first post (not deletable) and the replies: at most six shapes.
     assert 0 < names.count("forum/_post_actions.html") <= 6
 
@@ -384,32 +393,34 @@ def test_a_posts_actions_are_what_its_template_renders_in_every_shape(language):
     from django.template.loader import render_to_string
     from django.utils import translation
 
-    urls = fragments.PostUrls(
-        post="/p/1234567/",
-        like="/p/1234567/like/",
-        report="/p/1234567/report/",
-        moderate="/p/1234567/moderate/",
-        revisions="/p/1234567/revisions/",
-        edit="/p/1234567/edit/",
-        delete="/p/1234567/delete/",
-    )
-    author = fragments.AuthorCard(
-        username="a", url="/u/a/", shown_name="A", avatar=None, badge=None, phone_model="", post_count=1
-    )
+    urls = {
+        "post": "/p/1234567/",
+        "like": "/p/1234567/like/",
+        "report": "/p/1234567/report/",
+        "moderate": "/p/1234567/moderate/",
+        "revisions": "/p/1234567/revisions/",
+        "edit": "/p/1234567/edit/",
+        "delete": "/p/1234567/delete/",
+    }
+    assert set(urls) == set(fragments.URL_NAMES)
     with translation.override(language):
         for shape in range(2 ** len(fragments.ACTION_FLAGS)):
             flags = {flag: bool(shape >> bit & 1) for bit, flag in enumerate(fragments.ACTION_FLAGS)}
             flags["edited_iso"] = "2026-12-04T17:00:00+08:00" if flags["edited_iso"] else ""
-            card = fragments.PostCard(
-                pk=1234567,
-                html="",
-                created_iso="",
-                created_ago="",
-                edited_ago="",
-                like_count=12345,
-                author=author,
-                page_number=1001,
-                urls=urls,
-                **flags,
-            )
-            assert fragments.render_actions(card) == render_to_string("forum/_post_actions.html", {"post": card})
+            post = {**flags, "pk": 1234567, "like_count": 12345, "page_number": 1001, "urls": urls}
+            assert fragments.render_actions(post) == render_to_string("forum/_post_actions.html", {"post": post})
+
+
+def test_a_posts_avatar_and_badge_are_drawn_as_on_every_other_page(client, fan):
+    # forum/_posts.html draws them itself (no include per post): the same markup as accounts/_avatar.html
+    # and accounts/_badge.html, with and without a picture and a role.
+    pictured = UserFactory(roles=[Role.ENGINEER])
+    pictured = set_profile(pictured, avatar_webp=profiles.read_avatar(upload(image_bytes())))
+    plain = UserFactory(display_name="ümit")
+    thread = make_thread(author=pictured, replies=1, repliers=[plain])
+    html = page(client, thread)
+    for post in thread.posts.all():
+        person = type(post.author).objects.get(pk=post.author_id)
+        drawn = article(html, post)
+        assert get_template("accounts/_avatar.html").render({"person": person}).strip() in drawn
+        assert get_template("accounts/_badge.html").render({"person": person}).strip() in drawn

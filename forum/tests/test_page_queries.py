@@ -60,8 +60,9 @@ def test_board_page_query_count_does_not_grow(client, signed_in):
 def test_thread_page_queries_anonymous(client, django_assert_num_queries):
     thread = grow_thread(30)
     # the thread's entry (forum.access: read roles and page versions), thread+board, board read roles,
-    # board start roles, the floors fans do not see (in place of a count), posts+authors, authors' roles (badges)
-    with django_assert_num_queries(7):
+    # board start roles, posts+authors, authors' roles (badges); the floors fans do not see (in place of a
+    # count) only when the thread's counters say some are (forum.pages.has_unseen_posts)
+    with django_assert_num_queries(6):
         client.get(thread.get_absolute_url())
 
 
@@ -69,13 +70,14 @@ def test_thread_page_queries_signed_in(client, django_assert_num_queries, settin
     thread = grow_thread(30)
     client.force_login(UserFactory())
     # The first signed-in view builds the shell (forum.shells): session (none
-    # with Redis: cached_db), the thread's entry, user, viewer's groups, user and
-    # group permissions (kept as the viewer's roles), thread+board, read roles, start roles,
-    # unseen floors, posts+authors, authors' roles (badges), the builder's likes;
-    # then the viewer's own parts: likes + follow + read mark in one query,
-    # the read mark's INSERT (first visit), the header's unread count (cached
-    # afterwards).
-    with django_assert_num_queries(15 + session_queries(settings)):
+    # with Redis: cached_db), the thread's entry, user, viewer's groups and whether
+    # they moderate in one query (kept as the viewer's roles), thread+board (its read
+    # rules are the entry's: forum.access.thread_of_entry), posts+authors, authors'
+    # roles (badges); no unseen floors (none, by the thread's counters) and no likes
+    # (the shell is everyone's); then the viewer's own parts: likes + follow + read
+    # mark in one query, the read mark's INSERT (first visit), the header's unread
+    # count (cached afterwards).
+    with django_assert_num_queries(9 + session_queries(settings)):
         client.get(thread.get_absolute_url())
 
 
@@ -111,9 +113,10 @@ def test_another_reader_gets_the_thread_from_the_shell(django_assert_num_queries
     first.force_login(UserFactory())
     second.force_login(UserFactory())
     first.get(thread.get_absolute_url())
-    # session, the thread's entry, user, their groups and permissions (their roles,
-    # cached afterwards), likes + follow + read mark, the mark's INSERT, unread count
-    with django_assert_num_queries(8 + session_queries(settings)):
+    # session, the thread's entry, user, their groups and whether they moderate (their
+    # roles, one query, cached afterwards), likes + follow + read mark, the mark's INSERT,
+    # unread count
+    with django_assert_num_queries(6 + session_queries(settings)):
         second.get(thread.get_absolute_url())
 
 
@@ -142,10 +145,10 @@ def test_board_page_queries_signed_in(client, django_assert_num_queries, setting
     board = grow_board(25)
     client.force_login(UserFactory())
     # The first signed-in view builds the shell (forum.shells): session (none
-    # with Redis: cached_db), the board's entry, user, viewer's groups, board+parent, read roles,
-    # start roles, viewer's user and group permissions (kept as the viewer's
-    # roles), count, threads+authors+last posters with the builder's read marks;
-    # then the viewer's read marks of the page's threads, the header's unread
-    # notification count (cached afterwards).
-    with django_assert_num_queries(12 + session_queries(settings)):
+    # with Redis: cached_db), the board's entry, user, viewer's groups and whether
+    # they moderate in one query (kept as the viewer's roles), board+parent, read
+    # roles, start roles, count, threads+authors+last posters with the builder's
+    # read marks; then the viewer's read marks of the page's threads, the header's
+    # unread notification count (cached afterwards).
+    with django_assert_num_queries(10 + session_queries(settings)):
         client.get(board.get_absolute_url())

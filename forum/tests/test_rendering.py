@@ -14,6 +14,7 @@ from forum.rendering import (
     MAX_NESTING,
     MAX_PADDED_TABLE_CELLS,
     RenderedPost,
+    may_mention,
     render_post,
     sanitize_post_html,
 )
@@ -538,3 +539,9 @@ def test_sanitizer_drops_class_other_than_mention_on_links():
     assert elements(sanitize_post_html('<a href="/u/bob/" class="btn-danger">x</a>'), "a") == [
         {"href": "/u/bob/", "rel": "nofollow ugc noopener"}
     ]
+
+
+def test_a_text_without_an_at_sign_may_mention_no_one():
+    # notifying renders a reply again for its mentions only when it may hold one.
+    assert may_mention("thanks @mei") and may_mention("谢谢＠mei")
+    assert not may_mention("thanks mei")
