@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from guesses import guessing, pages
+from canyu.cardimages import card_response
+from guesses import guessing, pages, sharing
 from guesses.forms import GuessForm
 
 
@@ -19,7 +20,14 @@ def detail(request, teaser_id):
     page = pages.teaser_page(request.user, teaser_id)
     initial = {"choice": page.guess.choice_id} if page.guess else None
     form = GuessForm(initial=initial, choices=page.choices)
-    return render(request, "guesses/detail.html", {"page": page, "form": form})
+    return render(
+        request, "guesses/detail.html", {"page": page, "form": form, "share": sharing.teaser_share_card(page)}
+    )
+
+
+def card(request, teaser_id):
+    """The teaser's share picture (1200×630 PNG): the clues so far, drawn once per content."""
+    return card_response(request, sharing.teaser_picture(pages.teaser_page(request.user, teaser_id)))
 
 
 @require_POST
@@ -35,4 +43,5 @@ def guess(request, teaser_id):
         else:
             messages.success(request, _("Your guess is in. You can change it until the close."))
             return redirect(page.teaser)
-    return render(request, "guesses/detail.html", {"page": page, "form": form}, status=400)
+    context = {"page": page, "form": form, "share": sharing.teaser_share_card(page)}
+    return render(request, "guesses/detail.html", context, status=400)
