@@ -26,7 +26,6 @@ Decisions worth knowing:
 """
 
 import logging
-import re
 import uuid
 from datetime import timedelta
 
@@ -36,15 +35,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from canyu.images import WEBP_MAX_SIDE, encode_webp, open_image, shrink_to_fit, upright
+from canyu.text import plain_markdown
 from forum.models import PostImage
 
 logger = logging.getLogger(__name__)
 
 THUMBNAIL_MAX_WIDTH = 1280
-
-# Every ASCII punctuation character can be backslash-escaped in CommonMark;
-# escaped, none of them can end the image text or start a link, code or emphasis.
-_MARKDOWN_PUNCTUATION_RE = re.compile(r"([!-/:-@\[-`{-~])")
 
 
 def store_post_image(*, uploader, upload) -> PostImage:
@@ -113,7 +109,7 @@ def image_markdown(image: PostImage, alt: str = "") -> str:
     The alt text is the fan's own: line breaks become spaces and ASCII
     punctuation is escaped, so it stays plain text inside the image.
     """
-    alt = _MARKDOWN_PUNCTUATION_RE.sub(r"\\\1", " ".join(alt.split()))
+    alt = plain_markdown(" ".join(alt.split()))
     return f"[![{alt}]({image.thumbnail.url})]({image.image.url})"
 
 

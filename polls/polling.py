@@ -17,7 +17,6 @@ closed it.
 """
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,6 +29,7 @@ from django.utils.translation import gettext as _, ngettext
 
 import outbox
 from canyu import counters
+from canyu.text import plain_markdown
 from forum import access, pagecache, posting
 from forum.models import Thread, ThreadFollow
 from honour import points
@@ -330,14 +330,6 @@ def percent(votes: int, ballots: int) -> int:
     return round(100 * votes / ballots) if ballots else 0
 
 
-_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-?\[-`{-~])")
-
-
-def _plain(text: str) -> str:
-    """Fans' text shown as typed in Markdown: every ASCII punctuation mark escaped."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
-
-
 def winner_text(result: Result) -> str:
     """“Dark mode” with 12 votes; a tie names every winner; no ballots say so."""
     if not result.winners:
@@ -359,7 +351,7 @@ def winner_text(result: Result) -> str:
 def result_markdown(poll: Poll, result: Result) -> str:
     """The result post, in the site's language (a post has one text for everyone)."""
     with translation.override(settings.LANGUAGE_CODE):
-        lines = [_("**Poll closed:** %(question)s") % {"question": _plain(poll.question)}, ""]
+        lines = [_("**Poll closed:** %(question)s") % {"question": plain_markdown(poll.question)}, ""]
         for option in result.options:
             share = percent(option.vote_count, result.ballots)
             lines.append(
@@ -369,10 +361,10 @@ def result_markdown(poll: Poll, result: Result) -> str:
                     "%(answer)s: %(votes)d votes (%(percent)d%%)",
                     option.vote_count,
                 )
-                % {"answer": _plain(option.label), "votes": option.vote_count, "percent": share}
+                % {"answer": plain_markdown(option.label), "votes": option.vote_count, "percent": share}
             )
         lines.append("")
-        lines.append(_("Result: %(winner)s.") % {"winner": _plain(winner_text(result))})
+        lines.append(_("Result: %(winner)s.") % {"winner": plain_markdown(winner_text(result))})
         lines.append(
             ngettext("%(count)d fan answered.", "%(count)d fans answered.", result.ballots) % {"count": result.ballots}
         )
