@@ -126,12 +126,7 @@ def seed(args) -> dict:
     with transaction.atomic(), connection.cursor() as cursor:
         tables = ", ".join(quote(model._meta.db_table) for model in (User, Board, Quiz))
         cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-        copy_users(cursor, args.attempts, password=make_password(None))
-        users = quote(User._meta.db_table)
-        cursor.execute(
-            f"UPDATE {users} SET username = replace(username, 'follower', %s), email = replace(email, 'follower', %s)",
-            [PREFIX, PREFIX],
-        )
+        copy_users(cursor, args.attempts, password=make_password(None), prefix=PREFIX)
     now = timezone.now()
     staff = User.objects.create(
         username="quizmaster", email="quizmaster@bench.canyu.localhost", is_staff=True, date_joined=now

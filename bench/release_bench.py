@@ -178,9 +178,9 @@ def seed(followers: int):
     return Release.objects.select_related("product").get(pk=release.pk), ProductFollow.objects.count()
 
 
-def copy_users(cursor, n: int, *, password: str) -> None:
-    """n users by COPY: every concrete column, from a template user's values, so a new
-    column with a default does not break the benchmark."""
+def copy_users(cursor, n: int, *, password: str, prefix: str = FOLLOWER_PREFIX) -> None:
+    """n users by COPY, named ``prefix`` and a number: every concrete column, from a template
+    user's values, so a new column with a default does not break the benchmark."""
     from django.db import connection
     from django.utils import timezone
 
@@ -196,8 +196,8 @@ def copy_users(cursor, n: int, *, password: str) -> None:
     with cursor.cursor.copy(f"COPY {connection.ops.quote_name(User._meta.db_table)} ({columns}) FROM STDIN") as copy:
         for i in range(n):
             row = list(base)
-            row[at["username"]] = f"{FOLLOWER_PREFIX}{i:06d}"
-            row[at["email"]] = f"{FOLLOWER_PREFIX}{i:06d}@bench.canyu.localhost"
+            row[at["username"]] = f"{prefix}{i:06d}"
+            row[at["email"]] = f"{prefix}{i:06d}@bench.canyu.localhost"
             copy.write_row(row)
 
 

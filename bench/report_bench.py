@@ -120,6 +120,7 @@ def seed(args) -> dict:
     from accounts.models import User
     from accounts.roles import Role, grant_role
     from bench.release_bench import copy_users
+    from feedback.models import Report
     from forum.models import Board
     from releases.models import Product
 
@@ -127,12 +128,8 @@ def seed(args) -> dict:
     with transaction.atomic(), connection.cursor() as cursor:
         tables = ", ".join(quote(model._meta.db_table) for model in (User, Board, Product))
         cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-        copy_users(cursor, args.reports, password=make_password(None))
+        copy_users(cursor, args.reports, password=make_password(None), prefix=PREFIX)
         users = quote(User._meta.db_table)
-        cursor.execute(
-            f"UPDATE {users} SET username = replace(username, 'follower', %s), email = replace(email, 'follower', %s)",
-            [PREFIX, PREFIX],
-        )
         cursor.execute(
             f"UPDATE {users} SET phone_model = (%s::text[])[1 + id %% %s], post_count = id %% 400",
             [DEVICES, len(DEVICES)],
@@ -158,7 +155,7 @@ def seed(args) -> dict:
     items = list(release.changelog.order_by("position", "pk").values_list("pk", flat=True))
     copy_reports(release, seeded, items, [idea.pk for idea in ideas])
     with connection.cursor() as cursor:
-        for table in ("voting_report", "accounts_user", "account_emailaddress"):
+        for table in (Report._meta.db_table, "accounts_user", "account_emailaddress"):
             cursor.execute(f"ANALYZE {quote(table)}")
     return {"release_id": release.pk, "submitters": submitters, "items": items, "ideas": [idea.pk for idea in ideas]}
 

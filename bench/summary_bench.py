@@ -92,7 +92,7 @@ def make_it_a_real_week(world: dict, args) -> None:
     from django.db import connection
 
     from bench.release_bench import copy_users
-    from feedback.models import ReleaseTally
+    from feedback.models import ReleaseTally, Report
 
     models = [f"Xiaomi {14 + i // 4}{['', ' Pro', ' Ultra', ' Lite'][i % 4]}" for i in range(args.devices)]
     models[0] = "Xiaomi 14"
@@ -104,7 +104,8 @@ def make_it_a_real_week(world: dict, args) -> None:
         bounds.append(total)
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE voting_report SET device = (%s::text[])[1 + (SELECT count(*) FROM unnest(%s::float8[]) b "
+            f"UPDATE {Report._meta.db_table} "
+            "SET device = (%s::text[])[1 + (SELECT count(*) FROM unnest(%s::float8[]) b "
             "WHERE b < ((id * 2654435761) %% 1000003) / 1000003.0)], level = 1 + (id * 7 %% 6), "
             "why_mood = CASE WHEN id %% 100 < %s THEN (%s::text[])[1 + id %% 10] ELSE '' END, "
             "why_loved = CASE WHEN (id / 3) %% 100 < %s THEN (%s::text[])[1 + (id + 3) %% 10] ELSE '' END, "
@@ -137,10 +138,10 @@ def make_it_a_real_week(world: dict, args) -> None:
         )
         cursor.execute(
             "UPDATE accounts_user SET last_active_on = %s::date + 1 WHERE id IN "
-            "(SELECT fan_id FROM voting_report WHERE release_id = %s AND id %% 2 = 0)",
+            f"(SELECT fan_id FROM {Report._meta.db_table} WHERE release_id = %s AND id %% 2 = 0)",
             [opens, world["release_id"]],
         )
-        cursor.execute("ANALYZE voting_report")
+        cursor.execute(f"ANALYZE {Report._meta.db_table}")
         cursor.execute("ANALYZE accounts_user")
 
 
