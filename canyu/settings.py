@@ -205,6 +205,8 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-waiting-mail": {"task": "outbox.tasks.deliver_waiting_mail", "schedule": 60, "options": {"expires": 55}},
     "forget-old-mail": {"task": "outbox.tasks.forget_old_mail", "schedule": crontab(minute=20, hour=4)},
     "flush-thread-views": {"task": "forum.tasks.flush_thread_views", "schedule": 60},
+    # Follower notifications whose job was lost (a worker killed): forum.telling.
+    "tell-forgotten": {"task": "forum.tasks.tell_forgotten", "schedule": 60, "options": {"expires": 55}},
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 24,
@@ -388,6 +390,11 @@ FORUM_PAGE_CACHE_SECONDS = env_int("FORUM_PAGE_CACHE_SECONDS", 60)
 # While one process rebuilds a page whose replies, likes or edits changed, the others serve the copy
 # they have if it is younger than this (never after a hide, move or change of read roles: forum/pagecache.py).
 FORUM_PAGE_STALE_SECONDS = env_int("FORUM_PAGE_STALE_SECONDS", 5)
+# A busy thread's followers are told about its new replies together, at most this often (forum.telling);
+# a quiet thread's reply is told at once.
+FORUM_TELLING_SECONDS = env_int("FORUM_TELLING_SECONDS", 2)
+# A thread whose follower notifications nobody has touched this long gets a new job (a worker was killed).
+FORUM_TELLING_STALE_SECONDS = env_int("FORUM_TELLING_STALE_SECONDS", 60)
 # Each process holds the views it counted this long before adding them to Redis's (forum.viewcounts).
 FORUM_VIEW_HOLD_SECONDS = env_int("FORUM_VIEW_HOLD_SECONDS", 1)
 # How long the rows of an ideas list are shared before being read again (ideas.listcache); 0 turns it off.

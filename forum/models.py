@@ -390,3 +390,48 @@ class ThreadFollow(models.Model):
 
     def __str__(self):
         return f"{self.user_id} follows thread {self.thread_id}"
+
+
+class UntoldReply(models.Model):
+    """A reply whose thread's followers have not been told yet (forum.telling).
+
+    Written in the reply's transaction, deleted once its notifications are
+    written: a reply is never committed without it, so no reply goes untold
+    whatever happens to the broker or a worker after the commit.
+    """
+
+    post = models.OneToOneField(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    thread = models.ForeignKey(Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("untold reply")
+        verbose_name_plural = _("untold replies")
+        indexes = [models.Index(fields=["thread", "post"], name="forum_untold_by_thread")]
+
+    def __str__(self):
+        return f"reply {self.post_id} in {self.thread_id}"
+
+
+class ThreadTelling(models.Model):
+    """A thread whose untold replies a job has been queued for (forum.telling): one job per thread at
+    a time, however fast the replies come. ``queued_at`` is when a job was last queued or ran; the beat
+    queues another for a row left longer than FORUM_TELLING_STALE_SECONDS (a worker killed mid-job), under a new
+    ``run``, so that at most one chain of jobs tells a thread."""
+
+    thread = models.OneToOneField(
+        Thread, verbose_name=_("thread"), on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
+    replies = models.PositiveIntegerField(_("replies since queued"), default=1)
+    # The number the queued job carries: a job with another one stops (a lost job's stand-in took over).
+    run = models.PositiveIntegerField(_("run"), default=0)
+
+    class Meta:
+        verbose_name = _("thread being told")
+        verbose_name_plural = _("threads being told")
+        indexes = [models.Index(fields=["queued_at"], name="forum_telling_queued")]
+
+    def __str__(self):
+        return f"telling thread {self.thread_id}"

@@ -1,8 +1,10 @@
 """Telling fans about a new post: the thread's followers, and whoever it @mentions.
 
-Runs in a Celery task queued when the post commits (forum.posting), never in
-the request: a thread may have thousands of followers. Safe to run again,
-whole or in part: notify() inserts only missing (recipient, key) rows.
+Runs in Celery tasks, never in the request: a thread may have thousands of
+followers. A new thread's mentions are told by a job its commit queues
+(forum.posting); replies are told a thread at a time, several together when
+they come fast (forum.telling). Safe to run again, whole or in part: the
+notifications are unique per (recipient, key).
 
 What is checked here, at task time, not when the post was written: the post
 and its thread are still visible, and each recipient may still read the
@@ -18,14 +20,14 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from forum import posting
-from forum.models import Like, Post, ThreadFollow
+from forum.models import Like, Post, Thread, ThreadFollow
 from forum.rendering import may_mention, render_post
-from notifications.delivery import notify
+from notifications.delivery import Notice, notify, notify_each
 from notifications.models import Kind
 
 User = get_user_model()
 
-# Followers per notify() call: one INSERT and one transaction each.
+# Followers per transaction of notifications (one INSERT per post told about in it).
 FOLLOWER_BATCH = 500
 # Characters of a post shown under its notification.
 SNIPPET_CHARS = 140
@@ -33,33 +35,57 @@ SNIPPET_CHARS = 140
 
 def notify_about_post(*, post_id: int) -> int:
     """Notify the mentioned and the followers of ``post_id``; returns how many were offered."""
-    post = Post.objects.select_related("thread__board", "author").filter(pk=post_id).first()
-    if post is None or post.hidden or post.deleted_at or post.thread.hidden:
-        return 0
-    thread = post.thread
-    role_ids = list(thread.board.read_roles.values_list("pk", flat=True))
-    params = {"actor": post.author.shown_name, "thread": thread.title, "snippet": post_snippet(post)}
-    url = post.get_absolute_url()
+    thread_id = Post.objects.filter(pk=post_id).values_list("thread_id", flat=True).first()
+    return 0 if thread_id is None else notify_about_posts(thread_id=thread_id, post_ids=[post_id])
 
-    mentioned = _mentioned_user_ids(post, _readers(role_ids))
-    offered = 0
-    if mentioned:
-        offered += notify(
-            recipient_ids=mentioned,
-            kind=Kind.MENTION,
-            key=f"mention:{post.pk}",
-            params=params,
-            url=url,
-            group=f"mention:thread:{thread.pk}",
-            actor_id=post.author_id,
-        )
-    if post.floor == 1:
-        return offered  # a thread's first post is not a reply; its only follower is its author
+
+def notify_about_posts(*, thread_id: int, post_ids: list[int]) -> int:
+    """Notify the mentioned and the followers of these posts of one thread, together (forum.telling
+    gathers a busy thread's replies): one walk over the followers and one transaction per batch of
+    them for all the posts. Returns how many (recipient, post) were offered.
+
+    A thread's first post is not a reply: its only follower is its author, and
+    only the people it mentions are told.
+    """
+    thread = Thread.objects.select_related("board").filter(pk=thread_id).first()
+    if thread is None or thread.hidden:
+        return 0
+    posts = list(
+        Post.objects.select_related("author")
+        .filter(pk__in=post_ids, thread=thread, hidden=False, deleted_at=None)
+        .order_by("pk")
+    )
+    if not posts:
+        return 0
+    role_ids = list(thread.board.read_roles.values_list("pk", flat=True))
+    may_read = _readers(role_ids)
+    about = {}
+    for post in posts:
+        post.thread = thread
+        about[post.pk] = {"actor": post.author.shown_name, "thread": thread.title, "snippet": post_snippet(post)}
+    mentioned = {post.pk: _mentioned_user_ids(post, may_read) for post in posts}
+    offered = notify_each(
+        kind=Kind.MENTION,
+        group=f"mention:thread:{thread.pk}",
+        notices=[
+            Notice(
+                f"mention:{post.pk}",
+                about[post.pk],
+                post.get_absolute_url(),
+                sorted(mentioned[post.pk]),
+                post.author_id,
+            )
+            for post in posts
+            if mentioned[post.pk]
+        ],
+    )
+    replies = [post for post in posts if post.floor != 1]
+    if not replies:
+        return offered
 
     # Keyset walk over the unique (thread, user) index: one batch in memory.
     followers = (
         ThreadFollow.objects.filter(thread=thread)
-        .exclude(user_id=post.author_id)
         .filter(_readers(role_ids, prefix="user__"))
         .order_by("user_id")
         .values_list("user_id", flat=True)
@@ -68,15 +94,20 @@ def notify_about_post(*, post_id: int) -> int:
     last_id = 0
     while batch := list(followers.filter(user_id__gt=last_id)[:FOLLOWER_BATCH]):
         last_id = batch[-1]
-        recipients = [user_id for user_id in batch if user_id not in mentioned]
-        offered += notify(
-            recipient_ids=recipients,
+        offered += notify_each(
             kind=Kind.REPLY,
-            key=f"post:{post.pk}",
-            params=params,
-            url=url,
             group=f"reply:thread:{thread.pk}",
-            actor_id=post.author_id,
+            notices=[
+                Notice(
+                    f"post:{post.pk}",
+                    about[post.pk],
+                    post.get_absolute_url(),
+                    # A mentioned follower is told once, about the mention; no one about their own reply.
+                    [user_id for user_id in batch if user_id != post.author_id and user_id not in mentioned[post.pk]],
+                    post.author_id,
+                )
+                for post in replies
+            ],
         )
     return offered
 

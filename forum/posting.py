@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 import outbox
 from canyu.durations import describe_wait
-from forum import access, following
+from forum import access, following, telling
 from forum.models import Board, Post, PostRevision, Thread
 from forum.ratelimits import hold_to_daily_cap, is_exempt, is_new_account
 from forum.rendering import render_post
@@ -71,9 +71,9 @@ def _same_text(source: str) -> str:
     return "".join(unicodedata.normalize("NFKC", source).casefold().split())
 
 
-def _hold_to_posting_limits(*, author, post: Post, kind: str, now) -> None:
-    """Refuse ``post`` (just written, not committed) if its author posted the same text within
-    FORUM_DUPLICATE_SECONDS, or has reached the day's cap of ``kind`` ("thread" or "reply").
+def _hold_to_posting_limits(*, author, source: str, kind: str, now, post: Post | None = None) -> None:
+    """Refuse a post of ``source`` (``post`` if already written, not committed) if its author posted the
+    same text within FORUM_DUPLICATE_SECONDS, or has reached the day's cap of ``kind`` ("thread" or "reply").
 
     Runs after the author's row is updated, so it is locked: a second post of
     the same author, sent at once, waits for this transaction and then sees
@@ -82,10 +82,12 @@ def _hold_to_posting_limits(*, author, post: Post, kind: str, now) -> None:
     """
     if is_exempt(author):
         return
-    own = Post.objects.filter(author=author).exclude(pk=post.pk)
+    own = Post.objects.filter(author=author)
+    if post is not None:
+        own = own.exclude(pk=post.pk)
     window = timedelta(seconds=settings.FORUM_DUPLICATE_SECONDS)
     if window:
-        text = _same_text(post.source)
+        text = _same_text(source)
         for earlier, created_at in (
             own.filter(created_at__gt=now - window, deleted_at=None)
             .order_by("-created_at")
@@ -101,8 +103,9 @@ def _hold_to_posting_limits(*, author, post: Post, kind: str, now) -> None:
                     % {"wait": describe_wait(wait)}
                 )
     if kind == "thread":
+        threads = Thread.objects.filter(author=author)
         hold_to_daily_cap(
-            user=author, kind="thread", rows=Thread.objects.filter(author=author).exclude(pk=post.thread_id), now=now
+            user=author, kind="thread", rows=threads if post is None else threads.exclude(pk=post.thread_id), now=now
         )
     else:
         # A thread's first post has its thread's author and creation time: not a reply.
@@ -170,15 +173,30 @@ def add_thread(
     outbox.enqueue("forum.tasks.notify_about_post", post.pk)
     User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     if spam_limits:
-        _hold_to_posting_limits(author=author, post=post, kind="thread", now=now)
+        _hold_to_posting_limits(author=author, source=post.source, post=post, kind="thread", now=now)
     return thread
 
 
 @transaction.atomic(durable=True)
 def reply(*, thread: Thread, author, source: str) -> Post:
-    """Add a post to a thread. A locked thread refuses (moderators excepted), decided in the database."""
+    """Add a post to a thread. A locked thread refuses (moderators excepted), decided in the database.
+
+    Every reply to the thread waits for the thread's row, which the UPDATE
+    claiming the floor locks until commit; on Friday at 17:00 that lock is
+    the announcement thread's bottleneck. So it is taken last: the rendering,
+    the author's own row and limits and the follow come first, and only the
+    post, its search document, the board's counters and the followers' notice
+    are written under it.
+    """
     now = timezone.now()
     moderator = access.is_moderator(author)
+    html = _render(source, author)
+    # The author's row first: its lock makes a second post of theirs, sent at once, wait and then count this one.
+    User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
+    _hold_to_posting_limits(author=author, source=source, kind="reply", now=now)
+    # A replier follows the thread from now on; followers and @mentions are
+    # told after commit, by a job (forum.telling: a thread may have thousands of followers).
+    following.follow_thread(user=author, thread=thread)
     claim = Thread.objects.filter(pk=thread.pk, hidden=False) if not moderator else Thread.objects.filter(pk=thread.pk)
     if not moderator:
         claim = claim.filter(locked=False)
@@ -194,18 +212,13 @@ def reply(*, thread: Thread, author, source: str) -> Post:
         raise PostingRefused(_("This thread is locked: no new replies."))
     claimed = _claimed(thread)
     post = Post.objects.create(
-        thread=thread, author=author, source=source, html=_render(source, author), created_at=now, floor=claimed.floor
+        thread=thread, author=author, source=source, html=html, created_at=now, floor=claimed.floor
     )
     _index_reply(post, claimed)
     Board.objects.filter(pk=thread.board_id).update(
         post_count=F("post_count") + 1, threads_version=F("threads_version") + 1
     )
-    # A replier follows the thread from now on; followers and @mentions are
-    # told after commit, by a task (a thread may have thousands of followers).
-    following.follow_thread(user=author, thread=thread)
-    outbox.enqueue("forum.tasks.notify_about_post", post.pk)
-    User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
-    _hold_to_posting_limits(author=author, post=post, kind="reply", now=now)
+    telling.record(post)
     return post
 
 
@@ -258,7 +271,7 @@ def _claimed(thread: Thread) -> _Claimed:
 
 
 def _index_reply(post: Post, claimed: _Claimed) -> None:
-    indexing.put(
+    indexing.add(
         indexing.post_document(
             post_id=post.pk,
             thread_id=post.thread_id,

@@ -58,9 +58,23 @@ def queue_immediate_emails(*, kind: str, key: str, recipient_ids: list[int]) -> 
     it commits (a rolled-back reply mails nobody). Re-queuing for recipients
     already mailed (a retried fan-out) is harmless: the task skips them.
     """
-    user_ids = list(preferences.users_who_get_mail(kind=kind, choice=EmailChoice.IMMEDIATE, user_ids=recipient_ids))
-    for start in range(0, len(user_ids), EMAIL_BATCH):
-        outbox.enqueue("notifications.tasks.send_notification_emails", key, user_ids[start : start + EMAIL_BATCH])
+    queue_immediate_emails_each(kind=kind, notices=[(key, recipient_ids)])
+
+
+def queue_immediate_emails_each(*, kind: str, notices: list[tuple[str, list[int]]]) -> None:
+    """``queue_immediate_emails`` for several (key, recipient ids) of one kind, with one query for
+    who wants mail."""
+    wanting = set(
+        preferences.users_who_get_mail(
+            kind=kind,
+            choice=EmailChoice.IMMEDIATE,
+            user_ids={user_id for _, recipient_ids in notices for user_id in recipient_ids},
+        )
+    )
+    for key, recipient_ids in notices:
+        user_ids = sorted(wanting.intersection(recipient_ids))
+        for start in range(0, len(user_ids), EMAIL_BATCH):
+            outbox.enqueue("notifications.tasks.send_notification_emails", key, user_ids[start : start + EMAIL_BATCH])
 
 
 def send_notification_emails(*, key: str, user_ids: list[int]) -> int:

@@ -13,3 +13,10 @@ def enqueue(task, *args, **kwargs):
     from outbox.relay import enqueue as record  # models are not importable while apps load
 
     return record(task, *args, **kwargs)
+
+
+def enqueue_in(seconds: int, task, *args, **kwargs):
+    """As ``enqueue``, run by the worker ``seconds`` after it takes the job."""
+    from outbox.relay import enqueue_in as record
+
+    return record(seconds, task, *args, **kwargs)

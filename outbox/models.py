@@ -18,6 +18,8 @@ class Job(models.Model):
     next_try_at = models.DateTimeField(_("next try"), default=timezone.now)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    # Seconds the worker waits before running the task once it has it (outbox.relay.enqueue_in).
+    countdown = models.PositiveIntegerField(_("countdown"), default=0)
 
     class Meta:
         verbose_name = _("job")

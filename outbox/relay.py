@@ -51,9 +51,17 @@ _broker_down_until = 0.0
 
 def enqueue(task, *args, **kwargs) -> Job:
     """Record a job in the current transaction; send it right after the commit."""
+    return enqueue_in(0, task, *args, **kwargs)
+
+
+def enqueue_in(seconds: int, task, *args, **kwargs) -> Job:
+    """As ``enqueue``, for a task the worker runs ``seconds`` after it takes it (Celery's countdown;
+    the embedded set-up, which runs tasks in the process, runs it at once)."""
     name = task if isinstance(task, str) else task.name
     now = timezone.now()
-    job = Job.objects.create(task=name, args=list(args), kwargs=kwargs, created_at=now, next_try_at=now + LEASE)
+    job = Job.objects.create(
+        task=name, args=list(args), kwargs=kwargs, created_at=now, next_try_at=now + LEASE, countdown=seconds
+    )
     # Discarded with the transaction (or the savepoint) if it rolls back: the job is never sent.
     transaction.on_commit(lambda: _relay_new(job), robust=True)
     return job
@@ -81,7 +89,7 @@ def _send(job: Job) -> bool:
         return True
     try:
         # No result is read back: a result backend that is down must not stop the send either.
-        task.apply_async(job.args, job.kwargs, ignore_result=True)
+        task.apply_async(job.args, job.kwargs, ignore_result=True, countdown=job.countdown or None)
     except Exception as error:  # noqa: BLE001 - kombu raises transport-specific errors
         _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
         logger.warning("Outbox job %s (%s) not sent, it waits for the relay: %s", job.pk, job.task, error)

@@ -91,6 +91,12 @@ def put(document: Document) -> None:
     document.save(force_insert=True)
 
 
+def add(document: Document) -> None:
+    """Store the document of something new, which has none yet (a reply: forum.posting)."""
+    _in_transaction()
+    document.save(force_insert=True)
+
+
 def mark_idea(*, thread_id: int, product_id: int) -> None:
     """The thread is an idea of ``product_id`` (ideas.proposing, after forum.posting.add_thread)."""
     _in_transaction()

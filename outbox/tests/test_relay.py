@@ -88,7 +88,7 @@ def test_a_reply_while_the_broker_is_down_answers_and_its_job_waits(
     assert response.status_code == 302
     assert thread.posts.count() == 2
     job = Job.objects.get()
-    assert job.task == "forum.tasks.notify_about_post" and job.attempts == 1 and job.last_error
+    assert job.task == "forum.tasks.tell_followers" and job.attempts == 1 and job.last_error
     assert replies_told(thread.author) == 0
 
 
