@@ -10,13 +10,15 @@ could not be sent (the broker down) waits and is relayed by the beat task
 
 def enqueue(task, *args, **kwargs):
     """Record a job for the task (a task or its name) with these JSON arguments; relayed after commit."""
-    from outbox.relay import enqueue as record  # models are not importable while apps load
-
-    return record(task, *args, **kwargs)
+    return _relay().enqueue(task, *args, **kwargs)
 
 
 def enqueue_in(seconds: int, task, *args, **kwargs):
     """As ``enqueue``, run by the worker ``seconds`` after it takes the job."""
-    from outbox.relay import enqueue_in as record
+    return _relay().enqueue_in(seconds, task, *args, **kwargs)
 
-    return record(seconds, task, *args, **kwargs)
+
+def _relay():
+    from outbox import relay  # models are not importable while apps load
+
+    return relay
