@@ -22,7 +22,7 @@ from django.utils.text import Truncator
 from forum import posting
 from forum.models import Like, Post, Thread, ThreadFollow
 from forum.rendering import may_mention, render_post
-from notifications.delivery import Notice, notify, notify_each
+from notifications.delivery import Addition, Notice, notify, notify_consolidated, notify_each
 from notifications.models import Kind
 
 User = get_user_model()
@@ -39,13 +39,14 @@ def notify_about_post(*, post_id: int) -> int:
     return 0 if thread_id is None else notify_about_posts(thread_id=thread_id, post_ids=[post_id])
 
 
-def notify_about_posts(*, thread_id: int, post_ids: list[int]) -> int:
+def notify_about_posts(*, thread_id: int, post_ids: list[int], consolidate: bool = False) -> int:
     """Notify the mentioned and the followers of these posts of one thread, together (forum.telling
     gathers a busy thread's replies): one walk over the followers and one transaction per batch of
-    them for all the posts. Returns how many (recipient, post) were offered.
+    them for all the posts. Returns how many were offered.
 
-    A thread's first post is not a reply: its only follower is its author, and
-    only the people it mentions are told.
+    ``consolidate``: the replies are one notification per follower ("12
+    replies in …") instead of one per (follower, reply), and a follower with
+    an unread line of the thread is not mailed again (forum.telling).
     """
     thread = Thread.objects.select_related("board").filter(pk=thread_id).first()
     if thread is None or thread.hidden:
@@ -91,25 +92,58 @@ def notify_about_posts(*, thread_id: int, post_ids: list[int]) -> int:
         .values_list("user_id", flat=True)
         .distinct()
     )
+    group = f"reply:thread:{thread.pk}"
+    # Who wrote one of the replies or is mentioned in one is told about the others only; everyone else
+    # about all of them (one shared value: one UPDATE or INSERT for them all).
+    own = {post.author_id for post in replies}.union(*(mentioned[post.pk] for post in replies))
+    shared = _addition(replies, about)
     last_id = 0
     while batch := list(followers.filter(user_id__gt=last_id)[:FOLLOWER_BATCH]):
         last_id = batch[-1]
-        offered += notify_each(
-            kind=Kind.REPLY,
-            group=f"reply:thread:{thread.pk}",
-            notices=[
-                Notice(
-                    f"post:{post.pk}",
-                    about[post.pk],
-                    post.get_absolute_url(),
-                    # A mentioned follower is told once, about the mention; no one about their own reply.
-                    [user_id for user_id in batch if user_id != post.author_id and user_id not in mentioned[post.pk]],
-                    post.author_id,
-                )
-                for post in replies
-            ],
+        if not consolidate:
+            offered += notify_each(
+                kind=Kind.REPLY,
+                group=group,
+                notices=[
+                    Notice(
+                        f"post:{post.pk}",
+                        about[post.pk],
+                        post.get_absolute_url(),
+                        # A mentioned follower is told once, about the mention; no one about their own reply.
+                        [
+                            user_id
+                            for user_id in batch
+                            if user_id != post.author_id and user_id not in mentioned[post.pk]
+                        ],
+                        post.author_id,
+                    )
+                    for post in replies
+                ],
+            )
+            continue
+        additions = {}
+        for user_id in batch:
+            if user_id not in own:
+                additions[user_id] = shared
+            elif theirs := [p for p in replies if p.author_id != user_id and user_id not in mentioned[p.pk]]:
+                additions[user_id] = _addition(theirs, about)
+        offered += notify_consolidated(
+            kind=Kind.REPLY, group=group, key=f"replies:{replies[0].pk}", additions=additions
         )
     return offered
+
+
+def _addition(posts: list[Post], about: dict) -> Addition:
+    """These replies as one addition to a follower's line: their number, the latest shown, the first linked."""
+    latest = posts[-1]
+    return Addition(
+        count=len(posts),
+        params=about[latest.pk],
+        url=posts[0].get_absolute_url(),
+        actor_id=latest.author_id,
+        at=latest.created_at,
+        people=tuple(post.author_id for post in reversed(posts)),
+    )
 
 
 def notify_about_like(*, post_id: int, user_id: int) -> int:

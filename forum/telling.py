@@ -25,7 +25,9 @@ that arrive while a job waits or runs are told together, by the next run.
    each job carries the number it was queued with and stops if the row has
    another, so a thread is told by one chain of jobs at a time.
 
-Telling twice is harmless: notifications are unique per (recipient, key).
+The replies a run tells about are one notification per follower ("12
+replies in …", notifications.delivery.notify_consolidated), and a follower
+is mailed only for the first unread one: not a row and a mail per reply.
 """
 
 import logging
@@ -77,10 +79,19 @@ def tell(*, thread_id: int, run: int) -> int:
             telling.delete()
             return 0
         ThreadTelling.objects.filter(thread_id=thread_id).update(queued_at=timezone.now(), replies=0, run=run + 1)
-    # Outside the lock: replies go on while the followers are told. Safe to repeat if this run dies here.
-    notifying.notify_about_posts(thread_id=thread_id, post_ids=post_ids)
+    # Outside the telling row's lock: replies go on while the followers are told. The replies are told and
+    # marked told in one transaction, under their own rows' locks: a run that dies tells nothing, and a
+    # stand-in running at the same time waits, then finds them told.
     with transaction.atomic():
-        UntoldReply.objects.filter(post_id__in=post_ids).delete()
+        post_ids = list(
+            UntoldReply.objects.select_for_update()
+            .filter(post_id__in=post_ids)
+            .order_by("post_id")
+            .values_list("post_id", flat=True)
+        )
+        if post_ids:
+            notifying.notify_about_posts(thread_id=thread_id, post_ids=post_ids, consolidate=True)
+            UntoldReply.objects.filter(post_id__in=post_ids).delete()
         # The next run finds what arrived meanwhile, or deletes the row. Not if a stand-in took over.
         if ThreadTelling.objects.filter(thread_id=thread_id, run=run + 1).update(queued_at=timezone.now()):
             outbox.enqueue_in(settings.FORUM_TELLING_SECONDS, TASK, thread_id, run + 1)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _, ngettext, pgettext_lazy
 
 from canyu.text import isolate
 
@@ -100,6 +100,9 @@ class Notification(models.Model):
         related_name="+",
     )
     url = models.CharField(_("link"), max_length=300)
+    # How many events it stands for: a thread's replies gather in the follower's one unread
+    # notification of the thread (notifications.delivery.notify_consolidated).
+    count = models.PositiveIntegerField(_("count"), default=1)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     # Set when the e-mail for it is claimed (immediately or in a digest).
@@ -135,10 +138,18 @@ class Notification(models.Model):
     def get_absolute_url(self):
         return self.url
 
+    def _sentence(self) -> str:
+        if self.kind == Kind.REPLY and self.count > 1:
+            return ngettext("%(count)s reply in “%(thread)s”", "%(count)s replies in “%(thread)s”", self.count)
+        return str(MESSAGES[self.kind])
+
+    def _params(self) -> dict:
+        return {**self.params, "count": self.count} if isinstance(self.params, dict) else self.params
+
     @property
     def message(self) -> str:
         try:
-            return str(MESSAGES[self.kind]) % self.params
+            return self._sentence() % self._params()
         except (KeyError, TypeError, ValueError):
             return str(Kind(self.kind).label) if self.kind in Kind.values else self.key
 
@@ -148,8 +159,8 @@ class Notification(models.Model):
         title does not reorder the sentence around it."""
         try:
             return mark_safe(
-                conditional_escape(str(MESSAGES[self.kind]))
-                % {name: isolate(value) for name, value in self.params.items()}
+                conditional_escape(self._sentence())
+                % {name: value if name == "count" else isolate(value) for name, value in self._params().items()}
             )
         except (KeyError, TypeError, ValueError, AttributeError):
             return conditional_escape(self.message)

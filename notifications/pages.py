@@ -9,9 +9,10 @@ own (notifications.delivery.notify).
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Max, Min, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Max, Min, Q, Sum, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
@@ -111,8 +112,9 @@ def _groups(user):
             latest_at=Max("created_at"),
             latest_id=Max("id"),
             first_unread_id=Min("id", filter=Q(read_at__isnull=True)),
-            total=Count("id"),
-            unread=Count("id", filter=Q(read_at__isnull=True)),
+            # A row may stand for several replies (notifications.delivery.notify_consolidated).
+            total=Sum("count"),
+            unread=Coalesce(Sum("count", filter=Q(read_at__isnull=True)), 0),
             people_count=Count("actor", distinct=True),
         )
         .order_by("-latest_at", "-latest_id")
@@ -120,9 +122,9 @@ def _groups(user):
 
 
 def notification_page(user, page_number) -> Page:
-    """One page of the user's notification groups, in four queries whatever their number:
+    """One page of the user's notification groups, in five queries whatever their number:
     the count of groups, the page's groups, their latest (and first unread) notifications
-    with their actors, and the latest few people of each group."""
+    with their actors, and the latest few people of each group (two)."""
     page = Paginator(_groups(user), NOTIFICATIONS_PER_PAGE).get_page(page_number)
     rows = list(page.object_list)
     if not rows:
@@ -147,20 +149,31 @@ def notification_page(user, page_number) -> Page:
 
 
 def _latest_people(user, groups: list[str]) -> dict[str, list]:
-    """The latest PEOPLE_SHOWN different actors of each group, in one query: the
-    latest ROWS_FOR_PEOPLE rows of each group (a window over notifications_by_group)."""
+    """The latest PEOPLE_SHOWN different actors of each group, in two queries: the actors of the latest
+    ROWS_FOR_PEOPLE rows of each group (a window over notifications_by_group), then the people. A row
+    that stands for several replies names their latest people itself (params["people"]:
+    notifications.delivery.notify_consolidated)."""
     rows = (
         Notification.objects.filter(recipient=user, group__in=groups, actor__isnull=False)
         .annotate(
             position=Window(RowNumber(), partition_by=[F("group")], order_by=[F("created_at").desc(), F("id").desc()])
         )
         .filter(position__lte=ROWS_FOR_PEOPLE)
-        .select_related("actor")
         .order_by("group", "position")
+        .values_list("group", "actor_id", "params")
     )
+    ids: dict[str, list[int]] = {}
+    for group, actor_id, params in rows:
+        named = params.get("people") if isinstance(params, dict) else None
+        ids.setdefault(group, []).extend(
+            [i for i in named if isinstance(i, int)] if isinstance(named, list) else [actor_id]
+        )
+    wanted = {actor_id for group_ids in ids.values() for actor_id in group_ids}
+    found = get_user_model().objects.in_bulk(wanted) if wanted else {}
     people: dict[str, list] = {}
-    for row in rows:
-        shown = people.setdefault(row.group, [])
-        if len(shown) < PEOPLE_SHOWN and all(person.pk != row.actor_id for person in shown):
-            shown.append(row.actor)
+    for group, group_ids in ids.items():
+        shown = people.setdefault(group, [])
+        for actor_id in group_ids:
+            if len(shown) < PEOPLE_SHOWN and actor_id in found and all(p.pk != actor_id for p in shown):
+                shown.append(found[actor_id])
     return people

@@ -122,7 +122,7 @@ def test_a_reply_tells_the_followers_but_not_the_replier(django_capture_on_commi
     post = reply_now(django_capture_on_commit_callbacks, thread, replier)
     assert told() == {thread.author_id: Kind.REPLY, follower.pk: Kind.REPLY}
     notification = Notification.objects.get(recipient=follower)
-    assert notification.key == f"post:{post.pk}" and notification.url == post.get_absolute_url()
+    assert notification.key == f"replies:{post.pk}" and notification.url == post.get_absolute_url()
     assert notification.message == "Rui replied in “Battery life”"
 
 

@@ -1,11 +1,13 @@
 """One follower-notification job per thread at a time (forum.telling)."""
 
+import re
 import threading
 from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
@@ -57,7 +59,10 @@ def test_a_run_tells_every_untold_reply_at_once_then_looks_again_later(quiet_thr
     Job.objects.all().delete()
 
     assert telling.tell(thread_id=thread.pk, run=0) == 3
-    assert told(follower) == {f"post:{post.pk}" for post in posts}
+    # One notification for the three: "3 replies in …", leading to the first, naming the latest.
+    [line] = Notification.objects.filter(recipient=follower, kind=Kind.REPLY)
+    assert line.key == f"replies:{posts[0].pk}" and line.count == 3 and line.url == posts[0].get_absolute_url()
+    assert line.message == f"3 replies in “{thread.title}”" and line.actor_id == posts[-1].author_id
     assert not UntoldReply.objects.exists()
     # What arrives meanwhile is told by the next run, a few seconds later, under the next number.
     assert ThreadTelling.objects.get(thread=thread).run == 1
@@ -72,11 +77,11 @@ def test_a_quiet_threads_reply_is_told_at_once(quiet_thread, django_capture_on_c
     thread, follower = quiet_thread
     with django_capture_on_commit_callbacks(execute=True):
         post = posting.reply(thread=thread, author=UserFactory(), source="First!")
-    assert told(follower) == {f"post:{post.pk}"}
+    assert told(follower) == {f"replies:{post.pk}"}
     assert not UntoldReply.objects.exists() and not ThreadTelling.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         second = posting.reply(thread=thread, author=UserFactory(), source="Second!")
-    assert told(follower) == {f"post:{post.pk}", f"post:{second.pk}"}
+    assert told(follower) == {f"replies:{post.pk}", f"replies:{second.pk}"}
 
 
 @pytest.mark.django_db
@@ -88,8 +93,11 @@ def test_no_one_is_told_of_their_own_reply_and_a_mention_once(quiet_thread, djan
         own = posting.reply(thread=thread, author=replier, source="Mine")
         mention = posting.reply(thread=thread, author=UserFactory(), source="@mei look")
     telling.tell(thread_id=thread.pk, run=0)
-    assert told(replier) == {f"post:{mention.pk}"}
-    assert told(follower) == {f"post:{own.pk}"}
+    # The run's one notification each (keyed by the run's first reply), about what is theirs to know.
+    [theirs] = Notification.objects.filter(recipient=replier, kind=Kind.REPLY)
+    assert theirs.count == 1 and theirs.url == mention.get_absolute_url()
+    [hers] = Notification.objects.filter(recipient=follower, kind=Kind.REPLY)
+    assert hers.count == 1 and hers.url == own.get_absolute_url()
     assert Notification.objects.filter(recipient=follower, kind=Kind.MENTION, key=f"mention:{mention.pk}").exists()
 
 
@@ -119,7 +127,7 @@ def test_the_beat_queues_a_new_job_for_a_lost_one(quiet_thread, django_capture_o
     # The lost job turning up after all does nothing; its stand-in tells.
     assert telling.tell(thread_id=thread.pk, run=0) == 0
     assert telling.tell(thread_id=thread.pk, run=1) == 1
-    assert told(follower) == {f"post:{post.pk}"}
+    assert told(follower) == {f"replies:{post.pk}"}
 
 
 @pytest.mark.django_db
@@ -185,4 +193,32 @@ def test_a_reply_committing_while_the_job_reads_is_told_by_it(in_english):
     assert not errors, errors
     assert results == [2]
     late = Post.objects.get(thread=thread, source="Late")
-    assert told(follower) == {f"post:{first.pk}", f"post:{late.pk}"}
+    assert told(follower) == {f"replies:{first.pk}", f"replies:{late.pk}"}
+
+
+@pytest.mark.django_db
+def test_a_runs_line_names_its_latest_people_and_mails_once_per_unread_line(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
+    thread = make_thread(title="Battery life")
+    fan = UserFactory(username="fanfan")  # a verified address; replies mailed right away by default
+    following.follow_thread(user=fan, thread=thread)
+    mei, rui, bo = (UserFactory(username=name) for name in ("meimei", "ruirui", "bobo"))
+    with django_capture_on_commit_callbacks(execute=False):
+        for number, author in enumerate((mei, rui, mei, bo)):
+            posting.reply(thread=thread, author=author, source=f"Reply {number} by {author.username}")
+    with django_capture_on_commit_callbacks(execute=True):
+        telling.tell(thread_id=thread.pk, run=0)
+    assert len([mail for mail in mailoutbox if fan.email in mail.to]) == 1
+    # A second run while the first line is unread: a second line, no second mail.
+    with django_capture_on_commit_callbacks(execute=False):
+        posting.reply(thread=thread, author=rui, source="Again")
+    with django_capture_on_commit_callbacks(execute=True):
+        telling.tell(thread_id=thread.pk, run=ThreadTelling.objects.get(thread=thread).run)
+    assert len([mail for mail in mailoutbox if fan.email in mail.to]) == 1
+    assert Notification.objects.filter(recipient=fan, kind=Kind.REPLY).count() == 2
+
+    client.force_login(fan)
+    page = " ".join(re.sub(r"<[^>]+>", "", client.get(reverse("notifications:list")).content.decode()).split())
+    assert "5 replies in “Battery life”" in page
+    assert page.index("ruirui") < page.index("bobo") < page.index("meimei")

@@ -73,10 +73,10 @@ def test_opening_a_line_marks_its_group_read_and_opens_its_first_unread_reply(
         followed_thread, [UserFactory(), UserFactory(), UserFactory()], django_capture_on_commit_callbacks
     )
     elsewhere = make_notification(fan)
-    latest = Notification.objects.filter(recipient=fan, key__startswith="post:").latest("id")
+    latest = Notification.objects.filter(recipient=fan, key__startswith="replies:").latest("id")
     response = client.post(reverse("notifications:mark_read", args=[latest.pk]))
     assert response.status_code == 302 and response.url == first.get_absolute_url()
-    assert not Notification.objects.filter(recipient=fan, key__startswith="post:", read_at=None).exists()
+    assert not Notification.objects.filter(recipient=fan, key__startswith="replies:", read_at=None).exists()
     assert Notification.objects.get(pk=elsewhere.pk).read_at is None
 
 
@@ -87,7 +87,7 @@ def test_a_reply_after_the_page_was_shown_stays_unread(
     shown = Notification.objects.get(recipient=fan)
     [later] = replies_in(followed_thread, [UserFactory()], django_capture_on_commit_callbacks)
     client.post(reverse("notifications:mark_read", args=[shown.pk]))
-    assert Notification.objects.get(recipient=fan, key=f"post:{later.pk}").read_at is None
+    assert Notification.objects.get(recipient=fan, key=f"replies:{later.pk}").read_at is None
 
 
 def test_mark_read_without_opening_goes_back_to_the_same_page_of_the_list(client, fan):
@@ -119,9 +119,9 @@ def test_grouped_lines_run_a_fixed_number_of_queries(client, fan, count, setting
         for person in people:
             make_notification(fan, group=f"reply:thread:{number}", actor=person, snippet="Hello")
     # session (none with Redis: cached_db), user, count of groups, one page of
-    # groups, their latest notifications with actors, their latest people, the
-    # header's unread count
-    with django_assert_num_queries(6 + session_queries(settings)):
+    # groups, their latest notifications with actors, their latest people (two:
+    # the actors' ids, then the people), the header's unread count
+    with django_assert_num_queries(7 + session_queries(settings)):
         html = client.get(reverse("notifications:list")).content.decode()
     assert len(lines(html)) == count and html.count("3 new") == count
 
