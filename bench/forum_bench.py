@@ -304,9 +304,14 @@ def free_port() -> int:
     raise BenchRefused(f"no free port in BENCH_PORTS={os.environ['BENCH_PORTS']}")
 
 
+# Loopback addresses gunicorn also listens on when asked (bench.settings allows them as hosts).
+LOOPBACK_ALIASES = [f"127.0.0.{number}" for number in range(2, 18)]
+
+
 @contextlib.contextmanager
-def gunicorn(args):
-    """Run gunicorn on a free port of 127.0.0.1 until the block ends, however it ends."""
+def gunicorn(args, *, aliases: int = 0):
+    """Run gunicorn on a free port of 127.0.0.1 until the block ends, however it ends; also on the first
+    ``aliases`` of LOOPBACK_ALIASES, same port (see storm_bench.Addresses)."""
     port = getattr(args, "port", 0) or free_port()
     command = [
         str(REPO_DIR / ".venv/bin/gunicorn"),
@@ -315,6 +320,7 @@ def gunicorn(args):
         str(REPO_DIR),
         "--bind",
         f"{HOST}:{port}",
+        *(option for alias in LOOPBACK_ALIASES[:aliases] for option in ("--bind", f"{alias}:{port}")),
         "--workers",
         str(args.workers),
         "--worker-class",
@@ -462,7 +468,7 @@ RESULT_RE = re.compile(r"^BENCH-RESULT (.*)$", re.MULTILINE)
 
 
 def run_wrk(wrk: str, args, url: str, cookie: str | None, seconds: int) -> Result:
-    assert urllib.parse.urlsplit(url).hostname == HOST
+    assert urllib.parse.urlsplit(url).hostname in {HOST, *LOOPBACK_ALIASES}  # our own machine only
     command = [
         wrk,
         "--threads",

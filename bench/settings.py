@@ -14,7 +14,8 @@ from canyu.settings import *  # noqa: F403
 ROOT_URLCONF = "bench.urls"
 # As in production: no query log kept, no debug pages.
 DEBUG = False
-ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+# 127.0.0.2–17: the storm benchmark reads each step through its own loopback address (bench/storm_bench.py).
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", *(f"127.0.0.{number}" for number in range(2, 18))]
 
 # The benchmark serves no static files; a deployment runs collectstatic first.
 warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)

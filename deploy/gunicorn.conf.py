@@ -16,6 +16,11 @@ import os
 # A Unix socket also works (then point nginx's upstream at it and make the
 # socket's directory readable by nginx's group):
 #   GUNICORN_BIND=unix:/run/canyu-web/gunicorn.sock
+# Prefer it on a busy host: sync workers close every connection, each leaves a
+# TCP port pair in TIME_WAIT for 60 s, and past ~450 requests/s nginx's 28 000
+# ephemeral ports to 127.0.0.1:8000 come round while still waiting, so some
+# requests wait a second for a SYN to be resent (measured: bench/storm_bench.py,
+# class Addresses). A Unix socket has no ports.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 # Sync workers: nginx buffers slow clients and whole request bodies (uploads),

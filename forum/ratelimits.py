@@ -152,7 +152,10 @@ def hold_to_daily_cap(*, user, kind: str, rows: QuerySet, now: datetime | None =
     now = now or timezone.now()
     daily, first_day = settings.FORUM_DAILY_CAPS[kind]
     cap = min(daily, first_day) if is_new_account(user) else daily
-    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+    # FOR NO KEY UPDATE: it queues the account's own writes, as an UPDATE of its row would, but not other
+    # transactions' foreign-key checks on it (FOR KEY SHARE, at their commit): with FOR UPDATE a reply
+    # waiting for the thread deadlocked with the notification job committing rows that name this account.
+    get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk").first()
     newest = list(
         rows.filter(created_at__gt=now - DAY).order_by("-created_at").values_list("created_at", flat=True)[:cap]
     )

@@ -144,7 +144,7 @@ def choose_shown_medals(*, user, award_ids: Iterable[int]) -> list[int]:
     chosen = sorted(set(award_ids))
     if len(chosen) > SHOWN_LIMIT:
         raise MedalRefused(_("Choose at most %(n)d medals to show.") % {"n": SHOWN_LIMIT})
-    User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+    User.objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk").first()
     own = MedalAward.objects.filter(user=user)
     if own.filter(pk__in=chosen).count() != len(chosen):
         raise MedalRefused(_("You can only show medals you hold."))
