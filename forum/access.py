@@ -8,6 +8,9 @@ versions its pages are kept under, read in one query, so a page is never
 looked up under versions older than the rules it was allowed by.
 """
 
+import json
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import NamedTuple, TypeGuard
 
 from django.contrib.auth.models import Group, Permission
@@ -95,6 +98,8 @@ class Entry(NamedTuple):
     audience: tuple[int, ...]
     # Thread: version, reply_count, hidden_posts; board: threads_version.
     version: tuple[int, ...]
+    # Thread: the versions of its buckets of floors that a like or an edit moved (Thread.page_versions).
+    page_versions: Mapping[str, int] = MappingProxyType({})
 
 
 # Every cached forum page reads its entry first: the ORM's compiling of these two queries was a third of an
@@ -129,19 +134,23 @@ def thread_entry(thread_id: int) -> Entry | None:
             "version",
             "reply_count",
             "hidden_posts",
+            "page_versions",
             "board__read_roles",
         ),
         thread_id,
     )
     if not rows:
         return None
-    hidden, audience, board_version, *version, _ = rows[0]
+    hidden, audience, board_version, version, replies, hidden_posts, pages, _ = rows[0]
+    if isinstance(pages, str | bytes):  # the JSON as text (SQLite; the raw query skips the field's decoding)
+        pages = json.loads(pages)
     return Entry(
         thread_id,
         bool(hidden),
         frozenset(row[-1] for row in rows if row[-1] is not None),
         (audience, board_version),
-        tuple(version),
+        (version, replies, hidden_posts),
+        pages if isinstance(pages, dict) else {},
     )
 
 

@@ -1,13 +1,12 @@
 """Likes on posts: one per fan, never your own, counter equal to the rows."""
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 import outbox
 from canyu import counters
 from forum import pagecache
-from forum.models import Like, Post, Thread
+from forum.models import Like, Post
 from forum.ratelimits import hold_to_daily_cap
 from honour import points
 
@@ -34,7 +33,7 @@ def toggle_like(*, post: Post, user) -> bool:
         field="like_count",
     )
     # The post's row, then its thread's, as deleting and hiding take them (no deadlock between them).
-    Thread.objects.filter(pk=post.thread_id).update(version=F("version") + 1)  # its pages (forum.pagecache)
+    pagecache.post_changed(thread_id=post.thread_id, floor=post.floor)  # the pages that show it
     pagecache.forget_reader(user.pk)  # and the liker's own state on them, even on a copy served meanwhile
     if liked:
         # Last, after the post's and the thread's rows (the user's row is locked after them, as when a

@@ -116,10 +116,13 @@ class Thread(models.Model):
     # Page versions (forum.pagecache), moved by the transaction that makes the change and read in one
     # query with who may read: ``audience_version`` when who may see what changes (the thread hidden,
     # shown or moved, a post hidden, shown or deleted); ``version`` with it and with every other change
-    # its pages show but a reply (an edit, a like, a pin, a lock, a panel's votes). A reply moves
+    # its pages show but a reply, a like or an edit (a pin, a lock, a panel's votes). A reply moves
     # reply_count only: it changes the last page and the page count (forum.pagecache.thread_fresh).
+    # A like or an edit moves ``page_versions`` {"n": version} of its post's bucket of floors
+    # ((floor - 1) // POSTS_PER_PAGE): only the pages that can show that post are built again.
     audience_version = models.PositiveBigIntegerField(default=0, editable=False)
     version = models.PositiveBigIntegerField(default=0, editable=False)
+    page_versions = models.JSONField(default=dict, editable=False)
 
     objects = ThreadQuerySet.as_manager()
 

@@ -11,9 +11,10 @@ Anonymous visitors get whole pages from here; signed-in readers get shells
    and Board.version, which the writing transaction moves with a hide, a move
    or a change of read roles. A copy is never looked up under other ones.
 3. In the slot, the copy carries the *fresh* versions it was built under:
-   Thread.version (an edit, a like, a pin...) and what the page shows of the
-   replies (forum.pagecache.thread_fresh: a reply changes the last page and,
-   every twentieth, the page count, not the other pages), or the board's
+   Thread.version (a pin, a lock...), the versions of the buckets of floors
+   it shows (Thread.page_versions: a like or an edit moves its post's only)
+   and what the page shows of the replies (thread_fresh: a reply changes the
+   last page and, every twentieth, the page count, not the other pages), or the board's
    threads_version; and the generation tokens of the non-forum data it shows
    (posters' names, avatars and badges: forum.shells). A copy whose fresh
    versions match, younger than FORUM_PAGE_CACHE_SECONDS ("3 minutes ago",
@@ -25,7 +26,7 @@ Anonymous visitors get whole pages from here; signed-in readers get shells
    change.
 
 The versions are moved by the UPDATE each process already runs (posting,
-moderation, liking), or by ``changed`` in the processes of other apps that
+moderation, liking: ``post_changed``), or by ``changed`` in the processes of other apps that
 change what a page shows (a panel's votes, a pin): they commit with the data,
 and a copy can only be found under the versions read with the rules that
 allowed its reader. No invalidation runs after commit.
@@ -42,7 +43,9 @@ from typing import NamedTuple, TypeVar
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
@@ -123,19 +126,30 @@ def thread_fresh(entry: access.Entry, request: HttpRequest, *, moderator: bool) 
     Fans see reply_count + 1 - hidden_posts posts. Page n shows those up to
     n × POSTS_PER_PAGE and the number of pages, so a reply changes the last
     page and, when it starts a page, the page count: the other pages stay
-    fresh. Moderators see hidden and deleted posts too: any reply changes
-    every page of theirs (they are few).
+    fresh. A like or an edit moves its post's bucket of POSTS_PER_PAGE floors
+    (``post_changed``): page n shows floors from bucket n - 1 up to the one
+    that the hidden posts before it may push its last post into. Moderators
+    see hidden and deleted posts too: page n is bucket n - 1, and any reply
+    changes every page of theirs (they are few).
     """
     version, replies, hidden = entry.version
+    pages = entry.page_versions
     if moderator:
-        return version, replies
+        number = int(request.GET.get("page", "1"))
+        count = max(1, math.ceil((replies + 1) / POSTS_PER_PAGE))
+        number = number if 1 <= number <= count else count
+        return version, replies, pages.get(str(number - 1), 0)
     shown = replies + 1 - hidden
+    count = max(1, math.ceil(shown / POSTS_PER_PAGE))
     number = int(request.GET.get("page", "1"))
     # A number past the end (or 0) shows the last page.
+    number = number if 1 <= number <= count else count
+    last_bucket = (number * POSTS_PER_PAGE + hidden - 1) // POSTS_PER_PAGE
     return (
         version,
-        min(shown, number * POSTS_PER_PAGE) if number >= 1 else shown,
-        max(1, math.ceil(shown / POSTS_PER_PAGE)),
+        min(shown, number * POSTS_PER_PAGE),
+        count,
+        tuple(pages.get(str(bucket), 0) for bucket in range(number - 1, last_bucket + 1)),
     )
 
 
@@ -209,6 +223,23 @@ def changed(*, thread_ids: Iterable[int] = (), board_ids: Iterable[int] = ()) ->
         Thread.objects.filter(pk__in=thread_ids).update(version=F("version") + 1)
     if board_ids:
         Board.objects.filter(pk__in=board_ids).update(threads_version=F("threads_version") + 1)
+
+
+def post_changed(*, thread_id: int, floor: int) -> None:
+    """Call in the transaction of a change to one post that its pages show (a like, an edit): moves its
+    bucket of floors in Thread.page_versions, so only the pages that can show it are built again."""
+    bucket = str((floor - 1) // POSTS_PER_PAGE)
+    if connection.vendor == "postgresql":
+        incremented = RawSQL(
+            "jsonb_set(page_versions, %s::text[], to_jsonb(COALESCE((page_versions ->> %s)::bigint, 0) + 1))",
+            (f"{{{bucket}}}", bucket),
+        )
+    else:
+        path = f'$."{bucket}"'
+        incremented = RawSQL(
+            "json_set(page_versions, %s, COALESCE(json_extract(page_versions, %s), 0) + 1)", (path, path)
+        )
+    Thread.objects.filter(pk=thread_id).update(page_versions=incremented)
 
 
 # Boards and their roles are written by the admin (a form and Django's m2m API), so

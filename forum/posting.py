@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 import outbox
 from canyu.durations import describe_wait
-from forum import access, following, telling
+from forum import access, following, pagecache, telling
 from forum.models import Board, Post, PostRevision, Thread
 from forum.ratelimits import hold_to_daily_cap, is_exempt, is_new_account
 from forum.rendering import render_post
@@ -297,7 +297,7 @@ def edit_post(*, post: Post, editor, source: str) -> Post:
     locked.source, locked.html, locked.edited_at = source, _render(source, editor), timezone.now()
     locked.save(update_fields=["source", "html", "edited_at"])
     indexing.change_text(thread_id=locked.thread_id, post_id=locked.pk, first=locked.floor == 1, text=source)
-    Thread.objects.filter(pk=locked.thread_id).update(version=F("version") + 1)  # its pages (forum.pagecache)
+    pagecache.post_changed(thread_id=locked.thread_id, floor=locked.floor)  # the pages that show it
     return locked
 
 

@@ -10,7 +10,7 @@ from django.test import Client
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
-from forum import moderation, posting
+from forum import liking, moderation, posting
 from forum.tests.factories import make_thread
 
 pytestmark = pytest.mark.usefixtures("in_english")
@@ -34,6 +34,40 @@ def test_a_reply_that_starts_a_page_shows_the_new_page_count_on_every_page(clien
     assert "?page=2" not in client.get(thread.get_absolute_url()).content.decode()
     posting.reply(thread=thread, author=UserFactory(), source="The twenty-first post")
     assert "?page=2" in client.get(thread.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_like_or_an_edit_changes_the_page_that_shows_the_post_only(client, django_assert_num_queries):
+    thread = make_thread(replies=44)  # 45 posts: pages of 20, 20 and 5
+    urls = [thread.get_absolute_url() + f"?page={number}" for number in (1, 2, 3)]
+    before = [client.get(url).content for url in urls]
+    post = thread.posts.get(floor=25)  # on page 2
+    liking.toggle_like(post=post, user=UserFactory())
+    for number in (1, 3):
+        with django_assert_num_queries(1):  # the entry: the copy
+            assert client.get(urls[number - 1]).content == before[number - 1]
+    assert client.get(urls[1]).content != before[1]
+    posting.edit_post(post=thread.posts.get(floor=3), editor=thread.author, source="Edited on page one")
+    assert "Edited on page one" in client.get(urls[0]).content.decode()
+    with django_assert_num_queries(1):
+        client.get(urls[2])
+
+
+@pytest.mark.django_db
+def test_with_posts_hidden_before_it_a_liked_post_moves_every_page_it_may_be_on(client):
+    thread = make_thread(replies=44)
+    moderator = UserFactory(roles=[Role.MODERATOR])
+    for floor in (2, 3):  # page 1 now shows floors 1 and 4–22; page 2 floors 23–42
+        moderation.set_post_hidden(post=thread.posts.get(floor=floor), moderator=moderator, hidden=True)
+    page_one = thread.get_absolute_url()
+    liked = thread.posts.get(floor=22)  # bucket 1 (floors 21–40), shown on page 1
+    assert "♥ 0" in article(client.get(page_one).content.decode(), liked)
+    liking.toggle_like(post=liked, user=UserFactory())
+    assert "♥ 1" in article(client.get(page_one).content.decode(), liked)
+
+
+def article(html: str, post) -> str:
+    return html.split(f'id="p{post.pk}"', 1)[1].split("</article>", 1)[0]
 
 
 # --- One rebuild at a time --------------------------------------------------------
