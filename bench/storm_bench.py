@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import itertools
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -59,6 +60,12 @@ def parse_args(argv):
         type=int,
         default=400,
         help="accounts the replies come from, in turn (each replies every posters/rate seconds)",
+    )
+    parser.add_argument(
+        "--likes",
+        type=float,
+        default=0,
+        help="likes per second on the thread during every step with replies (half on its first post; default 0)",
     )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--wrk-threads", type=int, default=2)
@@ -110,6 +117,7 @@ def main(argv=None) -> int:
     thread, viewer, posters = pick_thread_and_posters(args.posters)
     cookie = forum_bench.browser_cookies(viewer)
     poster_cookies = [poster_cookie(user) for user in posters]
+    post_ids = list(thread.posts.order_by("floor").values_list("pk", flat=True))  # what the likes go to
     print(
         f"Hot thread #{thread.pk} in {thread.board.name}: {thread.reply_count + 1} posts. Readers signed in "
         f"as {viewer.username}; replies from {len(posters)} accounts."
@@ -133,17 +141,19 @@ def main(argv=None) -> int:
         for rate in args.rates:
             for page in readers:
                 replies = Replies(base_url, thread.pk, poster_cookies, rate)
-                with replies.running():
+                likes = Likes(base_url, post_ids, poster_cookies, args.likes if rate else 0)
+                with replies.running(), likes.running():
                     time.sleep(args.warmup)
-                    replies.measuring = True
+                    replies.measuring = likes.measuring = True
                     worker_before = process_tree_seconds(worker_pid)
                     result = measure_reads(wrk, args, cpu, readers_url.next(), page, cookie if page.signed_in else None)
                     worker_ms = (process_tree_seconds(worker_pid) - worker_before) * 1000
-                    replies.measuring = False
-                steps.append(Step(rate, page, result, replies, worker_ms))
+                    replies.measuring = likes.measuring = False
+                steps.append(Step(rate, page, result, replies, worker_ms, likes))
                 print(
                     f"  {rate:4g} replies/s  {page.kind:<18} {result.requests_per_s:8.1f} req/s, "
                     f"replies {len(replies.accepted)} accepted / {replies.refused} refused"
+                    + (f", likes {len(likes.accepted)} / {likes.refused}" if likes.rate else "")
                 )
         floor_last = measure_reads(wrk, args, cpu, readers_url.next(), floor, None)
         time.sleep(3)  # the last replies' jobs reach the worker before it stops
@@ -207,11 +217,14 @@ def poster_cookie(user) -> PosterCookie:
 
 
 REPLY_NUMBERS = itertools.count()
+LIKE_NUMBERS = itertools.count()
 
 
 class Replies:
     """Replies POSTed to the thread's reply form at a steady rate (open loop: each is sent at its own
     moment, whatever the earlier ones are doing), each from the next account in turn."""
+
+    numbers = REPLY_NUMBERS
 
     def __init__(self, base_url: str, thread_id: int, cookies: list[PosterCookie], rate: float):
         self.port = urllib.parse.urlsplit(base_url).port
@@ -247,17 +260,20 @@ class Replies:
                 self.stop.wait(wait)
                 continue
             # Numbered across steps, so the accounts keep their turns from one step to the next.
-            pool.submit(self._send, next(REPLY_NUMBERS))
+            pool.submit(self._send, next(self.numbers))
             sent += 1
+
+    def _form(self, number: int, cookie: PosterCookie) -> tuple[str, dict]:
+        """The path and fields of POST number ``number``."""
+        return self.path, {
+            "csrfmiddlewaretoken": cookie.csrf_token,
+            "source": f"Reply {number} at {time.time():.6f}: 升级后续航怎么样？ #{os.getpid()}",
+        }
 
     def _send(self, number: int):
         cookie = self.cookies[number % len(self.cookies)]
-        body = urllib.parse.urlencode(
-            {
-                "csrfmiddlewaretoken": cookie.csrf_token,
-                "source": f"Reply {number} at {time.time():.6f}: 升级后续航怎么样？ #{os.getpid()}",
-            }
-        )
+        path, fields = self._form(number, cookie)
+        body = urllib.parse.urlencode(fields)
         if not hasattr(self.local, "connection"):
             self.local.connection = HTTPConnection(HOST, self.port, timeout=10)
         measuring = self.measuring
@@ -265,7 +281,7 @@ class Replies:
         try:
             self.local.connection.request(
                 "POST",
-                self.path,
+                path,
                 body=body,
                 headers={"Cookie": cookie.header, "Content-Type": "application/x-www-form-urlencoded"},
             )
@@ -290,6 +306,24 @@ class Replies:
             self.refusals[reason] = self.refusals.get(reason, 0) + 1
 
 
+class Likes(Replies):
+    """Likes (and, a fan's second tap on the same post, unlikes) POSTed as the like button sends them: half
+    on the thread's first post (the announcement), half on any of its posts, each from the next account."""
+
+    numbers = LIKE_NUMBERS
+
+    def __init__(self, base_url: str, post_ids: list[int], cookies: list[PosterCookie], rate: float):
+        super().__init__(base_url, 0, cookies, rate)
+        self.post_ids = post_ids
+        self.random = random.Random(7)
+
+    def _form(self, number: int, cookie: PosterCookie) -> tuple[str, dict]:
+        from django.urls import reverse
+
+        post_id = self.post_ids[0] if number % 2 else self.random.choice(self.post_ids)
+        return reverse("forum:like", args=[post_id]), {"csrfmiddlewaretoken": cookie.csrf_token}
+
+
 def reply_path(thread_id: int) -> str:
     from django.urls import reverse
 
@@ -303,6 +337,7 @@ class Step:
     result: forum_bench.Result
     replies: Replies
     worker_ms: float
+    likes: Replies | None = None
     notes: list = field(default_factory=list)
 
 
@@ -461,6 +496,16 @@ def print_report(args, size, steps, floor_first, floor_last) -> None:
         "CPU ms/read: gunicorn workers + their PostgreSQL backends over the reads, the replies' own work "
         "included; worker ms: the Celery worker's CPU during the step."
     )
+    if args.likes:
+        print(f"likes: {args.likes:g}/s during every step with replies, half on the thread's first post:")
+        for step in steps:
+            if step.likes and step.likes.rate:
+                answered = step.likes.accepted
+                print(
+                    f"  {step.rate:4g} replies/s, {step.page.kind}: {len(answered)} likes answered, "
+                    f"p50 {percentile(answered, 0.5):.1f} ms, p99 {percentile(answered, 0.99):.1f} ms, "
+                    f"refused {step.likes.refused}"
+                )
     forum_bench.warn_about_errors([step.result for step in steps] + [floor_first, floor_last])
 
 

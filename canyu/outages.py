@@ -35,8 +35,9 @@ logger = logging.getLogger(__name__)
 
 READ_ONLY_SQLSTATE = "25006"  # read_only_sql_transaction
 # Connection exceptions (08), insufficient resources (53: too many connections, disk full), the server
-# shutting down, crashed or starting up (57P01-57P05).
-OUTAGE_SQLSTATE_CLASSES = ("08", "53", "57P")
+# shutting down, crashed or starting up (57P01-57P05), and a transaction rolled back for others' sake
+# (40: a deadlock broken, a serialization failure): nothing was written, and trying again works.
+OUTAGE_SQLSTATE_CLASSES = ("08", "40", "53", "57P")
 # SQLite: busy, locked, read-only, I/O error, disk full, cannot open the file.
 SQLITE_OUTAGE_CODES = {5, 6, 8, 10, 13, 14}
 LOG_EVERY_SECONDS = 60

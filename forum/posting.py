@@ -183,17 +183,13 @@ def reply(*, thread: Thread, author, source: str) -> Post:
 
     Every reply to the thread waits for the thread's row, which the UPDATE
     claiming the floor locks until commit; on Friday at 17:00 that lock is
-    the announcement thread's bottleneck. So it is taken last: the rendering,
-    the author's own row and limits and the follow come first, and only the
-    post, its search document, the board's counters and the followers' notice
-    are written under it.
+    the announcement thread's bottleneck. So the rendering and the follow come
+    before it. The author's row is locked after it, as a like and a deletion
+    lock the thread's row and then the user's: one order, no deadlock.
     """
     now = timezone.now()
     moderator = access.is_moderator(author)
     html = _render(source, author)
-    # The author's row first: its lock makes a second post of theirs, sent at once, wait and then count this one.
-    User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
-    _hold_to_posting_limits(author=author, source=source, kind="reply", now=now)
     # A replier follows the thread from now on; followers and @mentions are
     # told after commit, by a job (forum.telling: a thread may have thousands of followers).
     following.follow_thread(user=author, thread=thread)
@@ -219,6 +215,9 @@ def reply(*, thread: Thread, author, source: str) -> Post:
         post_count=F("post_count") + 1, threads_version=F("threads_version") + 1
     )
     telling.record(post)
+    # The author's row: its lock makes a second post of theirs, sent at once, wait and then count this one.
+    User.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
+    _hold_to_posting_limits(author=author, source=source, kind="reply", now=now, post=post)
     return post
 
 

@@ -7,13 +7,14 @@ from datetime import timedelta
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
 from accounts.activity import site_today
 from accounts.models import User
 from accounts.tests.factories import PASSWORD, UserFactory
+from canyu import outages
 from forum.models import Post
 from forum.tests.factories import make_thread
 
@@ -156,3 +157,15 @@ def test_a_page_read_that_changes_the_session_is_still_shown_on_a_read_only_data
         response = visitor().get("/remember/")
     assert (response.status_code, response.content) == (200, b"Seen")
     assert visitor().get("/remember/").cookies.get("sessionid")  # saved again once writable
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sqlstate", ["40P01", "40001"])  # a deadlock broken, a serialization failure
+def test_a_transaction_the_database_rolled_back_answers_503_to_try_again(rf, sqlstate):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's SQLSTATE")
+    with pytest.raises(DatabaseError) as raised, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DO $$ BEGIN RAISE EXCEPTION 'rolled back' USING ERRCODE = '{sqlstate}'; END $$")
+    assert outages.is_outage(raised.value)
+    response = outages.outage_response(rf.get("/"), raised.value)
+    assert response.status_code == 503 and int(response["Retry-After"]) > 0
