@@ -93,8 +93,8 @@ def tell(*, thread_id: int, run: int) -> int:
             notifying.notify_about_posts(thread_id=thread_id, post_ids=post_ids, consolidate=True)
             UntoldReply.objects.filter(post_id__in=post_ids).delete()
     # The next run finds what arrived meanwhile, or deletes the row. Not if a stand-in took over. A
-    # transaction of its own: the one above, committing, checks its notifications' accounts (foreign keys),
-    # and must not hold the telling row then, which a reply holding its author's row waits for.
+    # transaction of its own: holding the telling row while the one above writes and commits (checking its
+    # notifications' accounts) would make every reply to the thread wait for it.
     with transaction.atomic():
         if ThreadTelling.objects.filter(thread_id=thread_id, run=run + 1).update(queued_at=timezone.now()):
             outbox.enqueue_in(settings.FORUM_TELLING_SECONDS, TASK, thread_id, run + 1)
