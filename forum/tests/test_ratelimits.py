@@ -1,8 +1,12 @@
+import zlib
+from datetime import UTC, datetime
+
 import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.tests.factories import UserFactory
 from forum import posting
 from forum.models import Post, Thread
@@ -54,14 +58,27 @@ def test_new_accounts_have_an_hourly_limit(client, settings):
     # Out of the way: the first day's cap on replies (tested below) is as low as the hourly limit.
     settings.FORUM_DAILY_CAPS = settings.FORUM_DAILY_CAPS | {"reply": (200, 50)}
     thread = make_thread()
-    with time_machine.travel(NOW, tick=False) as clock:
-        client.force_login(UserFactory(date_joined=timezone.now()))
+    fan = UserFactory()
+    with time_machine.travel(_start_of_hourly_window(fan), tick=False) as clock:
+        User.objects.filter(pk=fan.pk).update(date_joined=timezone.now())
+        fan.refresh_from_db()
+        client.force_login(fan)
         for i in range(10):
             assert reply(client, thread, f"post {i}").status_code == 302
             clock.shift(6)
         assert reply(client, thread, "one too many").status_code == 429
         clock.shift(3600)
         assert reply(client, thread, "an hour later").status_code == 302
+
+
+def _start_of_hourly_window(user) -> datetime:
+    """A second into ``user``'s current hour of the limit: django-ratelimit's windows start at an offset
+    drawn from the key (zlib.crc32 of the user's id), so a fixed clock could put the boundary in the
+    middle of the test's minute of replies and let the eleventh through (a flaky test, 1 run in 60)."""
+    period = 3600
+    now = int(datetime.fromisoformat(NOW).timestamp())
+    start = now - now % period + zlib.crc32(str(user.pk).encode()) % period
+    return datetime.fromtimestamp((start if start <= now else start - period) + 1, tz=UTC)
 
 
 def test_established_accounts_have_no_hourly_limit(client):
