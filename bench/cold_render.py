@@ -90,10 +90,15 @@ def main(argv=None) -> int:
     # The kernel counts a backend's CPU in 10 ms ticks: only the mean over many requests means anything.
     print(f"  CPU ms of its PostgreSQL backend: mean {statistics.fmean(db):.1f}")
     if profile:
-        out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(45)
-        print(out.getvalue())
+        print_profile(profile)
     return 0
+
+
+def print_profile(profile: cProfile.Profile, lines: int = 45) -> None:
+    """cProfile's top ``lines`` functions by cumulative time."""
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(lines)
+    print(out.getvalue())
 
 
 def backend_seconds(pid: int) -> float:

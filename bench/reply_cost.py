@@ -15,9 +15,7 @@ functions of that half.
 
 import argparse
 import cProfile
-import io
 import os
-import pstats
 import statistics
 import sys
 import time
@@ -26,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import forum_bench
-from bench.cold_render import backend_seconds
+from bench.cold_render import backend_seconds, print_profile
 from bench.storm_bench import DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL
 
 
@@ -120,9 +118,7 @@ def main(argv=None) -> int:
         )
     print(f"  outbox rows left: {Job.objects.count()}")
     if profile:
-        out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(50)
-        print(out.getvalue())
+        print_profile(profile, 50)
     return 0
 
 

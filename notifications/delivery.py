@@ -85,19 +85,7 @@ def notify(
     Runs inside the caller's transaction if there is one (a reply notifies in
     the same commit as the post), else in its own.
     """
-    ids = sorted(set(recipient_ids))
-    if not ids:
-        return 0
-    with transaction.atomic():
-        # Rows that exist already (a retried batch) are skipped by the database, atomically, whatever
-        # else runs at the same time.
-        _insert(
-            Notification(kind=kind, key=key, params=params, url=url, group=group or f"{kind}:{key}", actor_id=actor_id),
-            ids,
-        )
-        transaction.on_commit(lambda: cache.delete_many([unread_key(user_id) for user_id in ids]))
-        emailing.queue_immediate_emails(kind=kind, key=key, recipient_ids=ids)
-    return len(ids)
+    return notify_each(kind=kind, group=group, notices=[Notice(key, params, url, list(recipient_ids), actor_id)])
 
 
 @dataclass(frozen=True)
@@ -120,6 +108,8 @@ def notify_each(*, kind: str, group: str, notices: list[Notice]) -> int:
         return 0
     everyone: set[int] = set()
     with transaction.atomic():
+        # Rows that exist already (a retried batch) are skipped by the database, atomically, whatever
+        # else runs at the same time.
         for notice in notices:
             ids = sorted(set(notice.recipient_ids))
             everyone.update(ids)
@@ -135,9 +125,7 @@ def notify_each(*, kind: str, group: str, notices: list[Notice]) -> int:
                 ids,
             )
         transaction.on_commit(lambda: cache.delete_many([unread_key(user_id) for user_id in everyone]))
-        emailing.queue_immediate_emails_each(
-            kind=kind, notices=[(notice.key, notice.recipient_ids) for notice in notices]
-        )
+        emailing.queue_immediate_emails(kind=kind, notices=[(notice.key, notice.recipient_ids) for notice in notices])
     return sum(len(set(notice.recipient_ids)) for notice in notices)
 
 
@@ -193,7 +181,7 @@ def notify_consolidated(*, kind: str, group: str, key: str, additions: dict[int,
                 sorted(recipient_ids),
             )
         transaction.on_commit(lambda: cache.delete_many([unread_key(user_id) for user_id in additions]))
-        emailing.queue_immediate_emails_each(
+        emailing.queue_immediate_emails(
             kind=kind, notices=[(key, sorted(user_id for user_id in additions if user_id not in waiting))]
         )
     return len(additions)

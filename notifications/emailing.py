@@ -51,19 +51,14 @@ DIGEST_WINDOW = timedelta(days=2)
 DIGEST_MAX_ITEMS = 50
 
 
-def queue_immediate_emails(*, kind: str, key: str, recipient_ids: list[int]) -> None:
-    """Queue mail for those recipients who want this kind right away.
+def queue_immediate_emails(*, kind: str, notices: list[tuple[str, list[int]]]) -> None:
+    """Queue mail for the recipients of each (key, recipient ids) of ``kind`` who want it right away, with
+    one query for who does.
 
-    Called by ``notify`` inside its transaction: the tasks are sent only once
-    it commits (a rolled-back reply mails nobody). Re-queuing for recipients
-    already mailed (a retried fan-out) is harmless: the task skips them.
+    Called by notifications.delivery inside its transaction: the tasks are sent
+    only once it commits (a rolled-back reply mails nobody). Re-queuing for
+    recipients already mailed (a retried fan-out) is harmless: the task skips them.
     """
-    queue_immediate_emails_each(kind=kind, notices=[(key, recipient_ids)])
-
-
-def queue_immediate_emails_each(*, kind: str, notices: list[tuple[str, list[int]]]) -> None:
-    """``queue_immediate_emails`` for several (key, recipient ids) of one kind, with one query for
-    who wants mail."""
     wanting = set(
         preferences.users_who_get_mail(
             kind=kind,
