@@ -3,9 +3,8 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-import outbox
 from canyu import counters
-from forum import pagecache
+from forum import pagecache, telling
 from forum.models import Like, Post
 from forum.ratelimits import hold_to_daily_cap
 from honour import points
@@ -36,11 +35,12 @@ def toggle_like(*, post: Post, user) -> bool:
     pagecache.post_changed(thread_id=post.thread_id, floor=post.floor)  # the pages that show it
     pagecache.forget_reader(user.pk)  # and the liker's own state on them, even on a copy served meanwhile
     if liked:
-        # Last, after the post's and the thread's rows (the user's row is locked after them, as when a
-        # post is deleted): the refusal rolls the like, its counter and the version back.
+        # The author hears of it once per post and liker, by the thread's telling job (forum.telling): its
+        # row after the thread's and before the liker's, as a reply takes them.
+        telling.record_like(post=post, user_id=user.pk)
+        # Then the liker's row (locked after the post's and the thread's, as when a post is deleted): the
+        # refusal rolls the like, its counter, the version and the untold like back.
         hold_to_daily_cap(user=user, kind="like", rows=Like.objects.filter(user=user).exclude(post=post))
-        # The author hears of it once per post and liker (forum.notifying.notify_about_like).
-        outbox.enqueue("forum.tasks.notify_about_like", post.pk, user.pk)
         # The author's points for it, in this transaction (capped, once per liker: honour.points).
         points.grant_points(user_id=post.author_id, kind=points.Kind.LIKED, cause=post, giver_id=user.pk)
     else:

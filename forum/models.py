@@ -417,17 +417,39 @@ class UntoldReply(models.Model):
         return f"reply {self.post_id} in {self.thread_id}"
 
 
+class UntoldLike(models.Model):
+    """A like whose post's author has not been told yet (forum.telling): written in the like's
+    transaction, deleted once the notification is written. Once per (post, liker) until then: a like
+    taken back and given again before the job runs is one row, and the author hears of it once."""
+
+    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    thread = models.ForeignKey(Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("untold like")
+        verbose_name_plural = _("untold likes")
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="forum_untold_like_once")]
+        indexes = [models.Index(fields=["thread", "id"], name="forum_untold_like_by_thread")]
+
+    def __str__(self):
+        return f"like of post {self.post_id} by {self.user_id}"
+
+
 class ThreadTelling(models.Model):
-    """A thread whose untold replies a job has been queued for (forum.telling): one job per thread at
-    a time, however fast the replies come. ``queued_at`` is when a job was last queued or ran; the beat
-    queues another for a row left longer than FORUM_TELLING_STALE_SECONDS (a worker killed mid-job), under a new
-    ``run``, so that at most one chain of jobs tells a thread."""
+    """A thread whose untold replies and likes a job has been queued for (forum.telling): one job per
+    thread at a time, however fast they come. ``queued_at`` is when a job was last queued or ran; the beat
+    queues another for a row left longer than FORUM_TELLING_STALE_SECONDS (a worker killed mid-job), under a
+    new ``run``, so that at most one chain of jobs tells a thread."""
 
     thread = models.OneToOneField(
         Thread, verbose_name=_("thread"), on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     queued_at = models.DateTimeField(_("queued"), default=timezone.now)
     replies = models.PositiveIntegerField(_("replies since queued"), default=1)
+    likes = models.PositiveIntegerField(_("likes since queued"), default=0)
     # The number the queued job carries: a job with another one stops (a lost job's stand-in took over).
     run = models.PositiveIntegerField(_("run"), default=0)
 

@@ -22,7 +22,7 @@ from django.utils.text import Truncator
 from forum import posting
 from forum.models import Like, Post, Thread, ThreadFollow
 from forum.rendering import may_mention, render_post
-from notifications.delivery import Addition, Notice, notify, notify_consolidated, notify_each
+from notifications.delivery import Addition, Notice, notify_consolidated, notify_each
 from notifications.models import Kind
 
 User = get_user_model()
@@ -147,31 +147,63 @@ def _addition(posts: list[Post], about: dict) -> Addition:
 
 
 def notify_about_like(*, post_id: int, user_id: int) -> int:
-    """Tell the post's author that ``user_id`` liked it; returns how many were offered (0 or 1).
+    """Tell the post's author that ``user_id`` liked it (jobs queued one per like before forum.telling
+    gathered them); returns how many were offered (0 or 1)."""
+    thread_id = Post.objects.filter(pk=post_id).values_list("thread_id", flat=True).first()
+    return 0 if thread_id is None else notify_about_likes(thread_id=thread_id, likes=[(post_id, user_id)])
+
+
+def notify_about_likes(*, thread_id: int, likes: list[tuple[int, int]]) -> int:
+    """Tell the authors of posts of ``thread_id`` about these (post id, liker id) likes, together
+    (forum.telling gathers a busy thread's); returns how many were offered.
 
     Once per post and liker, however often they unlike and like again: the key
-    "like:<post>:<liker>" is unique per recipient. Nothing if the like was taken
-    back before this ran, the post or thread is hidden or deleted, or the author
+    "like:<post>:<liker>" is unique per recipient. Nothing for a like taken
+    back before this ran, a post or thread hidden or deleted, or an author who
     may no longer read the board. All likes of a post are one line of the page.
+    Six queries and one transaction whatever the number of likes.
     """
-    post = Post.objects.select_related("thread__board", "author").filter(pk=post_id).first()
-    if post is None or post.hidden or post.deleted_at or post.thread.hidden:
+    thread = Thread.objects.select_related("board").filter(pk=thread_id).first()
+    if thread is None or thread.hidden or not likes:
         return 0
-    like = Like.objects.select_related("user").filter(post_id=post_id, user_id=user_id).first()
-    if like is None or like.user_id == post.author_id:
-        return 0
-    role_ids = list(post.thread.board.read_roles.values_list("pk", flat=True))
-    if not User.objects.filter(_readers(role_ids), pk=post.author_id).exists():
-        return 0
-    return notify(
-        recipient_ids=[post.author_id],
-        kind=Kind.LIKE,
-        key=f"like:{post.pk}:{user_id}",
-        params={"actor": like.user.shown_name, "thread": post.thread.title, "snippet": post_snippet(post)},
-        url=post.get_absolute_url(),
-        group=f"like:post:{post.pk}",
-        actor_id=user_id,
+    posts = {
+        post.pk: post
+        for post in Post.objects.filter(
+            pk__in={post_id for post_id, _user in likes}, thread=thread, hidden=False, deleted_at=None
+        )
+    }
+    alive = {
+        (like.post_id, like.user_id): like
+        for like in Like.objects.select_related("user").filter(
+            post_id__in=list(posts), user_id__in={user_id for _post, user_id in likes}
+        )
+    }
+    role_ids = list(thread.board.read_roles.values_list("pk", flat=True))
+    readers = set(
+        User.objects.filter(_readers(role_ids), pk__in={post.author_id for post in posts.values()}).values_list(
+            "pk", flat=True
+        )
     )
+    about: dict[int, dict] = {}
+    notices = []
+    for post_id, user_id in likes:
+        post, like = posts.get(post_id), alive.get((post_id, user_id))
+        if post is None or like is None or user_id == post.author_id or post.author_id not in readers:
+            continue
+        if post_id not in about:
+            post.thread = thread
+            about[post_id] = {"thread": thread.title, "snippet": post_snippet(post)}
+        notices.append(
+            Notice(
+                f"like:{post_id}:{user_id}",
+                {"actor": like.user.shown_name, **about[post_id]},
+                post.get_absolute_url(),
+                [post.author_id],
+                user_id,
+                group=f"like:post:{post_id}",
+            )
+        )
+    return notify_each(kind=Kind.LIKE, group="", notices=notices)
 
 
 def post_snippet(post: Post) -> str:

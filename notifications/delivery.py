@@ -97,6 +97,9 @@ class Notice:
     url: str
     recipient_ids: list[int]
     actor_id: int | None = None
+    # Its own line of the page, when the notices of one call are about different objects (the likes of
+    # several posts: forum.notifying.notify_about_likes); else notify_each's ``group``.
+    group: str = ""
 
 
 def notify_each(*, kind: str, group: str, notices: list[Notice]) -> int:
@@ -110,20 +113,27 @@ def notify_each(*, kind: str, group: str, notices: list[Notice]) -> int:
     with transaction.atomic():
         # Rows that exist already (a retried batch) are skipped by the database, atomically, whatever
         # else runs at the same time.
+        # Notices to one recipient each (likes told together: forum.notifying.notify_about_likes) are one
+        # INSERT between them; a notice to many is one INSERT over its recipients.
+        singles = []
         for notice in notices:
             ids = sorted(set(notice.recipient_ids))
             everyone.update(ids)
-            _insert(
-                Notification(
-                    kind=kind,
-                    key=notice.key,
-                    params=notice.params,
-                    url=notice.url,
-                    group=group or f"{kind}:{notice.key}",
-                    actor_id=notice.actor_id,
-                ),
-                ids,
+            template = Notification(
+                kind=kind,
+                key=notice.key,
+                params=notice.params,
+                url=notice.url,
+                group=notice.group or group or f"{kind}:{notice.key}",
+                actor_id=notice.actor_id,
             )
+            if len(ids) == 1:
+                template.recipient_id = ids[0]
+                singles.append(template)
+            else:
+                _insert(template, ids)
+        if singles:
+            Notification.objects.bulk_create(sorted(singles, key=lambda row: row.recipient_id), ignore_conflicts=True)
         transaction.on_commit(lambda: cache.delete_many([unread_key(user_id) for user_id in everyone]))
         emailing.queue_immediate_emails(kind=kind, notices=[(notice.key, notice.recipient_ids) for notice in notices])
     return sum(len(set(notice.recipient_ids)) for notice in notices)

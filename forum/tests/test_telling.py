@@ -7,12 +7,13 @@ from datetime import timedelta
 import pytest
 from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from forum import following, posting, telling
-from forum.models import Post, Thread, ThreadTelling, UntoldReply
+from forum import following, liking, notifying, posting, telling
+from forum.models import Like, Post, Thread, ThreadTelling, UntoldLike, UntoldReply
 from forum.tests.factories import make_thread
 from notifications.models import Kind, Notification
 from outbox.models import Job
@@ -27,6 +28,49 @@ def told(user) -> set[str]:
 def jobs() -> list[tuple]:
     """The follower-notification jobs queued (not the e-mails)."""
     return list(Job.objects.filter(task=telling.TASK).order_by("pk").values_list("task", "args", "countdown"))
+
+
+def job_waits_for(write, job):
+    """Run ``write`` in a transaction held open in one thread and ``job`` in another once it has written;
+    assert the job waits until the write commits, and return what the job returned (PostgreSQL)."""
+    written, finish = threading.Event(), threading.Event()
+    errors: list[Exception] = []
+    results: list = []
+
+    def hold():
+        try:
+            with transaction.atomic():
+                write()
+                written.set()
+                finish.wait(10)
+        except Exception as error:  # noqa: BLE001 - re-raised in the test's thread
+            errors.append(error)
+        finally:
+            written.set()
+            connection.close()
+
+    def run():
+        try:
+            written.wait(10)
+            results.append(job())
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=hold), threading.Thread(target=run)]
+    for worker in workers:
+        worker.start()
+    written.wait(10)
+    workers[1].join(0.5)
+    waited = workers[1].is_alive()
+    finish.set()
+    for worker in workers:
+        worker.join(20)
+    assert not errors, errors
+    assert waited, "the job must wait for the write holding the telling row"
+    [result] = results
+    return result
 
 
 @pytest.fixture
@@ -156,42 +200,12 @@ def test_a_reply_committing_while_the_job_reads_is_told_by_it(in_english):
         first = posting.add_reply(thread=thread, author=replier, source="First")
         UntoldReply.objects.create(post=first, thread=thread)
         ThreadTelling.objects.create(thread=thread, run=0)
-    recorded, finish = threading.Event(), threading.Event()
-    errors = []
 
-    def reply_slowly():
-        try:
-            with transaction.atomic():
-                post = posting.add_reply(thread=Thread.objects.get(pk=thread.pk), author=replier, source="Late")
-                telling.record(post)
-                recorded.set()
-                finish.wait(10)
-        except Exception as error:  # noqa: BLE001 - re-raised in the test's thread
-            errors.append(error)
-        finally:
-            connection.close()
+    def reply_late():
+        post = posting.add_reply(thread=Thread.objects.get(pk=thread.pk), author=replier, source="Late")
+        telling.record(post)
 
-    def run_job():
-        try:
-            recorded.wait(10)
-            results.append(telling.tell(thread_id=thread.pk, run=0))
-        except Exception as error:  # noqa: BLE001
-            errors.append(error)
-        finally:
-            connection.close()
-
-    results: list[int] = []
-    workers = [threading.Thread(target=reply_slowly), threading.Thread(target=run_job)]
-    for worker in workers:
-        worker.start()
-    recorded.wait(10)
-    workers[1].join(0.5)
-    assert workers[1].is_alive(), "the job must wait for the reply holding the telling row"
-    finish.set()
-    for worker in workers:
-        worker.join(20)
-    assert not errors, errors
-    assert results == [2]
+    assert job_waits_for(reply_late, lambda: telling.tell(thread_id=thread.pk, run=0)) == 2
     # Both in the run's one notification: the late reply was not left out.
     [line] = Notification.objects.filter(recipient=follower, kind=Kind.REPLY)
     late = Post.objects.get(thread=thread, source="Late")
@@ -224,3 +238,117 @@ def test_a_runs_line_names_its_latest_people_and_mails_once_per_unread_line(
     page = " ".join(re.sub(r"<[^>]+>", "", client.get(reverse("notifications:list")).content.decode()).split())
     assert "5 replies in “Battery life”" in page
     assert page.index("ruirui") < page.index("bobo") < page.index("meimei")
+
+
+# --- Likes: told by the same job, once per (post, liker) -------------------------------------
+
+
+def liked(user) -> set[tuple]:
+    return set(Notification.objects.filter(recipient=user, kind=Kind.LIKE).values_list("key", "group", "actor_id"))
+
+
+@pytest.fixture
+def two_posts(db):
+    """A thread's first post and a reply, by two people, with nothing waiting to be told."""
+    thread = make_thread(replies=1, repliers=[UserFactory()])
+    UntoldReply.objects.all().delete()
+    ThreadTelling.objects.all().delete()
+    Job.objects.all().delete()
+    return thread, list(thread.posts.order_by("floor"))
+
+
+@pytest.mark.django_db
+def test_likes_are_told_by_the_threads_one_job_once_per_post_and_liker(two_posts, django_capture_on_commit_callbacks):
+    thread, posts = two_posts
+    fans = [UserFactory() for _ in range(3)]
+    with django_capture_on_commit_callbacks(execute=False):  # committed, the job not sent yet
+        for fan in fans:
+            for post in posts:
+                liking.toggle_like(post=post, user=fan)
+    # Six likes, one job (not one a like), and six untold rows.
+    assert jobs() == [("forum.tasks.tell_followers", [thread.pk, 0], 0)]
+    assert not Job.objects.filter(task="forum.tasks.notify_about_like").exists()
+    assert UntoldLike.objects.count() == 6 and ThreadTelling.objects.get(thread=thread).likes == 6
+    assert not Notification.objects.filter(kind=Kind.LIKE).exists()
+
+    assert telling.tell(thread_id=thread.pk, run=0) == 6
+    for post in posts:
+        # Each author once per liker, the post's likes one line of the page.
+        assert liked(post.author) == {(f"like:{post.pk}:{fan.pk}", f"like:post:{post.pk}", fan.pk) for fan in fans}
+    assert not UntoldLike.objects.exists()
+    assert jobs()[-1] == ("forum.tasks.tell_followers", [thread.pk, 1], 2)
+    assert telling.tell(thread_id=thread.pk, run=1) == 0 and not ThreadTelling.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_like_taken_back_before_the_run_is_not_told_and_one_given_again_is_told_once(
+    two_posts, django_capture_on_commit_callbacks
+):
+    thread, [post, _reply] = two_posts
+    stays, leaves = UserFactory(), UserFactory()
+    with django_capture_on_commit_callbacks(execute=False):
+        for _ in range(3):  # like, unlike, like
+            liking.toggle_like(post=post, user=stays)
+        for _ in range(2):  # like, unlike
+            liking.toggle_like(post=post, user=leaves)
+    assert UntoldLike.objects.count() == 2
+    telling.tell(thread_id=thread.pk, run=0)
+    assert liked(post.author) == {(f"like:{post.pk}:{stays.pk}", f"like:post:{post.pk}", stays.pk)}
+    assert not UntoldLike.objects.exists()
+    # Liked again after it was told: still once.
+    with django_capture_on_commit_callbacks(execute=True):
+        liking.toggle_like(post=post, user=stays)
+        liking.toggle_like(post=post, user=stays)
+    assert Notification.objects.filter(kind=Kind.LIKE).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_likes_of_a_hidden_post_are_not_told_and_leave_no_row(two_posts, django_capture_on_commit_callbacks):
+    thread, [post, reply] = two_posts
+    fan = UserFactory()
+    with django_capture_on_commit_callbacks(execute=False):
+        liking.toggle_like(post=post, user=fan)
+        liking.toggle_like(post=reply, user=fan)
+    Post.objects.filter(pk=reply.pk).update(hidden=True)
+    assert telling.tell(thread_id=thread.pk, run=0) == 2
+    assert liked(reply.author) == set() and len(liked(post.author)) == 1
+    assert not UntoldLike.objects.exists()
+
+
+@pytest.mark.django_db
+def test_telling_likes_takes_the_same_queries_for_two_likes_or_twenty(two_posts):
+    thread, posts = two_posts
+    fans = [UserFactory() for _ in range(10)]
+    Like.objects.bulk_create([Like(post=post, user=fan) for post in posts for fan in fans])
+
+    def queries(likes) -> int:
+        Notification.objects.all().delete()
+        with CaptureQueriesContext(connection) as context:
+            assert notifying.notify_about_likes(thread_id=thread.pk, likes=likes) == len(likes)
+        return len(context.captured_queries)
+
+    assert queries([(post.pk, fans[0].pk) for post in posts]) == queries(
+        [(post.pk, fan.pk) for post in posts for fan in fans]
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_like_committing_while_the_job_reads_is_told_by_it(in_english):
+    """The job waits for a like that has touched the thread's telling row and not committed; it must not
+    delete the row and leave that like untold (PostgreSQL: SQLite runs one writer at a time)."""
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers; tested on PostgreSQL")
+    thread = make_thread()
+    post = thread.posts.get()
+    early, late = UserFactory(), UserFactory()
+    with transaction.atomic():
+        Like.objects.create(post=post, user=early)
+        UntoldLike.objects.create(post=post, user=early, thread=thread)
+        ThreadTelling.objects.create(thread=thread, run=0, replies=0, likes=1)
+
+    def like_late():
+        Like.objects.create(post=post, user=late)
+        telling.record_like(post=post, user_id=late.pk)
+
+    assert job_waits_for(like_late, lambda: telling.tell(thread_id=thread.pk, run=0)) == 2
+    assert {actor for _key, _group, actor in liked(thread.author)} == {early.pk, late.pk}
