@@ -139,6 +139,30 @@ class PeriodTotal(models.Model):
         return f"{self.period} {self.user_id}: {self.points}"
 
 
+class DayTotal(models.Model):
+    """A person's points of one kind earned on one Asia/Shanghai day: the daily cap's counter, moved with
+    F() beside each PointEntry under the receiver's standing lock (honour.points) and rebuilt for the
+    current day by its recount, which also deletes earlier days (the cap reads only today's)."""
+
+    day = models.DateField(_("day"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=PointEntry.Kind.choices)
+    points = models.IntegerField(_("points"), default=0)
+
+    class Meta:
+        verbose_name = _("points of a day")
+        verbose_name_plural = _("points of days")
+        constraints = [
+            # Its index serves the cap's single-row read (day, user, kind) and the recount's day range.
+            models.UniqueConstraint(fields=["day", "user", "kind"], name="honour_one_total_per_day_and_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.user_id} {self.kind}: {self.points}"
+
+
 class Medal(models.Model):
     """A medal staff define: granted automatically by a built-in rule, or by hand."""
 

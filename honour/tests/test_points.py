@@ -1,11 +1,12 @@
 """Points: each source gives them once, in its own transaction; reversals take them back; daily caps,
 serial voting and self-votes give nothing; the total is the ledger's sum, and the recount says so."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
@@ -14,7 +15,7 @@ from feedback.tests.test_loop import plan_and_build
 from forum import liking, moderation
 from forum.tests.factories import make_thread
 from honour import points
-from honour.models import PointEntry, Standing
+from honour.models import DayTotal, PeriodTotal, PointEntry, Standing
 from ideas import statuses, voting
 from ideas.tests.factories import make_idea
 from polls.tests.test_polls import answer, open_test_poll
@@ -36,6 +37,12 @@ def ledger(user) -> list[tuple[str, int, str]]:
 
 def first_post(thread):
     return thread.posts.get(floor=1)
+
+
+def tally(user) -> int | None:
+    """The user's tally of likes' points today, as the daily cap reads it."""
+    today = points.day_of(datetime.now().astimezone())
+    return DayTotal.objects.filter(user=user, day=today, kind=Kind.LIKED).values_list("points", flat=True).first()
 
 
 # --- Likes ------------------------------------------------------------------------
@@ -174,6 +181,51 @@ def test_the_cap_is_reckoned_in_shanghai_days(settings):
     assert [row[1:] for row in ledger(thread.author)] == [(2, ""), (0, "cap"), (2, "")]
 
 
+def test_the_cap_reads_the_days_tally_not_the_ledger(settings):
+    settings.HONOUR_DAILY_CAPS = {**settings.HONOUR_DAILY_CAPS, "liked": 4}
+    settings.HONOUR_POINTS = {**settings.HONOUR_POINTS, "liked": 2}
+    thread = make_thread(replies=1)
+    posts = list(thread.posts.order_by("floor"))
+    liking.toggle_like(post=posts[0], user=UserFactory())
+    assert tally(thread.author) == 2
+    DayTotal.objects.filter(user=thread.author).update(points=4)  # as if two likes had given their points
+    liking.toggle_like(post=posts[1], user=UserFactory())
+    assert [row[1:] for row in ledger(thread.author)] == [(2, ""), (0, "cap")]
+
+
+def test_taking_a_like_back_frees_its_place_under_the_cap(settings):
+    settings.HONOUR_DAILY_CAPS = {**settings.HONOUR_DAILY_CAPS, "liked": 4}
+    settings.HONOUR_POINTS = {**settings.HONOUR_POINTS, "liked": 2}
+    thread = make_thread(replies=2)
+    posts = list(thread.posts.order_by("floor"))
+    fans = [UserFactory() for _ in posts]
+    liking.toggle_like(post=posts[0], user=fans[0])
+    liking.toggle_like(post=posts[1], user=fans[1])
+    liking.toggle_like(post=posts[1], user=fans[1])  # taken back
+    assert tally(thread.author) == 2
+    liking.toggle_like(post=posts[2], user=fans[2])
+    assert tally(thread.author) == 4
+    assert [row[1:] for row in ledger(thread.author)] == [(2, ""), (2, "")]
+
+
+def test_taking_back_yesterdays_like_frees_no_place_today(settings):
+    settings.HONOUR_DAILY_CAPS = {**settings.HONOUR_DAILY_CAPS, "liked": 4}
+    settings.HONOUR_POINTS = {**settings.HONOUR_POINTS, "liked": 2}
+    thread = make_thread(replies=3)
+    posts = list(thread.posts.order_by("floor"))
+    yesterday = UserFactory()
+    with time_machine.travel(datetime.fromisoformat("2026-12-04T23:00:00+08:00"), tick=False):
+        liking.toggle_like(post=posts[0], user=yesterday)
+    with time_machine.travel(datetime.fromisoformat("2026-12-05T09:00:00+08:00"), tick=False):
+        liking.toggle_like(post=posts[1], user=UserFactory())
+        liking.toggle_like(post=posts[2], user=UserFactory())
+        liking.toggle_like(post=posts[0], user=yesterday)  # taken back from the 4th's tally
+        liking.toggle_like(post=posts[3], user=UserFactory())
+    assert [row[1:] for row in ledger(thread.author)] == [(2, ""), (2, ""), (0, "cap")]
+    days = dict(DayTotal.objects.filter(user=thread.author).values_list("day", "points"))
+    assert {str(day): total for day, total in days.items()} == {"2026-12-04": 0, "2026-12-05": 4}
+
+
 def test_serial_likes_beyond_the_limit_give_no_points(settings):
     settings.HONOUR_SERIAL_LIMIT = 2
     thread = make_thread(replies=3)
@@ -208,6 +260,28 @@ def test_the_recount_rebuilds_points_from_the_ledger(settings):
     assert points.recount_standings() == 0
 
 
+def test_the_recount_corrects_a_drifted_day_tally(settings):
+    thread = make_thread()
+    liking.toggle_like(post=first_post(thread), user=UserFactory())
+    DayTotal.objects.filter(user=thread.author).update(points=999)
+    assert points.recount_day_totals(now=timezone.now()) == 1
+    assert tally(thread.author) == settings.HONOUR_POINTS["liked"]
+    assert points.recount_day_totals(now=timezone.now()) == 0
+
+
+def test_the_recount_makes_a_missing_day_tally_and_deletes_earlier_days(settings):
+    thread = make_thread(replies=1)
+    posts = list(thread.posts.order_by("floor"))
+    with time_machine.travel(datetime.fromisoformat("2026-12-04T12:00:00+08:00"), tick=False):
+        liking.toggle_like(post=posts[0], user=UserFactory())
+    with time_machine.travel(datetime.fromisoformat("2026-12-05T12:00:00+08:00"), tick=False):
+        liking.toggle_like(post=posts[1], user=UserFactory())
+        DayTotal.objects.filter(day=date(2026, 12, 5)).delete()
+        assert points.recount_day_totals(now=timezone.now()) == 1
+    days = dict(DayTotal.objects.filter(user=thread.author).values_list("day", "points"))
+    assert days == {date(2026, 12, 5): settings.HONOUR_POINTS["liked"]}
+
+
 def test_the_recount_makes_missing_standings(settings):
     thread = make_thread()
     liking.toggle_like(post=first_post(thread), user=UserFactory())
@@ -228,6 +302,82 @@ def test_likes_at_once_count_every_point_and_hold_to_the_cap(settings):
     )
     assert total(thread.author) == 6
     assert sum(amount for _kind, amount, _w in ledger(thread.author)) == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_cause_granted_at_once_gives_its_points_once(settings):
+    thread = make_thread()
+    post, giver = first_post(thread), UserFactory()
+
+    def grant():
+        with transaction.atomic():
+            return points.grant_points(user_id=thread.author_id, kind=Kind.LIKED, cause=post, giver_id=giver.pk)
+
+    written = run_at_once([grant for _ in range(4)])
+    assert sum(entry is not None for entry in written) == 1
+    assert total(thread.author) == settings.HONOUR_POINTS["liked"]
+    assert tally(thread.author) == settings.HONOUR_POINTS["liked"]
+
+
+# --- Statements per grant: flat however many points the receiver had today ----------
+
+
+def grant_a_like(thread, post):
+    return points.grant_points(user_id=thread.author_id, kind=Kind.LIKED, cause=post, giver_id=UserFactory().pk)
+
+
+def test_a_grant_to_someone_with_all_rows_is_six_statements(settings, django_assert_num_queries):
+    thread = make_thread()
+    post = first_post(thread)
+    with transaction.atomic():
+        grant_a_like(thread, post)  # the standing, the day's tally and the period totals made
+        fan = UserFactory()
+        # standing FOR UPDATE; the cause's entry, today's tally, serial voting, the address; the entry;
+        # the standing's points; the tally; the week's, month's and season's totals in one UPDATE
+        with django_assert_num_queries(6):
+            points.grant_points(user_id=thread.author_id, kind=Kind.LIKED, cause=post, giver_id=fan.pk)
+    assert total(thread.author) == tally(thread.author) == 2 * settings.HONOUR_POINTS["liked"]
+    assert set(PeriodTotal.objects.filter(user=thread.author).values_list("points", flat=True)) == {
+        2 * settings.HONOUR_POINTS["liked"]
+    }
+
+
+def test_a_grant_past_the_cap_is_three_statements(settings, django_assert_num_queries):
+    settings.HONOUR_DAILY_CAPS = {**settings.HONOUR_DAILY_CAPS, "liked": settings.HONOUR_POINTS["liked"]}
+    thread = make_thread()
+    post = first_post(thread)
+    with transaction.atomic():
+        grant_a_like(thread, post)
+        fan = UserFactory()
+        # standing FOR UPDATE; the cause's entry, today's tally, serial voting, the address; the entry
+        with django_assert_num_queries(3):
+            entry = points.grant_points(user_id=thread.author_id, kind=Kind.LIKED, cause=post, giver_id=fan.pk)
+    assert entry is not None and entry.withheld == PointEntry.Withheld.CAP
+
+
+def test_a_grant_makes_the_missing_period_totals_and_moves_the_others(settings):
+    thread = make_thread()
+    post = first_post(thread)
+    with time_machine.travel(datetime.fromisoformat("2026-12-04T12:00:00+08:00"), tick=False):
+        liking.toggle_like(post=post, user=UserFactory())
+        PeriodTotal.objects.filter(user=thread.author, period="m2026-12").delete()
+        liking.toggle_like(post=post, user=UserFactory())
+    liked = settings.HONOUR_POINTS["liked"]
+    periods = dict(PeriodTotal.objects.filter(user=thread.author).values_list("period", "points"))
+    assert periods == {"w2026-11-30": 2 * liked, "m2026-12": liked, "s2026Q4": 2 * liked}
+
+
+def test_taking_back_likes_of_two_weeks_moves_each_weeks_total_by_its_own(settings):
+    thread = make_thread(replies=2)
+    posts = list(thread.posts.order_by("floor"))
+    with time_machine.travel(datetime.fromisoformat("2026-11-27T12:00:00+08:00"), tick=False):
+        liking.toggle_like(post=posts[0], user=UserFactory())
+    with time_machine.travel(datetime.fromisoformat("2026-12-04T12:00:00+08:00"), tick=False):
+        liking.toggle_like(post=posts[1], user=UserFactory())
+        liking.toggle_like(post=posts[2], user=UserFactory())
+        moderation.set_thread_flag(thread=thread, moderator=UserFactory(roles=[Role.MODERATOR]), kind="hide_thread")
+    periods = dict(PeriodTotal.objects.filter(user=thread.author).values_list("period", "points"))
+    assert periods == {"w2026-11-23": 0, "w2026-11-30": 0, "m2026-11": 0, "m2026-12": 0, "s2026Q4": 0}
 
 
 def test_an_idea_shipped_gives_its_author_points_once(settings, django_capture_on_commit_callbacks):
