@@ -68,3 +68,20 @@ def test_the_thread_pages_posts_are_compiled(moderator):
     reader = UserFactory(roles=[Role.MODERATOR] if moderator else [])
     assert len(pages.thread_page(reader, thread, "1").object_list) == 4
     assert compiledqueries._COMPILED[(name, "default")] is not None
+
+
+def test_a_page_entry_read_again_and_again_is_planned_once_by_postgresql(settings):
+    """Prepared statements (DB_PREPARE_THRESHOLD): PostgreSQL keeps the entry query's plan for the connection."""
+    from django.db import connection
+
+    from forum import access
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    thread = make_thread()
+    for _ in range(settings.DB_PREPARE_THRESHOLD + 1):
+        assert access.thread_entry(thread.pk).object_id == thread.pk
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [statement for (statement,) in cursor.fetchall()]
+    assert any("audience_version" in statement and "$1" in statement for statement in statements), statements

@@ -89,3 +89,18 @@ def test_a_malformed_rate_is_refused(monkeypatch, rate):
     monkeypatch.setenv("X_RATE", rate)
     with pytest.raises(ImproperlyConfigured):
         env_rate("X_RATE", "1/5s")
+
+
+@pytest.mark.parametrize(
+    ("threshold", "options"), [("", "{'server_side_binding': True, 'prepare_threshold': 5}"), ("0", "{}")]
+)
+def test_postgresql_statements_are_prepared_unless_turned_off(threshold, options):
+    """DB_PREPARE_THRESHOLD=0 for a pooler in transaction mode that does not track prepared statements."""
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}))",
+        env={"DATABASE_URL": "postgres://canyu@127.0.0.1:5432/canyu", "DB_PREPARE_THRESHOLD": threshold},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == options
