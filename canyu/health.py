@@ -29,7 +29,7 @@ def database_state() -> str:
         return "down"
     if read_only:
         # The next check (or request) connects again: after a fail-over that reaches the new primary.
-        outages.close_read_only_connection()
+        outages.close_after_request()
         return "read-only"
     return "ok"
 

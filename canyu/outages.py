@@ -5,7 +5,9 @@ What a visitor sees (templates/503.html, rendered without the database or the ca
 - the database does not answer (refused, terminated, "the database system is starting up" or
   "shutting down": Django's ``OperationalError`` and ``InterfaceError``): "try again in a moment";
 - the database is read-only (SQLSTATE 25006, what a fail-over looks like while the new primary is
-  promoted): "the site is read-only for a moment"; reading keeps working, every write answers this.
+  promoted): "the site is read-only for a moment"; reading keeps working, every write answers this;
+- a transaction rolled back for others' sake (a deadlock, a serialization failure), or a prepared
+  statement whose plan a migration made stale: "try again in a moment", and trying again works.
 
 Both carry ``Retry-After: OUTAGE_RETRY_AFTER_SECONDS``. ``OutageMiddleware`` answers for errors raised
 in views; ``server_error`` (handler500) for those raised in middleware (a session or
@@ -38,6 +40,10 @@ READ_ONLY_SQLSTATE = "25006"  # read_only_sql_transaction
 # shutting down, crashed or starting up (57P01-57P05), and a transaction rolled back for others' sake
 # (40: a deadlock broken, a serialization failure): nothing was written, and trying again works.
 OUTAGE_SQLSTATE_CLASSES = ("08", "40", "53", "57P")
+# A prepared statement (DB_PREPARE_THRESHOLD) whose plan a schema change made stale, a migration run while
+# the site serves: PostgreSQL refuses that run of it, psycopg forgets it, and the next run plans it again.
+STALE_PLAN_SQLSTATE = "0A000"
+STALE_PLAN_MESSAGE = "cached plan must not change result type"
 # SQLite: busy, locked, read-only, I/O error, disk full, cannot open the file.
 SQLITE_OUTAGE_CODES = {5, 6, 8, 10, 13, 14}
 LOG_EVERY_SECONDS = 60
@@ -67,7 +73,9 @@ def is_outage(error: BaseException) -> bool:
     for cause in _causes(error):
         sqlstate = getattr(cause, "sqlstate", None)
         if sqlstate:  # PostgreSQL's answer
-            return sqlstate.startswith(OUTAGE_SQLSTATE_CLASSES) or sqlstate == READ_ONLY_SQLSTATE
+            return (
+                sqlstate.startswith(OUTAGE_SQLSTATE_CLASSES) or sqlstate == READ_ONLY_SQLSTATE or is_stale_plan(cause)
+            )
         code = getattr(cause, "sqlite_errorcode", None)
         if code is not None:
             return code & 0xFF in SQLITE_OUTAGE_CODES
@@ -83,9 +91,19 @@ def _log_now_and_then(kind: str, message: str, *args) -> None:
         logger.warning(message + " (this message at most once a minute)", *args)  # noqa: G003
 
 
-def close_read_only_connection(alias: str = "default") -> None:
-    """Close the connection to a read-only server at the end of this request (or now, outside a
-    transaction), so the next request connects again and finds the new primary after a fail-over."""
+def is_stale_plan(error: BaseException) -> bool:
+    """Whether PostgreSQL refused a prepared statement whose plan a schema change made stale."""
+    return any(
+        getattr(cause, "sqlstate", None) == STALE_PLAN_SQLSTATE and STALE_PLAN_MESSAGE in str(cause)
+        for cause in _causes(error)
+    )
+
+
+def close_after_request(alias: str = "default") -> None:
+    """Close the connection at the end of this request (or now, outside a transaction), so the next
+    request connects again: to a read-only server, to find the new primary after a fail-over; holding
+    prepared statements a migration made stale, which psycopg would keep running (a new connection
+    prepares them again)."""
     connection = connections[alias]
     if connection.in_atomic_block:
         connection.close_at = time.monotonic()  # request_finished closes it
@@ -113,7 +131,7 @@ def skipped_when_read_only(what: str):
         if not is_read_only(error):
             raise
         _log_now_and_then(f"skip:{what}", "Database read-only: %s skipped", what)
-        close_read_only_connection()
+        close_after_request()
 
 
 def outage_response(request, error: BaseException):
@@ -121,7 +139,10 @@ def outage_response(request, error: BaseException):
     read_only = is_read_only(error)
     if read_only:
         _log_now_and_then("read-only", "Database read-only: writes answer 503 (%s)", error)
-        close_read_only_connection()
+        close_after_request()
+    elif is_stale_plan(error):
+        _log_now_and_then("stale-plan", "Prepared statements made stale by a schema change: reconnecting (%s)", error)
+        close_after_request()
     else:
         _log_now_and_then("down", "Database unavailable: requests answer 503 (%s)", error)
         close_broken_connection()

@@ -169,3 +169,49 @@ def test_a_transaction_the_database_rolled_back_answers_503_to_try_again(rf, sql
     assert outages.is_outage(raised.value)
     response = outages.outage_response(rf.get("/"), raised.value)
     assert response.status_code == 503 and int(response["Retry-After"]) > 0
+
+
+def test_a_prepared_statement_a_migration_made_stale_answers_503_once_then_works():
+    """A migration run while the site serves changes a column's type: PostgreSQL refuses the prepared
+    statements that read it ("cached plan must not change result type") once (DB_PREPARE_THRESHOLD)."""
+    thread = make_thread()
+    client = visitor()
+    for _ in range(8):  # the page's entry query is prepared on this connection
+        assert client.get(thread.get_absolute_url()).status_code == 200
+    params = connection.get_connection_params()
+    other_params = {k: v for k, v in params.items() if k not in ("cursor_factory", "prepare_threshold")}
+    with psycopg.connect(**other_params, autocommit=True) as other:
+        other.execute("ALTER TABLE forum_thread ALTER COLUMN reply_count TYPE bigint")
+        try:
+            assert_outage_page(client.get(thread.get_absolute_url()), DOWN_TEXT)
+            assert client.get(thread.get_absolute_url()).status_code == 200
+        finally:
+            connection.close()
+            other.execute("ALTER TABLE forum_thread ALTER COLUMN reply_count TYPE integer")
+
+
+def test_a_task_that_meets_a_stale_plan_leaves_a_connection_the_next_task_can_use():
+    """Outside a transaction nothing rolls back (a rollback makes psycopg forget its prepared statements):
+    without the worker closing its connection, every later run of the statement would fail too. (Eager
+    tasks raise without Celery's failure signal; a worker sends it with the task's exception.)"""
+    from celery import signals
+
+    from forum import tasks
+
+    thread = make_thread()
+    post = thread.posts.get()
+    for _ in range(8):  # the thread's SELECT, outside a transaction, is prepared on this connection
+        tasks.notify_about_like.delay(post.pk, thread.author_id)
+    params = connection.get_connection_params()
+    other_params = {k: v for k, v in params.items() if k not in ("cursor_factory", "prepare_threshold")}
+    with psycopg.connect(**other_params, autocommit=True) as other:
+        other.execute("ALTER TABLE forum_thread ALTER COLUMN reply_count TYPE bigint")
+        try:
+            with pytest.raises(DatabaseError) as raised:
+                tasks.notify_about_like.delay(post.pk, thread.author_id)
+            assert outages.is_stale_plan(raised.value)
+            signals.task_failure.send(sender=tasks.notify_about_like, task_id="1", exception=raised.value)
+            tasks.notify_about_like.delay(post.pk, thread.author_id)  # connects again
+        finally:
+            connection.close()
+            other.execute("ALTER TABLE forum_thread ALTER COLUMN reply_count TYPE integer")
