@@ -318,10 +318,15 @@ class Likes(Replies):
         self.random = random.Random(7)
 
     def _form(self, number: int, cookie: PosterCookie) -> tuple[str, dict]:
+        post_id = self.post_ids[0] if number % 2 else self.random.choice(self.post_ids)
+        return self.like_request(post_id, cookie.csrf_token)
+
+    @staticmethod
+    def like_request(post_id: int, csrf_token: str) -> tuple[str, dict]:
+        """The path and form of a tap on a post's like button (bench/reply_cost.py sends it too)."""
         from django.urls import reverse
 
-        post_id = self.post_ids[0] if number % 2 else self.random.choice(self.post_ids)
-        return reverse("forum:like", args=[post_id]), {"csrfmiddlewaretoken": cookie.csrf_token}
+        return reverse("forum:like", args=[post_id]), {"csrfmiddlewaretoken": csrf_token}
 
 
 def reply_path(thread_id: int) -> str:

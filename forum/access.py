@@ -235,8 +235,16 @@ def thread_of_entry(user, entry: Entry) -> Thread:
 
 
 def access_post(user, post_id: int) -> Post:
+    """The post with its thread, if the user may read it: two queries, the second the thread's entry
+    (compiled once, and prepared by PostgreSQL), as thread pages decide; the user's roles are read only
+    for a board with read roles, a hidden thread or a hidden post. Every like, edit and permalink
+    comes here."""
     post = get_object_or_404(Post.objects.select_related("thread"), pk=post_id)
-    access_thread(user, post.thread_id)
-    if (post.hidden or post.deleted_at) and not is_moderator(user):
+    entry = thread_entry(post.thread_id)
+    needs_roles = entry is not None and (entry.read_role_ids or entry.hidden or post.hidden or post.deleted_at)
+    roles, moderator = read_roles(user) if needs_roles else (set(), False)
+    if not may_read_entry(entry, superuser=user.is_superuser, role_ids=roles, moderator=moderator):
+        raise Http404
+    if (post.hidden or post.deleted_at) and not moderator:
         raise Http404
     return post

@@ -52,3 +52,35 @@ def test_the_moderators_are_told_apart_from_the_rest():
         "superuser": True,
         "inactive moderator": False,
     }
+
+
+def test_a_post_is_reached_in_two_queries_and_refused_where_its_thread_would_be(django_assert_num_queries):
+    """access_post (every like, edit and permalink) decides on the thread's entry, as thread pages do."""
+    from django.contrib.auth.models import Group
+    from django.http import Http404
+
+    from forum.models import Post, Thread
+    from forum.tests.factories import BoardFactory, make_thread
+
+    fans = people()
+    post = make_thread().posts.get()
+    with django_assert_num_queries(2):  # the post with its thread, the thread's entry
+        assert access.access_post(fans["fan"], post.pk) == post
+    staff = Group.objects.get(name=Role.ENGINEER)
+    private = make_thread(board=BoardFactory(read_roles=[staff]), author=fans["engineer"]).posts.get()
+    hidden_thread = make_thread().posts.get()
+    Thread.objects.filter(pk=hidden_thread.thread_id).update(hidden=True)
+    hidden_post = make_thread(replies=1).posts.order_by("floor").last()
+    Post.objects.filter(pk=hidden_post.pk).update(hidden=True)
+    for kind, may in {
+        "fan": set(),
+        "engineer": {private},
+        "moderator": {hidden_thread, hidden_post},
+        "superuser": {private, hidden_thread, hidden_post},
+    }.items():
+        for each in (private, hidden_thread, hidden_post):
+            if each in may:
+                assert access.access_post(fans[kind], each.pk) == each
+            else:
+                with pytest.raises(Http404):
+                    access.access_post(fans[kind], each.pk)
