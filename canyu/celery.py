@@ -7,7 +7,7 @@ the database, not the broker, decides that something happens once.
 
 import os
 
-from celery import Celery, signals
+from celery import Celery
 from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "canyu.settings")
@@ -37,18 +37,3 @@ app.conf.update(
     result_expires=60 * 60 * 24,
 )
 app.autodiscover_tasks()
-
-
-@signals.task_failure.connect
-def _reconnect_after_a_stale_plan(exception=None, **kwargs):
-    """A task refused a prepared statement a migration made stale (canyu.outages.is_stale_plan): the
-    worker's connection would keep running it until DB_CONN_MAX_AGE, so it is closed; the next task
-    connects again and the job's retry works."""
-    from django.db import connections
-
-    from canyu import outages
-
-    if exception is not None and outages.is_stale_plan(exception):
-        for connection in connections.all(initialized_only=True):
-            if not connection.in_atomic_block:
-                connection.close()

@@ -111,6 +111,16 @@ def close_after_request(alias: str = "default") -> None:
         connection.close()
 
 
+def reconnect_after_stale_plan(exception=None, **kwargs) -> None:
+    """Celery's task_failure (connected in canyu.apps): a task refused a prepared statement a migration
+    made stale. The worker's connection would keep running it until DB_CONN_MAX_AGE, so it is closed; the
+    next task connects again, and the job's retry works."""
+    if exception is not None and is_stale_plan(exception):
+        for connection in connections.all(initialized_only=True):
+            if not connection.in_atomic_block:
+                connection.close()
+
+
 def close_broken_connection(alias: str = "default") -> None:
     """Close a connection the server ended (terminated, restarted), so that nothing in this request or
     the next uses it. (Between requests, ``conn_health_checks`` does the same.)"""
