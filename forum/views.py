@@ -235,10 +235,14 @@ def _write_post(request, form, write):
 
 
 def post_permalink(request, post_id):
-    post = access.access_post(request.user, post_id)
-    page = pages.page_of_post(request.user, post)
+    return redirect(_place_of(request.user, access.access_post(request.user, post_id)))
+
+
+def _place_of(user, post) -> str:
+    """Where ``user`` sees ``post``: its page of the thread, at the post."""
+    page = pages.page_of_post(user, post)
     url = reverse("forum:thread", args=[post.thread_id])
-    return redirect(f"{url}?page={page}#p{post.pk}" if page > 1 else f"{url}#p{post.pk}")
+    return f"{url}?page={page}#p{post.pk}" if page > 1 else f"{url}#p{post.pk}"
 
 
 @login_required
@@ -336,4 +340,5 @@ def like(request, post_id):
         messages.error(request, str(refusal))
     except ratelimits.LimitReached as limit:
         return ratelimits.limit_page(request, limit, back=post.get_absolute_url())
-    return redirect(post)
+    # Straight to the post's place, not through its permalink: a tap is one redirect, not two.
+    return redirect(_place_of(request.user, post))

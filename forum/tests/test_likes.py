@@ -106,3 +106,12 @@ def test_a_fan_liking_and_replying_in_one_thread_at_once_never_deadlocks():
             ]
         )
     assert Post.objects.filter(thread=thread).count() == 4 + 3 * len(fans)
+
+
+def test_a_like_sends_the_fan_straight_back_to_the_post_on_its_page(client):
+    thread = make_thread(replies=25, repliers=[UserFactory()])
+    first, late = thread.posts.get(floor=1), thread.posts.get(floor=25)
+    client.force_login(UserFactory())
+    # One redirect, to the page and the post (not to the post's permalink, which would redirect again).
+    assert client.post(reverse("forum:like", args=[first.pk]))["Location"] == f"/t/{thread.pk}/#p{first.pk}"
+    assert client.post(reverse("forum:like", args=[late.pk]))["Location"] == f"/t/{thread.pk}/?page=2#p{late.pk}"
