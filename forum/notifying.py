@@ -161,7 +161,7 @@ def notify_about_likes(*, thread_id: int, likes: list[tuple[int, int]]) -> int:
     "like:<post>:<liker>" is unique per recipient. Nothing for a like taken
     back before this ran, a post or thread hidden or deleted, or an author who
     may no longer read the board. All likes of a post are one line of the page.
-    Six queries and one transaction whatever the number of likes.
+    The same queries and one transaction whatever the number of likes (a test counts them).
     """
     thread = Thread.objects.select_related("board").filter(pk=thread_id).first()
     if thread is None or thread.hidden or not likes:

@@ -20,7 +20,7 @@ told together, by the next run.
    UPDATEs it), and reads the untold ones. None left: it deletes the row and
    stops, and the next reply or like creates it again. Otherwise it tells
    about them (forum.notifying: one walk over the followers for all the
-   replies; one statement per liked post for the likes), deletes their
+   replies; one INSERT for all the likes' notifications), deletes their
    rows, and queues itself again FORUM_TELLING_SECONDS later for what
    arrived meanwhile. A quiet thread's reply or like is told at once; a
    busy thread's are told every few seconds.
