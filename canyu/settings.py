@@ -123,16 +123,21 @@ DB_PREPARE_THRESHOLD = env_int("DB_PREPARE_THRESHOLD", 5)
 POSTGRESQL_OPTIONS = (
     {"server_side_binding": True, "prepare_threshold": DB_PREPARE_THRESHOLD} if DB_PREPARE_THRESHOLD else {}
 )
+
+
+def database(url: str) -> dict:
+    """DATABASES' entry for ``url``: kept connections, checked before each request's first query. PostgreSQL
+    through canyu.postgresql (Django's backend, whose check asks the kernel before it sends ``SELECT 1``),
+    with prepared statements."""
+    entry = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 600), conn_health_checks=True)
+    if entry["ENGINE"] == "django.db.backends.postgresql":
+        entry["ENGINE"] = "canyu.postgresql"
+        entry.setdefault("OPTIONS", {}).update(POSTGRESQL_OPTIONS)
+    return entry
+
+
 if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL,
-            conn_max_age=env_int("DB_CONN_MAX_AGE", 600),
-            conn_health_checks=True,
-        )
-    }
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"].setdefault("OPTIONS", {}).update(POSTGRESQL_OPTIONS)
+    DATABASES = {"default": database(DATABASE_URL)}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -152,10 +157,7 @@ else:
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 SEARCH_REPLICA_ALIAS = "replica" if DATABASE_REPLICA_URL else ""
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(
-        DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 600), conn_health_checks=True
-    )
-    DATABASES["replica"].setdefault("OPTIONS", {}).update(POSTGRESQL_OPTIONS)
+    DATABASES["replica"] = database(DATABASE_REPLICA_URL)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["search.routing.SearchRouter"]
 # Seconds a visitor's searches read the primary after they wrote something (their post is found at once,

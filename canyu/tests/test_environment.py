@@ -104,3 +104,15 @@ def test_postgresql_statements_are_prepared_unless_turned_off(threshold, options
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == options
+
+
+def test_postgresql_goes_through_canyus_backend_and_sqlite_through_djangos():
+    """canyu.postgresql: Django's backend with a health check that costs no round trip (its tests run on
+    PostgreSQL, canyu/tests/test_postgresql_backend.py)."""
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    postgresql = run_manage("shell", "-c", code, env={"DATABASE_URL": "postgres://canyu@127.0.0.1:5432/canyu"})
+    assert postgresql.returncode == 0, postgresql.stderr
+    assert postgresql.stdout.strip().splitlines()[-1] == "canyu.postgresql"
+    sqlite = run_manage("shell", "-c", code, env={"DATABASE_URL": ""})
+    assert sqlite.returncode == 0, sqlite.stderr
+    assert sqlite.stdout.strip().splitlines()[-1] == "django.db.backends.sqlite3"
