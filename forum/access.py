@@ -209,9 +209,11 @@ def access_board(user, slug: str) -> Board:
 
 
 def access_thread(user, thread_id: int) -> Thread:
+    """The thread with its board (and its read roles) and what panels look at: two queries. Not the board's
+    start roles: nothing done on a thread asks who may start one (access_board prefetches them)."""
     thread = get_object_or_404(
         Thread.objects.select_related("board", "board__parent", *panels.related()).prefetch_related(
-            "board__read_roles", "board__start_roles"
+            "board__read_roles"
         ),
         pk=thread_id,
     )

@@ -84,3 +84,14 @@ def test_a_post_is_reached_in_two_queries_and_refused_where_its_thread_would_be(
             else:
                 with pytest.raises(Http404):
                     access.access_post(fans[kind], each.pk)
+
+
+def test_a_thread_is_reached_in_two_queries_without_its_boards_start_roles(django_assert_num_queries):
+    """access_thread (every reply, follow, moderation and vote in a thread) reads the thread with its board,
+    then the board's read roles; who may start a thread there is not asked on a thread."""
+    from forum.tests.factories import make_thread
+
+    thread, fan = make_thread(), UserFactory()
+    with django_assert_num_queries(2):
+        found = access.access_thread(fan, thread.pk)
+        assert found == thread and found.board.name

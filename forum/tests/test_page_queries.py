@@ -60,9 +60,9 @@ def test_board_page_query_count_does_not_grow(client, signed_in):
 def test_thread_page_queries_anonymous(client, django_assert_num_queries):
     thread = grow_thread(30)
     # the thread's entry (forum.access: read roles and page versions), thread+board, board read roles,
-    # board start roles, posts+authors, authors' roles (badges); the floors fans do not see (in place of a
-    # count) only when the thread's counters say some are (forum.pages.has_unseen_posts)
-    with django_assert_num_queries(6):
+    # posts+authors, authors' roles (badges); the floors fans do not see (in place of a count) only when
+    # the thread's counters say some are (forum.pages.has_unseen_posts)
+    with django_assert_num_queries(5):
         client.get(thread.get_absolute_url())
 
 
