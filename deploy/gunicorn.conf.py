@@ -26,7 +26,10 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers: nginx buffers slow clients and whole request bodies (uploads),
 # so a worker is only busy while Django works. Each worker keeps one
 # PostgreSQL connection open (DB_CONN_MAX_AGE): size max_connections (or
-# PgBouncer) for workers x hosts + Celery.
+# PgBouncer) for workers x hosts + Celery. 2 x CPUs + 1 suits a web host whose
+# workers wait on PostgreSQL and Redis over the network; on a host that runs
+# them too, set WEB_CONCURRENCY to the CPU count (measured on 2 cores: 5 workers
+# cost 1.6 times the CPU per read of 2, bench/README.md).
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
 worker_class = "sync"
 
