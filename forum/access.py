@@ -224,7 +224,7 @@ def access_thread(user, thread_id: int) -> Thread:
 
 def thread_of_entry(user, entry: Entry) -> Thread:
     """The thread of an ``entry`` its reader was allowed on (may_read_entry), with its board and what panels
-    look at: one query, where access_thread runs three. Its rules are not read again while its audience
+    look at: one query, where access_thread runs two. Its rules are not read again while its audience
     versions are still the entry's, since every change of who may read it moves them in its own
     transaction; if one committed since, access_thread decides again. For building a page: no board
     roles are prefetched (may_read and may_start_thread would query)."""

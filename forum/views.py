@@ -98,11 +98,9 @@ def thread(request, thread_id):
             render_panels=lambda: _reader_panels(request, thread_id),
         )
     elif pagecache.is_cacheable(request):
+        entry = access.thread_entry(thread_id)
         response = pagecache.serve_anonymous(
-            request,
-            kind="thread",
-            entry=access.thread_entry(thread_id),
-            render=lambda: _render_thread(request, thread_id),
+            request, kind="thread", entry=entry, render=lambda: _render_thread(request, thread_id, entry)
         )
     else:
         response = _render_thread(request, thread_id)
@@ -110,8 +108,12 @@ def thread(request, thread_id):
     return response
 
 
-def _render_thread(request, thread_id):
-    thread = access.access_thread(request.user, thread_id)
+def _render_thread(request, thread_id, entry: access.Entry | None = None):
+    """The page built from the rows; with the ``entry`` a visitor was allowed on, its thread in one query."""
+    if entry is not None:
+        thread = access.thread_of_entry(request.user, entry)
+    else:
+        thread = access.access_thread(request.user, thread_id)
     page = pages.thread_page(request.user, thread, request.GET.get("page"))
     may_reply = access.may_reply(request.user, thread)
     initial = {}

@@ -59,10 +59,11 @@ def test_board_page_query_count_does_not_grow(client, signed_in):
 
 def test_thread_page_queries_anonymous(client, django_assert_num_queries):
     thread = grow_thread(30)
-    # the thread's entry (forum.access: read roles and page versions), thread+board, board read roles,
-    # posts+authors, authors' roles (badges); the floors fans do not see (in place of a count) only when
-    # the thread's counters say some are (forum.pages.has_unseen_posts)
-    with django_assert_num_queries(5):
+    # the thread's entry (forum.access: read roles and page versions), thread+board (its read rules are
+    # the entry's: forum.access.thread_of_entry), posts+authors, authors' roles (badges); the floors fans
+    # do not see (in place of a count) only when the thread's counters say some are
+    # (forum.pages.has_unseen_posts)
+    with django_assert_num_queries(4):
         client.get(thread.get_absolute_url())
 
 

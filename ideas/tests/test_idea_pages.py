@@ -476,7 +476,7 @@ def test_the_idea_thread_shows_its_box_with_release_and_engineers(client, produc
 
 def test_an_ordinary_thread_costs_no_query_for_the_idea_box(client, django_assert_num_queries):
     thread = make_thread(board=BoardFactory())
-    with django_assert_num_queries(5):  # as forum.tests.test_page_queries pins it
+    with django_assert_num_queries(4):  # as forum.tests.test_page_queries pins it
         response = client.get(thread.get_absolute_url())
     assert 'class="idea-panel' not in response.content.decode()
 

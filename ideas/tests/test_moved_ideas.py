@@ -32,6 +32,6 @@ def test_a_moved_idea_thread_keeps_its_idea_box(kind):
 def test_an_ordinary_thread_still_costs_no_query_for_the_idea_box(client, django_assert_num_queries):
     propose(ideas_product(), title="An idea elsewhere")
     thread = make_thread(board=BoardFactory())
-    with django_assert_num_queries(5):  # as forum.tests.test_page_queries pins it
+    with django_assert_num_queries(4):  # as forum.tests.test_page_queries pins it
         response = client.get(thread.get_absolute_url())
     assert 'class="idea-panel' not in response.content.decode()
